@@ -1,0 +1,34 @@
+//! `EntryBatchBuilder`: `Vec<Entry>` → Arrow `RecordBatch` in the schema of [`crate::schema`].
+//!
+//! Backed by `serde_arrow`'s `ArrayBuilder`, reused across batches, so building a batch is one
+//! pass over the entries appending straight into typed Arrow builders.
+
+use arrow::record_batch::RecordBatch;
+use serde_arrow::ArrayBuilder;
+
+use crate::model::Entry;
+use crate::schema;
+
+/// Builds record batches of entries; one instance per writer thread.
+pub struct EntryBatchBuilder {
+    builder: ArrayBuilder,
+}
+
+impl EntryBatchBuilder {
+    /// A builder for the output schema.
+    pub fn new() -> Result<Self, String> {
+        let builder = ArrayBuilder::from_arrow(schema::fields()).map_err(|e| e.to_string())?;
+        Ok(EntryBatchBuilder { builder })
+    }
+
+    /// Turns `entries` into one record batch.
+    pub fn build(&mut self, entries: &[Entry]) -> Result<RecordBatch, String> {
+        self.builder.extend(entries).map_err(|e| e.to_string())?;
+        self.builder.to_record_batch().map_err(|e| e.to_string())
+    }
+}
+
+/// Reads entries back out of a record batch of the output schema (tests, verification).
+pub fn entries_from_batch(batch: &RecordBatch) -> Result<Vec<Entry>, String> {
+    serde_arrow::from_record_batch(batch).map_err(|e| e.to_string())
+}

@@ -1,0 +1,84 @@
+//! Command-line types (clap derive) and their translation into library settings; no logic.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{Compression, Overrides};
+
+/// Streaming UniProtKB XML → Apache Parquet converter.
+#[derive(Debug, Parser)]
+#[command(name = "uniprot-etl", version, about, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+    /// More logging (-v debug, -vv trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Print nothing but errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Convert UniProt XML (plain or gzip, a path or `-` for stdin) to one Parquet file.
+    Convert(ConvertArgs),
+    /// Print the Arrow schema of the output.
+    Schema,
+}
+
+/// Arguments of `convert`.
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// Input UniProt XML file (`.xml` or `.xml.gz`), or `-` for stdin.
+    pub input: String,
+    /// Output Parquet file.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Config file (default: ./config.yaml when present).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Entries per batch / row group.
+    #[arg(long)]
+    pub batch_size: Option<usize>,
+    /// Close a batch early after this many bytes of XML.
+    #[arg(long)]
+    pub batch_max_bytes: Option<u64>,
+    /// Batches buffered between parser and writer.
+    #[arg(long)]
+    pub channel_capacity: Option<usize>,
+    /// Parquet compression codec.
+    #[arg(long, value_enum)]
+    pub compression: Option<Compression>,
+    /// Zstandard level (1–22).
+    #[arg(long)]
+    pub zstd_level: Option<i32>,
+    /// Do not write column statistics.
+    #[arg(long)]
+    pub no_statistics: bool,
+    /// Do not dictionary-encode columns.
+    #[arg(long)]
+    pub no_dictionary: bool,
+    /// Fail on any element or attribute the parser does not map.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+impl ConvertArgs {
+    /// The flags that override the config file.
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            batch_size: self.batch_size,
+            batch_max_bytes: self.batch_max_bytes,
+            channel_capacity: self.channel_capacity,
+            compression: self.compression,
+            zstd_level: self.zstd_level,
+            statistics: self.no_statistics.then_some(false),
+            dictionary: self.no_dictionary.then_some(false),
+            strict: self.strict.then_some(true),
+        }
+    }
+}

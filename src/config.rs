@@ -1,0 +1,288 @@
+//! Settings of a conversion: built-in defaults < a YAML file < command-line flags.
+//!
+//! The file is `--config PATH`, else `config.yaml` in the working directory when present.
+//! Unknown keys and out-of-range values are rejected with a message naming the key; the
+//! effective settings serialize back to YAML loadable with `--config` (the run's snapshot).
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Name of the config file looked up in the working directory.
+pub const DEFAULT_CONFIG_FILE: &str = "config.yaml";
+
+/// All settings of a conversion.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Batching and the channel between parser and writer.
+    pub pipeline: PipelineSettings,
+    /// Parquet encoding.
+    pub parquet: ParquetSettings,
+    /// Parser behaviour and limits.
+    pub parser: ParserSettings,
+}
+
+/// Batching and back-pressure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PipelineSettings {
+    /// Entries per batch (one batch = one Parquet row group).
+    pub batch_size: usize,
+    /// A batch is closed early once it covers this many bytes of XML.
+    pub batch_max_bytes: u64,
+    /// Batches the channel holds before the parser blocks.
+    pub channel_capacity: usize,
+}
+
+impl Default for PipelineSettings {
+    fn default() -> Self {
+        PipelineSettings {
+            batch_size: 10_000,
+            batch_max_bytes: 32 * 1024 * 1024,
+            channel_capacity: 8,
+        }
+    }
+}
+
+/// Parquet column compression codec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Compression {
+    /// No compression.
+    None,
+    /// Snappy: fast, larger files.
+    Snappy,
+    /// Zstandard at `zstd_level`.
+    Zstd,
+}
+
+/// Parquet encoding settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ParquetSettings {
+    /// Column compression codec.
+    pub compression: Compression,
+    /// Zstandard level, 1–22 (used when `compression` is zstd).
+    pub zstd_level: i32,
+    /// Write min/max statistics per page.
+    pub statistics: bool,
+    /// Dictionary-encode columns (Parquet falls back to plain where a dictionary grows large).
+    pub dictionary: bool,
+}
+
+impl Default for ParquetSettings {
+    fn default() -> Self {
+        ParquetSettings {
+            compression: Compression::Zstd,
+            zstd_level: 3,
+            statistics: true,
+            dictionary: true,
+        }
+    }
+}
+
+/// Parser settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ParserSettings {
+    /// Fail on any element or attribute the parser does not map, instead of counting it.
+    pub strict: bool,
+    /// Largest accepted text of one element, in bytes.
+    pub max_text_bytes: usize,
+}
+
+impl Default for ParserSettings {
+    fn default() -> Self {
+        ParserSettings {
+            strict: false,
+            max_text_bytes: 256 * 1024 * 1024,
+        }
+    }
+}
+
+/// Values given on the command line; `None` keeps the file's or the default value.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `--batch-size`.
+    pub batch_size: Option<usize>,
+    /// `--batch-max-bytes`.
+    pub batch_max_bytes: Option<u64>,
+    /// `--channel-capacity`.
+    pub channel_capacity: Option<usize>,
+    /// `--compression`.
+    pub compression: Option<Compression>,
+    /// `--zstd-level`.
+    pub zstd_level: Option<i32>,
+    /// `--no-statistics` (Some(false)).
+    pub statistics: Option<bool>,
+    /// `--no-dictionary` (Some(false)).
+    pub dictionary: Option<bool>,
+    /// `--strict` (Some(true)).
+    pub strict: Option<bool>,
+}
+
+impl Settings {
+    /// Loads the effective settings: defaults, then the config file, then `overrides`.
+    ///
+    /// `explicit` is `--config`; without it `config.yaml` in the working directory is used
+    /// when it exists. Returns the settings and the file they came from.
+    pub fn resolve(
+        explicit: Option<&Path>,
+        overrides: &Overrides,
+    ) -> Result<(Settings, Option<PathBuf>)> {
+        let file = match explicit {
+            Some(path) => Some(path.to_path_buf()),
+            None => Some(PathBuf::from(DEFAULT_CONFIG_FILE)).filter(|p| p.is_file()),
+        };
+        let mut settings = match &file {
+            Some(path) => Settings::from_file(path)?,
+            None => Settings::default(),
+        };
+        settings.apply(overrides);
+        settings.validate()?;
+        Ok((settings, file))
+    }
+
+    /// Parses a YAML config file (missing keys take their defaults).
+    pub fn from_file(path: &Path) -> Result<Settings> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
+        Settings::from_yaml(&text).map_err(|e| Error::Config(format!("{}: {e}", path.display())))
+    }
+
+    /// Parses YAML text; an empty document gives the defaults.
+    pub fn from_yaml(text: &str) -> std::result::Result<Settings, String> {
+        if text.trim().is_empty() {
+            return Ok(Settings::default());
+        }
+        serde_yaml_ng::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// The settings as YAML, loadable with `--config`.
+    pub fn to_yaml(&self) -> String {
+        // Plain structs of strings, numbers and booleans always serialize.
+        serde_yaml_ng::to_string(self).unwrap_or_else(|e| format!("# unserializable: {e}\n"))
+    }
+
+    fn apply(&mut self, o: &Overrides) {
+        let p = &mut self.pipeline;
+        p.batch_size = o.batch_size.unwrap_or(p.batch_size);
+        p.batch_max_bytes = o.batch_max_bytes.unwrap_or(p.batch_max_bytes);
+        p.channel_capacity = o.channel_capacity.unwrap_or(p.channel_capacity);
+        let q = &mut self.parquet;
+        q.compression = o.compression.unwrap_or(q.compression);
+        q.zstd_level = o.zstd_level.unwrap_or(q.zstd_level);
+        q.statistics = o.statistics.unwrap_or(q.statistics);
+        q.dictionary = o.dictionary.unwrap_or(q.dictionary);
+        self.parser.strict = o.strict.unwrap_or(self.parser.strict);
+    }
+
+    /// Rejects values that are zero, negative or absurd, naming the key.
+    pub fn validate(&self) -> Result<()> {
+        fn check(ok: bool, key: &str, value: impl std::fmt::Display, range: &str) -> Result<()> {
+            if ok {
+                Ok(())
+            } else {
+                Err(Error::Config(format!("{key} = {value} is out of range ({range})")))
+            }
+        }
+        let p = &self.pipeline;
+        check(
+            (1..=10_000_000).contains(&p.batch_size),
+            "pipeline.batch_size",
+            p.batch_size,
+            "1 to 10000000",
+        )?;
+        check(
+            (1024..=1 << 40).contains(&p.batch_max_bytes),
+            "pipeline.batch_max_bytes",
+            p.batch_max_bytes,
+            "1024 to 1099511627776",
+        )?;
+        check(
+            (1..=4096).contains(&p.channel_capacity),
+            "pipeline.channel_capacity",
+            p.channel_capacity,
+            "1 to 4096",
+        )?;
+        check(
+            (1..=22).contains(&self.parquet.zstd_level),
+            "parquet.zstd_level",
+            self.parquet.zstd_level,
+            "1 to 22",
+        )?;
+        check(
+            self.parser.max_text_bytes >= 1024,
+            "parser.max_text_bytes",
+            self.parser.max_text_bytes,
+            "at least 1024",
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        assert_eq!(Settings::from_yaml("").unwrap(), Settings::default());
+    }
+
+    #[test]
+    fn file_values_override_defaults_and_flags_override_file() {
+        let mut settings =
+            Settings::from_yaml("pipeline:\n  batch_size: 500\n  channel_capacity: 2\n").unwrap();
+        assert_eq!(settings.pipeline.batch_size, 500);
+        assert_eq!(settings.pipeline.channel_capacity, 2);
+        assert_eq!(settings.parquet, ParquetSettings::default());
+        settings.apply(&Overrides {
+            batch_size: Some(7),
+            ..Overrides::default()
+        });
+        assert_eq!(settings.pipeline.batch_size, 7);
+        assert_eq!(settings.pipeline.channel_capacity, 2);
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected_with_their_name() {
+        let err = Settings::from_yaml("pipeline:\n  batch_sise: 5\n").unwrap_err();
+        assert!(err.contains("batch_sise"), "{err}");
+        let err = Settings::from_yaml("parquett: {}\n").unwrap_err();
+        assert!(err.contains("parquett"), "{err}");
+    }
+
+    #[test]
+    fn invalid_values_are_rejected_with_their_key() {
+        for (yaml, key) in [
+            ("pipeline: {batch_size: 0}", "pipeline.batch_size"),
+            ("pipeline: {channel_capacity: 0}", "pipeline.channel_capacity"),
+            ("pipeline: {batch_max_bytes: 10}", "pipeline.batch_max_bytes"),
+            ("parquet: {zstd_level: 99}", "parquet.zstd_level"),
+        ] {
+            let err = Settings::from_yaml(yaml).unwrap().validate().unwrap_err();
+            assert!(err.to_string().contains(key), "{yaml}: {err}");
+        }
+        let err = Settings::from_yaml("pipeline: {batch_size: -3}").unwrap_err();
+        assert!(err.contains("batch_size"), "{err}");
+        let err = Settings::from_yaml("parquet: {compression: lz5}").unwrap_err();
+        assert!(err.contains("lz5"), "{err}");
+    }
+
+    #[test]
+    fn yaml_round_trips() {
+        let mut settings = Settings::default();
+        settings.pipeline.batch_size = 123;
+        settings.parquet.compression = Compression::Snappy;
+        assert_eq!(Settings::from_yaml(&settings.to_yaml()).unwrap(), settings);
+    }
+
+    #[test]
+    fn bundled_config_file_matches_the_defaults() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(DEFAULT_CONFIG_FILE);
+        assert_eq!(Settings::from_file(&path).unwrap(), Settings::default());
+    }
+}

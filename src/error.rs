@@ -1,0 +1,102 @@
+//! Typed errors of the library, each carrying the context a user needs to find the problem:
+//! the file, the byte offset in the (decompressed) XML and the accession of the entry in progress.
+//!
+//! Only the binary edge turns these into `anyhow` chains; the library never panics on bad input.
+
+use std::path::PathBuf;
+
+/// What went wrong while reading XML, without position context.
+#[derive(Debug, thiserror::Error)]
+pub enum ParseErrorKind {
+    /// The XML is not well-formed (mismatched tags, bad syntax, bad UTF-8, unknown entity, …).
+    #[error("malformed XML: {0}")]
+    Xml(String),
+    /// The document ended before `</uniprot>`.
+    #[error("unexpected end of input {0}")]
+    Truncated(&'static str),
+    /// The root element is not a UniProt `<uniprot>`.
+    #[error("not a UniProt XML document: {0}")]
+    WrongRoot(String),
+    /// A DOCTYPE was found; UniProt never uses one and entity definitions are refused.
+    #[error("DOCTYPE declarations are not accepted (UniProt XML uses none; entity definitions are refused)")]
+    Doctype,
+    /// An attribute or text that must be a number, a date or a boolean is not.
+    #[error("invalid {what} {value:?} at {path}")]
+    InvalidValue {
+        /// What was expected (integer, date, …).
+        what: &'static str,
+        /// The offending text, cut to a readable length.
+        value: String,
+        /// Element path (and `@attribute`) of the value.
+        path: String,
+    },
+    /// An entry without any `<accession>`.
+    #[error("entry has no <accession>")]
+    MissingAccession,
+    /// `--strict` is on and the parser met an element or attribute it does not map.
+    #[error("unmapped element or attribute {0} (strict mode)")]
+    Unmapped(String),
+    /// A configured size or depth limit was exceeded.
+    #[error("{0}")]
+    Limit(String),
+    /// Reading the input failed (I/O error, corrupt gzip, …).
+    #[error("read error: {0}")]
+    Io(String),
+}
+
+/// A parse failure with its position: byte offset and the accession of the entry in progress.
+#[derive(Debug, thiserror::Error)]
+#[error("byte {offset}{}: {kind}", accession_suffix(.accession))]
+pub struct ParseError {
+    /// Byte offset in the decompressed XML stream.
+    pub offset: u64,
+    /// Accession of the entry being parsed, when one was read already.
+    pub accession: Option<String>,
+    /// What went wrong.
+    pub kind: ParseErrorKind,
+}
+
+fn accession_suffix(accession: &Option<String>) -> String {
+    match accession {
+        Some(acc) => format!(" (entry {acc})"),
+        None => String::new(),
+    }
+}
+
+/// Every error a conversion can end with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input could not be opened or read.
+    #[error("{path}: {source}")]
+    Input {
+        /// The input path (`-` for stdin).
+        path: String,
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+    /// The input is not valid UniProt XML.
+    #[error("{path}: {source}")]
+    Parse {
+        /// The input path.
+        path: String,
+        /// What and where.
+        source: ParseError,
+    },
+    /// Building Arrow data or writing Parquet failed.
+    #[error("writing {path}: {message}")]
+    Write {
+        /// The output path.
+        path: PathBuf,
+        /// What failed.
+        message: String,
+    },
+    /// The configuration is invalid.
+    #[error("configuration: {0}")]
+    Config(String),
+    /// A pipeline thread panicked (a bug; reported instead of propagated).
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// Result with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,216 @@
+//! The writer thread: receives batches of entries, builds Arrow record batches and writes each
+//! as one Parquet row group into a temporary file beside the output.
+//!
+//! This is the only module that imports `parquet`. It never sees XML. The temporary file is
+//! renamed onto the output path only by [`WrittenFile::persist`], which the pipeline calls after
+//! both threads succeeded; dropping a `WrittenFile` or failing midway removes the temporary
+//! file, so a failed run never leaves (or clobbers) a file at the output path.
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use crossbeam_channel::Receiver;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression as ParquetCompression, ZstdLevel};
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::file::metadata::KeyValue;
+use tempfile::NamedTempFile;
+
+use crate::batch::EntryBatchBuilder;
+use crate::config::{Compression, ParquetSettings};
+use crate::error::{Error, Result};
+use crate::metrics::Metrics;
+use crate::model::Entry;
+use crate::parse::DocumentTrailer;
+use crate::schema;
+
+/// Buffer between the Parquet encoder and the file, in bytes.
+const WRITE_BUFFER_BYTES: usize = 1024 * 1024;
+
+/// What the parser sends to the writer.
+pub enum WriterMessage {
+    /// A batch of entries: one row group.
+    Batch(Vec<Entry>),
+    /// The document ended well: close the file. Without it the writer abandons its work.
+    Finish(DocumentTrailer),
+}
+
+/// Where and how to write.
+#[derive(Debug, Clone)]
+pub struct OutputSpec {
+    /// Final path of the Parquet file.
+    pub path: PathBuf,
+    /// Encoding settings.
+    pub parquet: ParquetSettings,
+    /// Largest number of rows in one row group (the batch size).
+    pub max_row_group_rows: usize,
+    /// Input name recorded in the file's metadata.
+    pub input_name: String,
+}
+
+/// A finished Parquet file still at its temporary path.
+#[derive(Debug)]
+pub struct WrittenFile {
+    temp: NamedTempFile,
+    path: PathBuf,
+    /// Bytes in the file.
+    pub bytes: u64,
+    /// Row groups written.
+    pub row_groups: usize,
+    /// Rows written.
+    pub rows: u64,
+}
+
+impl WrittenFile {
+    /// Syncs the file and renames it onto the output path (atomic on one file system).
+    pub fn persist(self) -> Result<PathBuf> {
+        let path = self.path;
+        let fail = |message: String| Error::Write {
+            path: path.clone(),
+            message,
+        };
+        self.temp.as_file().sync_all().map_err(|e| fail(e.to_string()))?;
+        self.temp
+            .persist(&path)
+            .map_err(|e| fail(format!("cannot rename temporary file into place: {}", e.error)))?;
+        Ok(path)
+    }
+}
+
+/// The error the writer returns when the parser hung up without `Finish`.
+pub fn abandoned(path: &Path) -> Error {
+    Error::Write {
+        path: path.to_owned(),
+        message: "conversion abandoned: the parser stopped".into(),
+    }
+}
+
+/// Runs the writer until `Finish` (success) or a closed channel (abandoned).
+pub fn run(rx: Receiver<WriterMessage>, spec: OutputSpec, metrics: Arc<Metrics>) -> Result<WrittenFile> {
+    let fail = |message: String| Error::Write {
+        path: spec.path.clone(),
+        message,
+    };
+    let dir = match spec.path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let file_name = spec
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    let temp = tempfile::Builder::new()
+        .prefix(&format!(".{file_name}."))
+        .suffix(".partial")
+        .tempfile_in(&dir)
+        .map_err(|e| fail(format!("cannot create temporary file in {}: {e}", dir.display())))?;
+    let file = temp.reopen().map_err(|e| fail(e.to_string()))?;
+    let props = writer_properties(&spec);
+    let mut writer = ArrowWriter::try_new(
+        BufWriter::with_capacity(WRITE_BUFFER_BYTES, file),
+        schema::schema(),
+        Some(props),
+    )
+    .map_err(|e| fail(e.to_string()))?;
+    let mut builder = EntryBatchBuilder::new().map_err(fail)?;
+    let mut rows = 0u64;
+    loop {
+        let waiting = Instant::now();
+        let message = rx.recv();
+        Metrics::add_duration(&metrics.writer_blocked_nanos, waiting.elapsed());
+        let working = Instant::now();
+        match message {
+            Ok(WriterMessage::Batch(entries)) => {
+                Metrics::add(&metrics.batches_received, 1);
+                let batch = builder.build(&entries).map_err(fail)?;
+                drop(entries);
+                writer.write(&batch).map_err(|e| fail(e.to_string()))?;
+                writer.flush().map_err(|e| fail(e.to_string()))?;
+                rows += batch.num_rows() as u64;
+                metrics
+                    .output_bytes
+                    .store(writer.bytes_written() as u64, std::sync::atomic::Ordering::Relaxed);
+                Metrics::add_duration(&metrics.write_nanos, working.elapsed());
+            }
+            Ok(WriterMessage::Finish(trailer)) => {
+                if let Some(copyright) = trailer.copyright {
+                    writer.append_key_value_metadata(KeyValue::new(
+                        "uniprot_etl.copyright".to_owned(),
+                        copyright,
+                    ));
+                }
+                let row_groups = writer.flushed_row_groups().len();
+                let buffered = writer.into_inner().map_err(|e| fail(e.to_string()))?;
+                let file = buffered.into_inner().map_err(|e| fail(e.error().to_string()))?;
+                let bytes = file.metadata().map_err(|e| fail(e.to_string()))?.len();
+                Metrics::add_duration(&metrics.write_nanos, working.elapsed());
+                metrics.output_bytes.store(bytes, std::sync::atomic::Ordering::Relaxed);
+                return Ok(WrittenFile {
+                    temp,
+                    path: spec.path,
+                    bytes,
+                    row_groups,
+                    rows,
+                });
+            }
+            Err(_) => return Err(abandoned(&spec.path)),
+        }
+    }
+}
+
+fn writer_properties(spec: &OutputSpec) -> WriterProperties {
+    let settings = &spec.parquet;
+    let compression = match settings.compression {
+        Compression::None => ParquetCompression::UNCOMPRESSED,
+        Compression::Snappy => ParquetCompression::SNAPPY,
+        Compression::Zstd => ParquetCompression::ZSTD(
+            ZstdLevel::try_new(settings.zstd_level).unwrap_or_default(),
+        ),
+    };
+    let statistics = if settings.statistics {
+        EnabledStatistics::Page
+    } else {
+        EnabledStatistics::None
+    };
+    WriterProperties::builder()
+        .set_compression(compression)
+        .set_statistics_enabled(statistics)
+        .set_dictionary_enabled(settings.dictionary)
+        .set_max_row_group_row_count(Some(spec.max_row_group_rows))
+        .set_created_by(format!("uniprot-etl {}", env!("CARGO_PKG_VERSION")))
+        .set_key_value_metadata(Some(vec![
+            KeyValue::new(
+                schema::SCHEMA_VERSION_KEY.to_owned(),
+                schema::SCHEMA_VERSION.to_string(),
+            ),
+            KeyValue::new(
+                "uniprot_etl.tool_version".to_owned(),
+                env!("CARGO_PKG_VERSION").to_owned(),
+            ),
+            KeyValue::new("uniprot_etl.input_file".to_owned(), spec.input_name.clone()),
+        ]))
+        .build()
+}
+
+/// Opens a finished Parquet file for reading back (verification and tests).
+pub fn read_entries(path: &Path) -> Result<Vec<Entry>> {
+    let fail = |message: String| Error::Write {
+        path: path.to_owned(),
+        message,
+    };
+    let file = File::open(path).map_err(|e| fail(e.to_string()))?;
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(|e| fail(e.to_string()))?
+        .build()
+        .map_err(|e| fail(e.to_string()))?;
+    let mut entries = Vec::new();
+    for batch in reader {
+        let batch = batch.map_err(|e| fail(e.to_string()))?;
+        entries.extend(crate::batch::entries_from_batch(&batch).map_err(fail)?);
+    }
+    Ok(entries)
+}
