@@ -120,6 +120,24 @@ pub fn boolean(value: &str) -> ValueResult<bool> {
     }
 }
 
+/// Appends the resolution of a character reference or predefined entity to `out`.
+fn push_reference(reference: &BytesRef<'_>, out: &mut String) -> Result<(), ParseErrorKind> {
+    match reference.resolve_char_ref() {
+        Ok(Some(ch)) => out.push(ch),
+        Ok(None) => match quick_xml::escape::resolve_predefined_entity(reference) {
+            Some(s) => out.push_str(s),
+            None => {
+                return Err(ParseErrorKind::Xml(format!(
+                    "unknown entity &{}; (no DTD entities are honoured)",
+                    &**reference
+                )))
+            }
+        },
+        Err(e) => return Err(ParseErrorKind::Xml(e.to_string())),
+    }
+    Ok(())
+}
+
 /// The pull loop over one XML stream; see the module docs.
 pub struct XmlCursor<R> {
     reader: Reader<R>,
@@ -334,7 +352,9 @@ impl<R: BufRead> XmlCursor<R> {
                 }
                 Ok(Event::GeneralRef(r)) => {
                     if let Some(text) = text.as_deref_mut() {
-                        self.push_reference(&r, text)?;
+                        if let Err(kind) = push_reference(&r, text) {
+                            return Err(self.error(kind));
+                        }
                     } else {
                         self.record_unmapped("/#text")?;
                     }
@@ -394,7 +414,11 @@ impl<R: BufRead> XmlCursor<R> {
             match self.reader.read_event_into(&mut self.buf) {
                 Ok(Event::Text(t)) => out.push_str(&t.xml10_content()),
                 Ok(Event::CData(c)) => out.push_str(&c),
-                Ok(Event::GeneralRef(r)) => self.push_reference(&r, &mut out)?,
+                Ok(Event::GeneralRef(r)) => {
+                    if let Err(kind) = push_reference(&r, &mut out) {
+                        return Err(self.error(kind));
+                    }
+                }
                 Ok(Event::Start(e)) => {
                     let child = Self::take_tag(&mut self.tag_pool, &e, false);
                     self.skip_unmapped_child(child)?;
@@ -426,24 +450,6 @@ impl<R: BufRead> XmlCursor<R> {
             }
         }
         Ok(out)
-    }
-
-    /// Appends the resolution of a character reference or predefined entity to `out`.
-    fn push_reference(&self, reference: &BytesRef<'_>, out: &mut String) -> Result<(), ParseError> {
-        match reference.resolve_char_ref() {
-            Ok(Some(ch)) => out.push(ch),
-            Ok(None) => match quick_xml::escape::resolve_predefined_entity(reference) {
-                Some(s) => out.push_str(s),
-                None => {
-                    return Err(self.error(ParseErrorKind::Xml(format!(
-                        "unknown entity &{}; (no DTD entities are honoured)",
-                        &**reference
-                    ))))
-                }
-            },
-            Err(e) => return Err(self.xml_error(e)),
-        }
-        Ok(())
     }
 
     fn skip_unmapped_child(&mut self, child: Tag) -> Result<(), ParseError> {
