@@ -1,0 +1,185 @@
+//! The real binary: conversions from path, gzip and stdin; error messages and exit codes.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use uniprot_etl::writer::read_entries;
+
+use crate::util::{fixture, samples_dir};
+
+fn bin() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_uniprot-etl"));
+    // Keep the repository's config.yaml out of the way: tests choose their own settings.
+    command.current_dir(std::env::temp_dir());
+    command
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn gzip(data: &[u8], path: &Path) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut encoder = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
+    encoder.write_all(data).unwrap();
+    encoder.finish().unwrap();
+}
+
+#[test]
+fn converts_the_bundled_fixture() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.parquet");
+    let output = run(&["convert", fixture("sample.xml").to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let entries = read_entries(&out).unwrap();
+    assert!(entries.len() >= 3);
+    assert!(stderr(&output).contains("unmapped: none"), "{}", stderr(&output));
+}
+
+#[test]
+fn gzip_is_detected_by_content_and_stdin_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let xml = std::fs::read(samples_dir().join("uniprot-rs-tests-250.xml")).unwrap();
+    // Gzip under a name without .gz: detection must not rely on the extension.
+    let gz = dir.path().join("input.xml");
+    gzip(&xml, &gz);
+    let out_gz = dir.path().join("gz.parquet");
+    let output = run(&["convert", gz.to_str().unwrap(), "-o", out_gz.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(read_entries(&out_gz).unwrap().len(), 250);
+
+    // Multi-member gzip (as produced by parallel compressors): the members concatenated.
+    let half = xml.len() / 2;
+    let (a, b) = (dir.path().join("a.gz"), dir.path().join("b.gz"));
+    gzip(&xml[..half], &a);
+    gzip(&xml[half..], &b);
+    let multi = dir.path().join("multi.xml.gz");
+    let mut joined = std::fs::read(&a).unwrap();
+    joined.extend(std::fs::read(&b).unwrap());
+    std::fs::write(&multi, joined).unwrap();
+    let out_multi = dir.path().join("multi.parquet");
+    let output = run(&["convert", multi.to_str().unwrap(), "-o", out_multi.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(read_entries(&out_multi).unwrap().len(), 250);
+
+    let out_stdin = dir.path().join("stdin.parquet");
+    let mut child = bin()
+        .args(["convert", "-", "-o", out_stdin.to_str().unwrap()])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&std::fs::read(&gz).unwrap()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(read_entries(&out_stdin).unwrap(), read_entries(&out_gz).unwrap());
+}
+
+#[test]
+fn malformed_input_names_file_offset_and_accession() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.xml");
+    let xml = std::fs::read_to_string(samples_dir().join("P97881.xml")).unwrap();
+    let broken = xml.replacen("</gene>", "</genes>", 1);
+    std::fs::write(&bad, broken).unwrap();
+    let out = dir.path().join("out.parquet");
+    let output = run(&["convert", bad.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("bad.xml"), "{message}");
+    assert!(message.contains("byte "), "{message}");
+    assert!(message.contains("entry P97881"), "{message}");
+    assert!(!message.contains("panicked"), "{message}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn wrong_root_and_missing_file_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("page.xml");
+    std::fs::write(&html, "<html><body>not uniprot</body></html>").unwrap();
+    let out = dir.path().join("out.parquet");
+    let output = run(&["convert", html.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("root element is <html>"), "{}", stderr(&output));
+
+    let wrong_ns = dir.path().join("ns.xml");
+    std::fs::write(&wrong_ns, "<uniprot xmlns=\"http://example.org/\"></uniprot>").unwrap();
+    let output = run(&["convert", wrong_ns.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("namespace"), "{}", stderr(&output));
+
+    let output = run(&["convert", "/nonexistent/x.xml", "-o", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("/nonexistent/x.xml"), "{}", stderr(&output));
+    assert!(!out.exists());
+}
+
+#[test]
+fn strict_mode_fails_on_unmapped_elements() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("extra.xml");
+    let xml = std::fs::read_to_string(samples_dir().join("P84001.xml")).unwrap();
+    std::fs::write(&input, xml.replacen("</entry>", "<futureElement/></entry>", 1)).unwrap();
+    let out = dir.path().join("out.parquet");
+    let lenient = run(&["convert", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(lenient.status.success(), "{}", stderr(&lenient));
+    assert!(stderr(&lenient).contains("/entry/futureElement: 1"), "{}", stderr(&lenient));
+    std::fs::remove_file(&out).unwrap();
+    let strict = run(&["convert", "--strict", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(stderr(&strict).contains("/entry/futureElement"), "{}", stderr(&strict));
+    assert!(!out.exists());
+}
+
+#[test]
+fn invalid_flag_values_name_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.parquet");
+    let sample = samples_dir().join("P84001.xml");
+    let output = run(&["convert", sample.to_str().unwrap(), "-o", out.to_str().unwrap(), "--batch-size", "0"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("pipeline.batch_size"), "{}", stderr(&output));
+
+    let config = dir.path().join("config.yaml");
+    std::fs::write(&config, "pipeline:\n  batch_sise: 10\n").unwrap();
+    let output = run(&["convert", sample.to_str().unwrap(), "-o", out.to_str().unwrap(), "--config", config.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("batch_sise"), "{}", stderr(&output));
+}
+
+#[test]
+#[cfg(unix)]
+fn write_failure_mid_run_is_reported_and_leaves_no_file() {
+    // A file-size limit makes the writer's writes fail with EFBIG part-way through (SIGXFSZ
+    // ignored so the process sees the error instead of dying): an injected disk-full.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.parquet");
+    let sample = samples_dir().join("uniprot-rs-tests-250.xml");
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 64; exec '{}' convert '{}' -o '{}' --batch-size 5 --compression none",
+        env!("CARGO_BIN_EXE_uniprot-etl"),
+        sample.display(),
+        out.display()
+    );
+    let output = Command::new("sh").arg("-c").arg(script).output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(message.contains("writing"), "{message}");
+    assert!(message.to_lowercase().contains("file too large"), "{message}");
+    assert!(!out.exists());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "temporary file left behind");
+}
+
+#[test]
+fn schema_command_prints_the_schema() {
+    let output = run(&["schema"]);
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.starts_with("accession utf8 not null\n"), "{text}");
+}

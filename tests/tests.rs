@@ -1,0 +1,9 @@
+//! The integration test binary: one `mod` per topic, sharing `util`.
+
+mod util;
+
+mod cli;
+mod pipeline;
+mod roundtrip;
+mod samples;
+mod schema;
