@@ -186,7 +186,9 @@ impl Settings {
             if ok {
                 Ok(())
             } else {
-                Err(Error::Config(format!("{key} = {value} is out of range ({range})")))
+                Err(Error::Config(format!(
+                    "{key} = {value} is out of range ({range})"
+                )))
             }
         }
         let p = &self.pipeline;
@@ -259,8 +261,14 @@ mod tests {
     fn invalid_values_are_rejected_with_their_key() {
         for (yaml, key) in [
             ("pipeline: {batch_size: 0}", "pipeline.batch_size"),
-            ("pipeline: {channel_capacity: 0}", "pipeline.channel_capacity"),
-            ("pipeline: {batch_max_bytes: 10}", "pipeline.batch_max_bytes"),
+            (
+                "pipeline: {channel_capacity: 0}",
+                "pipeline.channel_capacity",
+            ),
+            (
+                "pipeline: {batch_max_bytes: 10}",
+                "pipeline.batch_max_bytes",
+            ),
             ("parquet: {zstd_level: 99}", "parquet.zstd_level"),
         ] {
             let err = Settings::from_yaml(yaml).unwrap().validate().unwrap_err();

@@ -82,7 +82,8 @@ pub fn open(path: &str, consumed: Arc<AtomicU64>) -> Result<Input> {
         }
         (Box::new(file), Some(metadata.len()))
     };
-    let mut tracked = TrackedReader::new(BufReader::with_capacity(READ_BUFFER_BYTES, raw), consumed);
+    let mut tracked =
+        TrackedReader::new(BufReader::with_capacity(READ_BUFFER_BYTES, raw), consumed);
     let compressed = starts_with_gzip_magic(&mut tracked).map_err(io_error)?;
     let reader: Box<dyn BufRead> = if compressed {
         Box::new(BufReader::with_capacity(

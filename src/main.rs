@@ -43,7 +43,10 @@ fn init_logging(cli: &Cli) {
             if record.level() == log::Level::Info {
                 out.finish(format_args!("{message}"))
             } else {
-                out.finish(format_args!("{}: {message}", record.level().as_str().to_lowercase()))
+                out.finish(format_args!(
+                    "{}: {message}",
+                    record.level().as_str().to_lowercase()
+                ))
             }
         })
         .chain(std::io::stderr())
@@ -64,7 +67,10 @@ fn convert(args: ConvertArgs) -> anyhow::Result<()> {
         "input {} ({}{})",
         opened.name,
         if opened.compressed { "gzip" } else { "plain" },
-        opened.size.map(|s| format!(", {s} bytes")).unwrap_or_default()
+        opened
+            .size
+            .map(|s| format!(", {s} bytes"))
+            .unwrap_or_default()
     );
     let summary = pipeline::convert(
         opened.reader,

@@ -76,7 +76,12 @@ pub fn convert<R: BufRead>(
             .spawn_scoped(scope, move || writer::run(rx, spec, writer_metrics));
         let writer = match writer {
             Ok(handle) => handle,
-            Err(e) => return (Ok(()), Err(Error::Internal(format!("cannot start writer: {e}")))),
+            Err(e) => {
+                return (
+                    Ok(()),
+                    Err(Error::Internal(format!("cannot start writer: {e}"))),
+                )
+            }
         };
         let parsed = produce(&mut reader, input_name, tx, settings, &metrics);
         let written = writer
@@ -100,7 +105,11 @@ pub fn convert<R: BufRead>(
         output_bytes: bytes,
         row_groups,
         elapsed: started.elapsed(),
-        unmapped: reader.unmapped().iter().map(|(k, v)| (k.clone(), *v)).collect(),
+        unmapped: reader
+            .unmapped()
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .collect(),
         output,
     })
 }

@@ -81,7 +81,10 @@ pub fn describe() -> String {
 fn describe_field(field: &Field, depth: usize, out: &mut String) {
     let nullable = if field.is_nullable() { "" } else { " not null" };
     let (type_name, children): (String, Vec<&Field>) = match field.data_type() {
-        DataType::Struct(children) => ("struct".into(), children.iter().map(|c| c.as_ref()).collect()),
+        DataType::Struct(children) => (
+            "struct".into(),
+            children.iter().map(|c| c.as_ref()).collect(),
+        ),
         DataType::List(item) => match item.data_type() {
             DataType::Struct(children) => (
                 "list<struct>".into(),

@@ -15,8 +15,8 @@ use std::time::Instant;
 use crossbeam_channel::Receiver;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression as ParquetCompression, ZstdLevel};
-use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::file::metadata::KeyValue;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use tempfile::NamedTempFile;
 
 use crate::batch::EntryBatchBuilder;
@@ -72,10 +72,16 @@ impl WrittenFile {
             path: path.clone(),
             message,
         };
-        self.temp.as_file().sync_all().map_err(|e| fail(e.to_string()))?;
         self.temp
-            .persist(&path)
-            .map_err(|e| fail(format!("cannot rename temporary file into place: {}", e.error)))?;
+            .as_file()
+            .sync_all()
+            .map_err(|e| fail(e.to_string()))?;
+        self.temp.persist(&path).map_err(|e| {
+            fail(format!(
+                "cannot rename temporary file into place: {}",
+                e.error
+            ))
+        })?;
         Ok(path)
     }
 }
@@ -89,7 +95,11 @@ pub fn abandoned(path: &Path) -> Error {
 }
 
 /// Runs the writer until `Finish` (success) or a closed channel (abandoned).
-pub fn run(rx: Receiver<WriterMessage>, spec: OutputSpec, metrics: Arc<Metrics>) -> Result<WrittenFile> {
+pub fn run(
+    rx: Receiver<WriterMessage>,
+    spec: OutputSpec,
+    metrics: Arc<Metrics>,
+) -> Result<WrittenFile> {
     let fail = |message: String| Error::Write {
         path: spec.path.clone(),
         message,
@@ -107,7 +117,12 @@ pub fn run(rx: Receiver<WriterMessage>, spec: OutputSpec, metrics: Arc<Metrics>)
         .prefix(&format!(".{file_name}."))
         .suffix(".partial")
         .tempfile_in(&dir)
-        .map_err(|e| fail(format!("cannot create temporary file in {}: {e}", dir.display())))?;
+        .map_err(|e| {
+            fail(format!(
+                "cannot create temporary file in {}: {e}",
+                dir.display()
+            ))
+        })?;
     let file = temp.reopen().map_err(|e| fail(e.to_string()))?;
     let props = writer_properties(&spec);
     let mut writer = ArrowWriter::try_new(
@@ -131,9 +146,10 @@ pub fn run(rx: Receiver<WriterMessage>, spec: OutputSpec, metrics: Arc<Metrics>)
                 writer.write(&batch).map_err(|e| fail(e.to_string()))?;
                 writer.flush().map_err(|e| fail(e.to_string()))?;
                 rows += batch.num_rows() as u64;
-                metrics
-                    .output_bytes
-                    .store(writer.bytes_written() as u64, std::sync::atomic::Ordering::Relaxed);
+                metrics.output_bytes.store(
+                    writer.bytes_written() as u64,
+                    std::sync::atomic::Ordering::Relaxed,
+                );
                 Metrics::add_duration(&metrics.write_nanos, working.elapsed());
             }
             Ok(WriterMessage::Finish(trailer)) => {
@@ -145,10 +161,14 @@ pub fn run(rx: Receiver<WriterMessage>, spec: OutputSpec, metrics: Arc<Metrics>)
                 }
                 let row_groups = writer.flushed_row_groups().len();
                 let buffered = writer.into_inner().map_err(|e| fail(e.to_string()))?;
-                let file = buffered.into_inner().map_err(|e| fail(e.error().to_string()))?;
+                let file = buffered
+                    .into_inner()
+                    .map_err(|e| fail(e.error().to_string()))?;
                 let bytes = file.metadata().map_err(|e| fail(e.to_string()))?.len();
                 Metrics::add_duration(&metrics.write_nanos, working.elapsed());
-                metrics.output_bytes.store(bytes, std::sync::atomic::Ordering::Relaxed);
+                metrics
+                    .output_bytes
+                    .store(bytes, std::sync::atomic::Ordering::Relaxed);
                 return Ok(WrittenFile {
                     temp,
                     path: spec.path,
@@ -167,9 +187,9 @@ fn writer_properties(spec: &OutputSpec) -> WriterProperties {
     let compression = match settings.compression {
         Compression::None => ParquetCompression::UNCOMPRESSED,
         Compression::Snappy => ParquetCompression::SNAPPY,
-        Compression::Zstd => ParquetCompression::ZSTD(
-            ZstdLevel::try_new(settings.zstd_level).unwrap_or_default(),
-        ),
+        Compression::Zstd => {
+            ParquetCompression::ZSTD(ZstdLevel::try_new(settings.zstd_level).unwrap_or_default())
+        }
     };
     let statistics = if settings.statistics {
         EnabledStatistics::Page

@@ -176,7 +176,11 @@ fn name_group_xml(x: &mut XmlText<'_>, group: &ProteinNameGroup) {
 fn protein_name_xml(x: &mut XmlText<'_>, element: &str, name: &ProteinName) {
     x.open(element, &[("ref", name.ref_.as_deref())]);
     if let Some(full) = &name.full {
-        x.leaf("fullName", &[("evidence", name.full_evidence.as_deref())], full);
+        x.leaf(
+            "fullName",
+            &[("evidence", name.full_evidence.as_deref())],
+            full,
+        );
     }
     let parallel = |values: &[String], evidence: &[Option<String>], x: &mut XmlText<'_>, tag| {
         for (i, value) in values.iter().enumerate() {
@@ -227,7 +231,11 @@ fn reference_xml(x: &mut XmlText<'_>, reference: &Reference) {
     if !reference.source.is_empty() {
         x.open("source", &[]);
         for item in &reference.source {
-            x.leaf(&item.kind, &[("evidence", item.evidence.as_deref())], &item.value);
+            x.leaf(
+                &item.kind,
+                &[("evidence", item.evidence.as_deref())],
+                &item.value,
+            );
         }
         x.close("source");
     }
@@ -395,7 +403,10 @@ fn comment_xml(x: &mut XmlText<'_>, c: &Comment) {
         x.close("isoform");
     }
     for interactant in &c.interactants {
-        x.open("interactant", &[("intactId", interactant.intact_id.as_deref())]);
+        x.open(
+            "interactant",
+            &[("intactId", interactant.intact_id.as_deref())],
+        );
         if let Some(id) = &interactant.id {
             x.leaf("id", &[], id);
         }
@@ -408,7 +419,11 @@ fn comment_xml(x: &mut XmlText<'_>, c: &Comment) {
         x.close("interactant");
     }
     if let Some(differ) = c.organisms_differ {
-        x.leaf("organismsDiffer", &[], if differ { "true" } else { "false" });
+        x.leaf(
+            "organismsDiffer",
+            &[],
+            if differ { "true" } else { "false" },
+        );
     }
     if let Some(experiments) = c.experiments {
         x.leaf("experiments", &[], &experiments.to_string());
@@ -437,7 +452,11 @@ fn comment_xml(x: &mut XmlText<'_>, c: &Comment) {
 }
 
 fn molecule_xml(x: &mut XmlText<'_>, molecule: &Molecule) {
-    x.leaf("molecule", &[("id", molecule.id.as_deref())], &molecule.value);
+    x.leaf(
+        "molecule",
+        &[("id", molecule.id.as_deref())],
+        &molecule.value,
+    );
 }
 
 fn db_reference_xml(x: &mut XmlText<'_>, r: &DbReference) {
@@ -511,21 +530,27 @@ fn ligand_xml(x: &mut XmlText<'_>, element: &str, ligand: &Ligand) {
 
 fn location_xml(x: &mut XmlText<'_>, l: &Location) {
     x.open("location", &[("sequence", l.sequence.as_deref())]);
-    let mut point = |element, position: Option<i64>, status: &Option<String>, evidence: &Option<String>| {
-        if position.is_none() && status.is_none() && evidence.is_none() {
-            return;
-        }
-        let position = position.map(|p| p.to_string());
-        let attrs = [
-            ("position", position.as_deref()),
-            ("status", status.as_deref()),
-            ("evidence", evidence.as_deref()),
-        ];
-        x.empty(element, &attrs);
-    };
+    let mut point =
+        |element, position: Option<i64>, status: &Option<String>, evidence: &Option<String>| {
+            if position.is_none() && status.is_none() && evidence.is_none() {
+                return;
+            }
+            let position = position.map(|p| p.to_string());
+            let attrs = [
+                ("position", position.as_deref()),
+                ("status", status.as_deref()),
+                ("evidence", evidence.as_deref()),
+            ];
+            x.empty(element, &attrs);
+        };
     point("begin", l.begin, &l.begin_status, &l.begin_evidence);
     point("end", l.end, &l.end_status, &l.end_evidence);
-    point("position", l.position, &l.position_status, &l.position_evidence);
+    point(
+        "position",
+        l.position,
+        &l.position_status,
+        &l.position_evidence,
+    );
     x.close("location");
 }
 

@@ -34,11 +34,20 @@ fn gzip(data: &[u8], path: &Path) {
 fn converts_the_bundled_fixture() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.parquet");
-    let output = run(&["convert", fixture("sample.xml").to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let output = run(&[
+        "convert",
+        fixture("sample.xml").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let entries = read_entries(&out).unwrap();
     assert!(entries.len() >= 3);
-    assert!(stderr(&output).contains("unmapped: none"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("unmapped: none"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -49,7 +58,12 @@ fn gzip_is_detected_by_content_and_stdin_works() {
     let gz = dir.path().join("input.xml");
     gzip(&xml, &gz);
     let out_gz = dir.path().join("gz.parquet");
-    let output = run(&["convert", gz.to_str().unwrap(), "-o", out_gz.to_str().unwrap()]);
+    let output = run(&[
+        "convert",
+        gz.to_str().unwrap(),
+        "-o",
+        out_gz.to_str().unwrap(),
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(read_entries(&out_gz).unwrap().len(), 250);
 
@@ -63,7 +77,12 @@ fn gzip_is_detected_by_content_and_stdin_works() {
     joined.extend(std::fs::read(&b).unwrap());
     std::fs::write(&multi, joined).unwrap();
     let out_multi = dir.path().join("multi.parquet");
-    let output = run(&["convert", multi.to_str().unwrap(), "-o", out_multi.to_str().unwrap()]);
+    let output = run(&[
+        "convert",
+        multi.to_str().unwrap(),
+        "-o",
+        out_multi.to_str().unwrap(),
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(read_entries(&out_multi).unwrap().len(), 250);
 
@@ -74,10 +93,18 @@ fn gzip_is_detected_by_content_and_stdin_works() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(&std::fs::read(&gz).unwrap()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&std::fs::read(&gz).unwrap())
+        .unwrap();
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
-    assert_eq!(read_entries(&out_stdin).unwrap(), read_entries(&out_gz).unwrap());
+    assert_eq!(
+        read_entries(&out_stdin).unwrap(),
+        read_entries(&out_gz).unwrap()
+    );
 }
 
 #[test]
@@ -88,7 +115,12 @@ fn malformed_input_names_file_offset_and_accession() {
     let broken = xml.replacen("</gene>", "</genes>", 1);
     std::fs::write(&bad, broken).unwrap();
     let out = dir.path().join("out.parquet");
-    let output = run(&["convert", bad.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let output = run(&[
+        "convert",
+        bad.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
     assert!(message.contains("bad.xml"), "{message}");
@@ -104,19 +136,41 @@ fn wrong_root_and_missing_file_are_clear_errors() {
     let html = dir.path().join("page.xml");
     std::fs::write(&html, "<html><body>not uniprot</body></html>").unwrap();
     let out = dir.path().join("out.parquet");
-    let output = run(&["convert", html.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let output = run(&[
+        "convert",
+        html.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("root element is <html>"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("root element is <html>"),
+        "{}",
+        stderr(&output)
+    );
 
     let wrong_ns = dir.path().join("ns.xml");
-    std::fs::write(&wrong_ns, "<uniprot xmlns=\"http://example.org/\"></uniprot>").unwrap();
-    let output = run(&["convert", wrong_ns.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    std::fs::write(
+        &wrong_ns,
+        "<uniprot xmlns=\"http://example.org/\"></uniprot>",
+    )
+    .unwrap();
+    let output = run(&[
+        "convert",
+        wrong_ns.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("namespace"), "{}", stderr(&output));
 
     let output = run(&["convert", "/nonexistent/x.xml", "-o", out.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("/nonexistent/x.xml"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("/nonexistent/x.xml"),
+        "{}",
+        stderr(&output)
+    );
     assert!(!out.exists());
 }
 
@@ -125,15 +179,38 @@ fn strict_mode_fails_on_unmapped_elements() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("extra.xml");
     let xml = std::fs::read_to_string(samples_dir().join("P84001.xml")).unwrap();
-    std::fs::write(&input, xml.replacen("</entry>", "<futureElement/></entry>", 1)).unwrap();
+    std::fs::write(
+        &input,
+        xml.replacen("</entry>", "<futureElement/></entry>", 1),
+    )
+    .unwrap();
     let out = dir.path().join("out.parquet");
-    let lenient = run(&["convert", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let lenient = run(&[
+        "convert",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert!(lenient.status.success(), "{}", stderr(&lenient));
-    assert!(stderr(&lenient).contains("/entry/futureElement: 1"), "{}", stderr(&lenient));
+    assert!(
+        stderr(&lenient).contains("/entry/futureElement: 1"),
+        "{}",
+        stderr(&lenient)
+    );
     std::fs::remove_file(&out).unwrap();
-    let strict = run(&["convert", "--strict", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let strict = run(&[
+        "convert",
+        "--strict",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(strict.status.code(), Some(1));
-    assert!(stderr(&strict).contains("/entry/futureElement"), "{}", stderr(&strict));
+    assert!(
+        stderr(&strict).contains("/entry/futureElement"),
+        "{}",
+        stderr(&strict)
+    );
     assert!(!out.exists());
 }
 
@@ -142,15 +219,37 @@ fn invalid_flag_values_name_the_key() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.parquet");
     let sample = samples_dir().join("P84001.xml");
-    let output = run(&["convert", sample.to_str().unwrap(), "-o", out.to_str().unwrap(), "--batch-size", "0"]);
+    let output = run(&[
+        "convert",
+        sample.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--batch-size",
+        "0",
+    ]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("pipeline.batch_size"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("pipeline.batch_size"),
+        "{}",
+        stderr(&output)
+    );
 
     let config = dir.path().join("config.yaml");
     std::fs::write(&config, "pipeline:\n  batch_sise: 10\n").unwrap();
-    let output = run(&["convert", sample.to_str().unwrap(), "-o", out.to_str().unwrap(), "--config", config.to_str().unwrap()]);
+    let output = run(&[
+        "convert",
+        sample.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("batch_sise"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("batch_sise"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -171,9 +270,16 @@ fn write_failure_mid_run_is_reported_and_leaves_no_file() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let message = stderr(&output);
     assert!(message.contains("writing"), "{message}");
-    assert!(message.to_lowercase().contains("file too large"), "{message}");
+    assert!(
+        message.to_lowercase().contains("file too large"),
+        "{message}"
+    );
     assert!(!out.exists());
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "temporary file left behind");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "temporary file left behind"
+    );
 }
 
 #[test]

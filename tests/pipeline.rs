@@ -51,7 +51,8 @@ fn batch_max_bytes_closes_batches_early() {
 fn empty_document_gives_a_valid_empty_file() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("empty.parquet");
-    let xml = b"<?xml version='1.0'?>\n<uniprot xmlns=\"http://uniprot.org/uniprot\">\n</uniprot>\n";
+    let xml =
+        b"<?xml version='1.0'?>\n<uniprot xmlns=\"http://uniprot.org/uniprot\">\n</uniprot>\n";
     let summary = convert_bytes(xml, &out, &Settings::default()).unwrap();
     assert_eq!(summary.entries, 0);
     assert!(read_entries(&out).unwrap().is_empty());
@@ -64,7 +65,9 @@ fn parser_error_leaves_no_file_and_keeps_an_existing_one() {
     std::fs::write(&out, b"previous content").unwrap();
     let mut xml = sample_xml();
     xml.truncate(xml.len() / 2);
-    let err = convert_bytes(&xml, &out, &settings(10, 1)).unwrap_err().to_string();
+    let err = convert_bytes(&xml, &out, &settings(10, 1))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("test-input.xml"), "{err}");
     assert!(err.contains("byte "), "{err}");
     assert_eq!(std::fs::read(&out).unwrap(), b"previous content");
@@ -76,7 +79,9 @@ fn parser_error_leaves_no_file_and_keeps_an_existing_one() {
 fn writer_failure_ends_the_run_with_the_writer_error() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("missing-dir").join("out.parquet");
-    let err = convert_bytes(&sample_xml(), &out, &settings(10, 1)).unwrap_err().to_string();
+    let err = convert_bytes(&sample_xml(), &out, &settings(10, 1))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("writing"), "{err}");
     assert!(err.contains("missing-dir"), "{err}");
     assert!(!out.exists());

@@ -22,11 +22,18 @@ fn accessions_by_scan(xml: &str) -> Vec<String> {
 #[test]
 fn every_sample_converts_with_zero_unmapped_and_matching_rows() {
     let files = sample_files();
-    assert!(files.len() >= 9, "expected the shared samples, found {files:?}");
+    assert!(
+        files.len() >= 9,
+        "expected the shared samples, found {files:?}"
+    );
     for file in files {
         let xml = std::fs::read_to_string(&file).unwrap();
         let (entries, unmapped) = parse_all(xml.as_bytes()).unwrap();
-        assert!(unmapped.is_empty(), "{}: unmapped {unmapped:?}", file.display());
+        assert!(
+            unmapped.is_empty(),
+            "{}: unmapped {unmapped:?}",
+            file.display()
+        );
         let expected = accessions_by_scan(&xml);
         let got: Vec<String> = entries.iter().map(|e| e.accession.clone()).collect();
         assert_eq!(got, expected, "{}", file.display());

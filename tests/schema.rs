@@ -25,14 +25,30 @@ fn contract_columns_have_their_published_types() {
     let field = |name: &str| schema.field_with_name(name).unwrap().clone();
     assert_eq!(field("accession").data_type(), &DataType::Utf8);
     assert!(!field("accession").is_nullable());
-    assert!(matches!(field("dataset").data_type(), DataType::Dictionary(_, v) if **v == DataType::Utf8));
+    assert!(
+        matches!(field("dataset").data_type(), DataType::Dictionary(_, v) if **v == DataType::Utf8)
+    );
     assert_eq!(field("created").data_type(), &DataType::Date32);
     assert_eq!(field("modified").data_type(), &DataType::Date32);
     assert_eq!(field("version").data_type(), &DataType::Int32);
     assert_eq!(field("protein_existence").data_type(), &DataType::Utf8);
-    for list in ["accessions", "names", "genes", "organism_hosts", "gene_locations", "references",
-        "comments", "db_references", "keywords", "features", "evidences"] {
-        assert!(matches!(field(list).data_type(), DataType::List(_)), "{list}");
+    for list in [
+        "accessions",
+        "names",
+        "genes",
+        "organism_hosts",
+        "gene_locations",
+        "references",
+        "comments",
+        "db_references",
+        "keywords",
+        "features",
+        "evidences",
+    ] {
+        assert!(
+            matches!(field(list).data_type(), DataType::List(_)),
+            "{list}"
+        );
     }
     let text = schema::describe();
     for nested in [

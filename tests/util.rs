@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -28,20 +29,19 @@ pub fn sample_files() -> Vec<PathBuf> {
 
 /// A file of the project's own fixtures.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
 }
 
 /// Parses all entries of an XML document held in memory.
-pub fn parse_all(xml: &[u8]) -> Result<(Vec<Entry>, Vec<(String, u64)>), String> {
+pub fn parse_all(xml: &[u8]) -> Result<(Vec<Entry>, BTreeMap<String, u64>), String> {
     let mut reader = EntryReader::new(xml, false, ParseLimits::default());
     let mut entries = Vec::new();
     while let Some(entry) = reader.next_entry().map_err(|e| e.to_string())? {
         entries.push(entry);
     }
-    let mut unmapped: Vec<(String, u64)> =
-        reader.unmapped().iter().map(|(k, v)| (k.clone(), *v)).collect();
-    unmapped.sort();
-    Ok((entries, unmapped))
+    Ok((entries, reader.unmapped()))
 }
 
 /// Runs the library pipeline on an in-memory document.

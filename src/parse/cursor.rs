@@ -65,7 +65,11 @@ impl Tag {
             .attributes()
             .flatten()
             .find(|a| a.key.as_ref() == attr)
-            .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
+            .and_then(|a| {
+                a.normalized_value(XmlVersion::Implicit1_0)
+                    .ok()
+                    .map(|v| v.into_owned())
+            })
     }
 
     fn as_start(&self) -> BytesStart<'_> {
@@ -203,9 +207,9 @@ impl<R: BufRead> XmlCursor<R> {
     fn xml_error(&self, err: quick_xml::Error) -> ParseError {
         let kind = match err {
             quick_xml::Error::Io(io) => ParseErrorKind::Io(io.to_string()),
-            quick_xml::Error::IllFormed(quick_xml::errors::IllFormedError::MissingEndTag(
-                name,
-            )) => ParseErrorKind::Xml(format!("input ended inside <{name}>")),
+            quick_xml::Error::IllFormed(quick_xml::errors::IllFormedError::MissingEndTag(name)) => {
+                ParseErrorKind::Xml(format!("input ended inside <{name}>"))
+            }
             other => ParseErrorKind::Xml(other.to_string()),
         };
         ParseError {
@@ -269,9 +273,12 @@ impl<R: BufRead> XmlCursor<R> {
                 continue;
             }
             let local = attr.key.local_name();
-            let value = attr.normalized_value(XmlVersion::Implicit1_0).map_err(|e| self.xml_error(e.into()))?;
+            let value = attr
+                .normalized_value(XmlVersion::Implicit1_0)
+                .map_err(|e| self.xml_error(e))?;
             let local = local.as_ref();
-            let mapped = on_attr(local, value).map_err(|e| self.bad_value(&format!("@{key}"), e))?;
+            let mapped =
+                on_attr(local, value).map_err(|e| self.bad_value(&format!("@{key}"), e))?;
             if !mapped {
                 self.record_unmapped(&format!("@{key}"))?;
             }
@@ -477,7 +484,11 @@ impl<R: BufRead> XmlCursor<R> {
                     )))
                 }
                 Ok(Event::Empty(e)) => {
-                    return Ok(TopLevel::Element(Self::take_tag(&mut self.tag_pool, &e, true)))
+                    return Ok(TopLevel::Element(Self::take_tag(
+                        &mut self.tag_pool,
+                        &e,
+                        true,
+                    )))
                 }
                 Ok(Event::End(_)) => return Ok(TopLevel::End),
                 Ok(Event::Eof) => return Ok(TopLevel::Eof),

@@ -4,6 +4,7 @@
 //! entry per `<entry>`, keeps `<copyright>`, and insists on `</uniprot>` so that a truncated
 //! file is an error even when its last entry is complete.
 
+use std::collections::BTreeMap;
 use std::io::BufRead;
 
 use super::cursor::{ParseLimits, TopLevel, XmlCursor};
@@ -12,7 +13,8 @@ use crate::error::{ParseError, ParseErrorKind};
 use crate::model::Entry;
 
 /// The namespaces UniProt serves its XML in (FTP releases and newer services).
-pub const UNIPROT_NAMESPACES: [&str; 2] = ["http://uniprot.org/uniprot", "https://uniprot.org/uniprot"];
+pub const UNIPROT_NAMESPACES: [&str; 2] =
+    ["http://uniprot.org/uniprot", "https://uniprot.org/uniprot"];
 
 /// Document-level content after the last entry.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -50,9 +52,13 @@ impl<R: BufRead> EntryReader<R> {
         self.cursor.position()
     }
 
-    /// Unmapped element/attribute paths and their counts so far.
-    pub fn unmapped(&self) -> &std::collections::HashMap<String, u64> {
-        self.cursor.unmapped()
+    /// Unmapped element/attribute paths and their counts so far, sorted by path.
+    pub fn unmapped(&self) -> BTreeMap<String, u64> {
+        self.cursor
+            .unmapped()
+            .iter()
+            .map(|(path, count)| (path.clone(), *count))
+            .collect()
     }
 
     /// Document-level content seen so far (complete once [`Self::next_entry`] returned `None`).
@@ -90,7 +96,10 @@ impl<R: BufRead> EntryReader<R> {
                 "root element is <{found}>, expected <uniprot>"
             ))));
         }
-        let prefix = tag.qualified_name().strip_suffix("uniprot").unwrap_or_default();
+        let prefix = tag
+            .qualified_name()
+            .strip_suffix("uniprot")
+            .unwrap_or_default();
         let ns_attr = match prefix.strip_suffix(':') {
             Some(prefix) => format!("xmlns:{prefix}"),
             None => "xmlns".to_owned(),
@@ -100,12 +109,17 @@ impl<R: BufRead> EntryReader<R> {
             .as_deref()
             .is_some_and(|ns| UNIPROT_NAMESPACES.contains(&ns))
         {
-            let found = namespace.map_or("no namespace".to_owned(), |ns| format!("namespace {ns:?}"));
+            let found =
+                namespace.map_or("no namespace".to_owned(), |ns| format!("namespace {ns:?}"));
             return Err(self.cursor.error(ParseErrorKind::WrongRoot(format!(
                 "<uniprot> has {found}, expected one of {UNIPROT_NAMESPACES:?}"
             ))));
         }
-        self.state = if tag.is_empty() { State::Done } else { State::InRoot };
+        self.state = if tag.is_empty() {
+            State::Done
+        } else {
+            State::InRoot
+        };
         self.cursor.recycle(tag);
         Ok(())
     }
@@ -126,7 +140,9 @@ impl<R: BufRead> EntryReader<R> {
         let result = match tag.local_name() {
             "entry" => self.cursor.at_top_level(&tag, entry).map(Some),
             "copyright" if self.trailer.copyright.is_none() => {
-                let text = self.cursor.at_top_level(&tag, |cur, tag| cur.plain_text(tag))?;
+                let text = self
+                    .cursor
+                    .at_top_level(&tag, |cur, tag| cur.plain_text(tag))?;
                 self.trailer.copyright = Some(text);
                 Ok(None)
             }
@@ -141,9 +157,9 @@ impl<R: BufRead> EntryReader<R> {
     fn read_epilogue(&mut self) -> Result<(), ParseError> {
         match self.cursor.next_top_level()? {
             TopLevel::Eof => Ok(()),
-            TopLevel::Element(_) | TopLevel::End => Err(self.cursor.error(ParseErrorKind::Xml(
-                "content after </uniprot>".into(),
-            ))),
+            TopLevel::Element(_) | TopLevel::End => Err(self
+                .cursor
+                .error(ParseErrorKind::Xml("content after </uniprot>".into()))),
         }
     }
 }

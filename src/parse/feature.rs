@@ -50,7 +50,12 @@ pub fn location<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Locatio
     let mut seen = [false; 3];
     cur.children(tag, |cur, child| {
         let (index, position, status, evidence) = match child.local_name() {
-            "begin" => (0, &mut out.begin, &mut out.begin_status, &mut out.begin_evidence),
+            "begin" => (
+                0,
+                &mut out.begin,
+                &mut out.begin_status,
+                &mut out.begin_evidence,
+            ),
             "end" => (1, &mut out.end, &mut out.end_status, &mut out.end_evidence),
             "position" => (
                 2,

@@ -29,3 +29,6 @@ mod xref;
 
 pub use cursor::{ParseLimits, Tag, XmlCursor};
 pub use document::{DocumentTrailer, EntryReader};
+
+#[cfg(test)]
+mod tests;

@@ -26,7 +26,10 @@ pub fn protein<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Protein,
 }
 
 /// Reads a `<domain>` or `<component>`: a name group of its own.
-fn name_group<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<ProteinNameGroup, ParseError> {
+fn name_group<R: BufRead>(
+    cur: &mut XmlCursor<R>,
+    tag: &Tag,
+) -> Result<ProteinNameGroup, ParseError> {
     cur.no_attrs(tag)?;
     let mut names = ProteinNameGroup::default();
     cur.children(tag, |cur, child| name_group_child(cur, child, &mut names))?;

@@ -32,7 +32,10 @@ pub fn set_with<T>(
 }
 
 /// Reads a text element that may carry `evidence` and `status`.
-pub fn evidenced<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<EvidencedString, ParseError> {
+pub fn evidenced<R: BufRead>(
+    cur: &mut XmlCursor<R>,
+    tag: &Tag,
+) -> Result<EvidencedString, ParseError> {
     let mut out = EvidencedString::default();
     cur.attrs(tag, |name, value| match name {
         "evidence" => set(&mut out.evidence, value),
@@ -68,7 +71,10 @@ pub fn molecule<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Molecul
 }
 
 /// Reads a `<dbReference>` with its `<molecule>` and `<property>` children.
-pub fn db_reference<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<DbReference, ParseError> {
+pub fn db_reference<R: BufRead>(
+    cur: &mut XmlCursor<R>,
+    tag: &Tag,
+) -> Result<DbReference, ParseError> {
     let mut out = DbReference::default();
     cur.attrs(tag, |name, value| match name {
         "type" => set_str(&mut out.kind, value),
