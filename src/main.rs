@@ -11,6 +11,12 @@ use uniprot_etl::config::Settings;
 use uniprot_etl::metrics::Metrics;
 use uniprot_etl::{input, pipeline, schema};
 
+/// mimalloc: the parser allocates entries on one thread and the writer frees them on another;
+/// glibc malloc serialised those cross-thread frees on a lock (see README, Performance).
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(&cli);
@@ -92,6 +98,12 @@ fn convert(args: ConvertArgs) -> anyhow::Result<()> {
         secs,
         summary.entries as f64 / secs,
         mb(summary.xml_bytes) / secs,
+    );
+    log::debug!(
+        "writer busy {:.2} s, writer waited {:.2} s for batches, parser waited {:.2} s on a full channel",
+        Metrics::secs(&metrics.write_nanos),
+        Metrics::secs(&metrics.writer_blocked_nanos),
+        Metrics::secs(&metrics.parser_blocked_nanos),
     );
     if summary.unmapped.is_empty() {
         log::info!("unmapped: none");
