@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{Compression, Overrides};
+use crate::config::{Compression, LogLevel, Overrides};
 
 /// Streaming UniProtKB XML → Apache Parquet converter.
 #[derive(Debug, Parser)]
@@ -28,6 +28,41 @@ pub enum Command {
     Convert(ConvertArgs),
     /// Print the Arrow schema of the output.
     Schema,
+    /// Inspect the execution ledger (run directories).
+    Runs(RunsArgs),
+}
+
+/// Arguments of `runs`.
+#[derive(Debug, Args)]
+pub struct RunsArgs {
+    /// What to show.
+    #[command(subcommand)]
+    pub command: RunsCommand,
+    /// Directory of run directories (default: runs.runs_dir of the config).
+    #[arg(long, global = true)]
+    pub runs_dir: Option<PathBuf>,
+    /// Config file (default: ./config.yaml when present).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+}
+
+/// The `runs` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum RunsCommand {
+    /// Table of recent runs: id, status, entries, MB/s, peak RSS, bottleneck.
+    List,
+    /// One run's report.
+    Show {
+        /// Run id (directory name, a unique prefix of it, or a path).
+        id: String,
+    },
+    /// Two runs side by side, with ratios B / A.
+    Compare {
+        /// Run A.
+        a: String,
+        /// Run B.
+        b: String,
+    },
 }
 
 /// Arguments of `convert`.
@@ -65,11 +100,32 @@ pub struct ConvertArgs {
     /// Fail on any element or attribute the parser does not map.
     #[arg(long)]
     pub strict: bool,
+    /// Directory of run directories (default: runs).
+    #[arg(long)]
+    pub runs_dir: Option<PathBuf>,
+    /// Appended to the run directory's name.
+    #[arg(long)]
+    pub run_name: Option<String>,
+    /// Also write the final metrics here in Prometheus text format.
+    #[arg(long)]
+    pub metrics_file: Option<PathBuf>,
+}
+
+impl Cli {
+    /// The log level chosen by -q / -v, if any.
+    pub fn log_level(&self) -> Option<LogLevel> {
+        match (self.quiet, self.verbose) {
+            (true, _) => Some(LogLevel::Error),
+            (false, 0) => None,
+            (false, 1) => Some(LogLevel::Debug),
+            (false, _) => Some(LogLevel::Trace),
+        }
+    }
 }
 
 impl ConvertArgs {
-    /// The flags that override the config file.
-    pub fn overrides(&self) -> Overrides {
+    /// The flags that override the config file; `log_level` comes from the global -q/-v.
+    pub fn overrides(&self, log_level: Option<LogLevel>) -> Overrides {
         Overrides {
             batch_size: self.batch_size,
             batch_max_bytes: self.batch_max_bytes,
@@ -79,6 +135,8 @@ impl ConvertArgs {
             statistics: self.no_statistics.then_some(false),
             dictionary: self.no_dictionary.then_some(false),
             strict: self.strict.then_some(true),
+            runs_dir: self.runs_dir.clone(),
+            log_level,
         }
     }
 }

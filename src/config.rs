@@ -23,6 +23,10 @@ pub struct Settings {
     pub parquet: ParquetSettings,
     /// Parser behaviour and limits.
     pub parser: ParserSettings,
+    /// The execution ledger.
+    pub runs: RunsSettings,
+    /// Log verbosity.
+    pub logging: LoggingSettings,
 }
 
 /// Batching and back-pressure.
@@ -103,6 +107,60 @@ impl Default for ParserSettings {
     }
 }
 
+/// The execution ledger: where run directories go, how many are kept, how often to sample.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RunsSettings {
+    /// Directory holding `run_YYYYMMDD_HHMMSS/` directories.
+    pub runs_dir: PathBuf,
+    /// Run directories kept after a successful run (0 keeps all).
+    pub keep_runs: usize,
+    /// Seconds between resource samples (0 disables the sampler).
+    pub sample_interval_secs: f64,
+}
+
+impl Default for RunsSettings {
+    fn default() -> Self {
+        RunsSettings {
+            runs_dir: PathBuf::from("runs"),
+            keep_runs: 10,
+            sample_interval_secs: 1.0,
+        }
+    }
+}
+
+/// Log verbosity, lowest to highest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogLevel {
+    /// Errors only.
+    Error,
+    /// Warnings and errors.
+    Warn,
+    /// The run summary and notable events.
+    Info,
+    /// Timings and decisions.
+    Debug,
+    /// Everything.
+    Trace,
+}
+
+/// Logging settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LoggingSettings {
+    /// Verbosity; `-q` and `-v` override it.
+    pub level: LogLevel,
+}
+
+impl Default for LoggingSettings {
+    fn default() -> Self {
+        LoggingSettings {
+            level: LogLevel::Info,
+        }
+    }
+}
+
 /// Values given on the command line; `None` keeps the file's or the default value.
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
@@ -122,6 +180,10 @@ pub struct Overrides {
     pub dictionary: Option<bool>,
     /// `--strict` (Some(true)).
     pub strict: Option<bool>,
+    /// `--runs-dir`.
+    pub runs_dir: Option<PathBuf>,
+    /// `-q` / `-v`.
+    pub log_level: Option<LogLevel>,
 }
 
 impl Settings {
@@ -178,6 +240,10 @@ impl Settings {
         q.statistics = o.statistics.unwrap_or(q.statistics);
         q.dictionary = o.dictionary.unwrap_or(q.dictionary);
         self.parser.strict = o.strict.unwrap_or(self.parser.strict);
+        if let Some(dir) = &o.runs_dir {
+            self.runs.runs_dir = dir.clone();
+        }
+        self.logging.level = o.log_level.unwrap_or(self.logging.level);
     }
 
     /// Rejects values that are zero, negative or absurd, naming the key.
@@ -215,6 +281,19 @@ impl Settings {
             "parquet.zstd_level",
             self.parquet.zstd_level,
             "1 to 22",
+        )?;
+        let interval = self.runs.sample_interval_secs;
+        check(
+            interval == 0.0 || (0.01..=3600.0).contains(&interval),
+            "runs.sample_interval_secs",
+            interval,
+            "0 to disable, or 0.01 to 3600",
+        )?;
+        check(
+            !self.runs.runs_dir.as_os_str().is_empty(),
+            "runs.runs_dir",
+            "\"\"",
+            "a directory path",
         )?;
         check(
             self.parser.max_text_bytes >= 1024,

@@ -6,17 +6,23 @@
 //! bounded crossbeam channel to the writer thread in [`writer`], which turns each batch into an
 //! Arrow `RecordBatch` ([`batch`], schema in [`schema`]) and writes it as one Parquet row group
 //! to a temporary file that is renamed into place only on success. [`config`] merges defaults,
-//! `config.yaml` and CLI flags; [`metrics`] holds the counters both threads update.
+//! `config.yaml` and CLI flags; [`metrics`] holds the counters both threads update. [`run`]
+//! wraps a conversion in the execution [`ledger`] (run directory, report, resource sampler).
 
 pub mod batch;
 pub mod cli;
 pub mod config;
 pub mod error;
 pub mod input;
+pub mod ledger;
+pub mod logging;
 pub mod metrics;
 pub mod model;
 pub mod parse;
 pub mod pipeline;
+pub mod progress;
+pub mod run;
 pub mod schema;
+pub mod ticker;
 pub mod writer;
 pub mod xml_out;

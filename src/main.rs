@@ -2,14 +2,15 @@
 //! choose the exit code. No conversion logic lives here.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Parser;
-use uniprot_etl::cli::{Cli, Command, ConvertArgs};
-use uniprot_etl::config::Settings;
-use uniprot_etl::metrics::Metrics;
-use uniprot_etl::{input, pipeline, schema};
+use uniprot_etl::cli::{Cli, Command, ConvertArgs, RunsArgs, RunsCommand};
+use uniprot_etl::config::{LogLevel, Overrides, Settings};
+use uniprot_etl::ledger::{catalog, LOG_FILE};
+use uniprot_etl::pipeline::Summary;
+use uniprot_etl::run::{self, ConvertRequest};
+use uniprot_etl::{logging, schema};
 
 /// mimalloc: the parser allocates entries on one thread and the writer frees them on another;
 /// glibc malloc serialised those cross-thread frees on a lock (see README, Performance).
@@ -19,12 +20,17 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(&cli);
+    let log_level = cli.log_level();
+    let quiet = cli.quiet;
     let result = match cli.command {
-        Command::Convert(args) => convert(args),
+        Command::Convert(args) => convert(args, log_level, quiet),
         Command::Schema => {
             print!("{}", schema::describe());
             Ok(())
+        }
+        Command::Runs(args) => {
+            init_stderr_logging(log_level.unwrap_or(LogLevel::Info));
+            runs(args)
         }
     };
     match result {
@@ -36,74 +42,83 @@ fn main() -> ExitCode {
     }
 }
 
-fn init_logging(cli: &Cli) {
-    let level = match (cli.quiet, cli.verbose) {
-        (true, _) => log::LevelFilter::Error,
-        (false, 0) => log::LevelFilter::Info,
-        (false, 1) => log::LevelFilter::Debug,
-        (false, _) => log::LevelFilter::Trace,
-    };
-    let logger = fern::Dispatch::new()
-        .level(level)
-        .format(|out, message, record| {
-            if record.level() == log::Level::Info {
-                out.finish(format_args!("{message}"))
-            } else {
-                out.finish(format_args!(
-                    "{}: {message}",
-                    record.level().as_str().to_lowercase()
-                ))
-            }
-        })
-        .chain(std::io::stderr())
-        .apply();
-    if let Err(e) = logger {
+fn init_stderr_logging(level: LogLevel) {
+    if let Err(e) = logging::init(level, None) {
         eprintln!("warning: logging unavailable: {e}");
     }
 }
 
-fn convert(args: ConvertArgs) -> anyhow::Result<()> {
-    let (settings, config_file) = Settings::resolve(args.config.as_deref(), &args.overrides())?;
+fn convert(args: ConvertArgs, log_level: Option<LogLevel>, quiet: bool) -> anyhow::Result<()> {
+    let resolved = Settings::resolve(args.config.as_deref(), &args.overrides(log_level));
+    let (settings, config_file) = match resolved {
+        Ok(resolved) => resolved,
+        Err(e) => {
+            init_stderr_logging(LogLevel::Error);
+            return Err(e.into());
+        }
+    };
+    let run_dir = match run::create_run_dir(&settings, args.run_name.as_deref()) {
+        Ok(dir) => dir,
+        Err(e) => {
+            init_stderr_logging(settings.logging.level);
+            return Err(e.into());
+        }
+    };
+    if let Err(e) = logging::init(settings.logging.level, Some(&run_dir.file(LOG_FILE))) {
+        eprintln!("warning: logging unavailable: {e}");
+    }
     if let Some(file) = &config_file {
         log::debug!("config: {}", file.display());
     }
-    let metrics = Arc::new(Metrics::default());
-    let opened = input::open(&args.input, Arc::clone(&metrics.input_bytes))?;
-    log::debug!(
-        "input {} ({}{})",
-        opened.name,
-        if opened.compressed { "gzip" } else { "plain" },
-        opened
-            .size
-            .map(|s| format!(", {s} bytes"))
-            .unwrap_or_default()
+    let request = ConvertRequest {
+        input: args.input.clone(),
+        output: args.output.clone(),
+        settings,
+        metrics_file: args.metrics_file.clone(),
+        show_progress: !quiet,
+    };
+    let outcome = run::execute(&run_dir, &request);
+    let summary = outcome.result.with_context(|| {
+        format!(
+            "converting {} failed (run report: {})",
+            args.input,
+            run_dir.path.display()
+        )
+    })?;
+    log_summary(&summary, &outcome.report);
+    log::info!(
+        "run report: {}",
+        run_dir.file(uniprot_etl::ledger::REPORT_FILE).display()
     );
-    let summary = pipeline::convert(
-        opened.reader,
-        &opened.name,
-        args.output.clone(),
-        &settings,
-        Arc::clone(&metrics),
-    )
-    .with_context(|| format!("converting {} failed", args.input))?;
+    Ok(())
+}
+
+fn log_summary(summary: &Summary, report: &uniprot_etl::ledger::report::Report) {
     let secs = summary.elapsed.as_secs_f64().max(1e-9);
     let mb = |bytes: u64| bytes as f64 / 1e6;
     log::info!(
         "{} entries, {:.1} MB XML ({:.1} MB read) -> {:.1} MB Parquet in {} row groups, {:.2} s: {:.0} entries/s, {:.1} MB/s",
         summary.entries,
         mb(summary.xml_bytes),
-        mb(Metrics::get(&metrics.input_bytes)),
+        mb(report.metrics.bytes_read),
         mb(summary.output_bytes),
         summary.row_groups,
         secs,
         summary.entries as f64 / secs,
         mb(summary.xml_bytes) / secs,
     );
+    let m = &report.metrics;
     log::debug!(
-        "writer busy {:.2} s, writer waited {:.2} s for batches, parser waited {:.2} s on a full channel",
-        Metrics::secs(&metrics.write_nanos),
-        Metrics::secs(&metrics.writer_blocked_nanos),
-        Metrics::secs(&metrics.parser_blocked_nanos),
+        "parser worked {:.2} s and waited {:.2} s on a full channel; writer worked {:.2} s and waited {:.2} s for batches",
+        m.parse_secs,
+        m.parser_blocked_secs,
+        m.write_secs,
+        m.writer_blocked_secs,
+    );
+    log::info!(
+        "bottleneck: {:?} ({})",
+        report.diagnosis.bottleneck,
+        report.diagnosis.reason
     );
     if summary.unmapped.is_empty() {
         log::info!("unmapped: none");
@@ -114,5 +129,31 @@ fn convert(args: ConvertArgs) -> anyhow::Result<()> {
         }
     }
     log::info!("wrote {}", summary.output.display());
+}
+
+fn runs(args: RunsArgs) -> anyhow::Result<()> {
+    let overrides = Overrides {
+        runs_dir: args.runs_dir.clone(),
+        ..Overrides::default()
+    };
+    let (settings, _) = Settings::resolve(args.config.as_deref(), &overrides)?;
+    let runs_dir = &settings.runs.runs_dir;
+    let load = |id: &str| -> anyhow::Result<_> {
+        let dir = catalog::find_run(runs_dir, id).map_err(anyhow::Error::msg)?;
+        catalog::load_report(&dir).map_err(anyhow::Error::msg)
+    };
+    match args.command {
+        RunsCommand::List => {
+            let (runs, broken) = catalog::load_runs(runs_dir).map_err(anyhow::Error::msg)?;
+            for (dir, error) in broken {
+                log::warn!("skipping {}: {error}", dir.display());
+            }
+            print!("{}", catalog::list_view(&runs));
+        }
+        RunsCommand::Show { id } => print!("{}", catalog::show_view(&load(&id)?)),
+        RunsCommand::Compare { a, b } => {
+            print!("{}", catalog::compare_view(&load(&a)?, &load(&b)?))
+        }
+    }
     Ok(())
 }

@@ -22,6 +22,8 @@ pub struct Metrics {
     pub parser_blocked_nanos: AtomicU64,
     /// Nanoseconds the writer spent waiting on an empty channel.
     pub writer_blocked_nanos: AtomicU64,
+    /// Nanoseconds the parser spent working (parsing time minus time blocked on `send`).
+    pub parse_nanos: AtomicU64,
     /// Nanoseconds the writer spent building Arrow data and writing Parquet.
     pub write_nanos: AtomicU64,
 }

@@ -83,7 +83,13 @@ pub fn convert<R: BufRead>(
                 )
             }
         };
+        let parsing = Instant::now();
         let parsed = produce(&mut reader, input_name, tx, settings, &metrics);
+        let blocked = Duration::from_nanos(Metrics::get(&metrics.parser_blocked_nanos));
+        Metrics::add_duration(
+            &metrics.parse_nanos,
+            parsing.elapsed().saturating_sub(blocked),
+        );
         let written = writer
             .join()
             .unwrap_or_else(|_| Err(Error::Internal("the writer thread panicked".into())));

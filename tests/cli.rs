@@ -8,18 +8,20 @@ use uniprot_etl::writer::read_entries;
 
 use crate::util::{fixture, samples_dir};
 
-fn bin() -> Command {
+/// The binary, run in `dir` so that the repository's config.yaml is out of the way and the
+/// run ledger (`runs/`) lands in the test's own directory.
+pub fn bin(dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_uniprot-etl"));
-    // Keep the repository's config.yaml out of the way: tests choose their own settings.
-    command.current_dir(std::env::temp_dir());
+    command.current_dir(dir);
     command
 }
 
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().unwrap()
+/// Runs the binary in `dir` with `args`.
+pub fn run(dir: &Path, args: &[&str]) -> Output {
+    bin(dir).args(args).output().unwrap()
 }
 
-fn stderr(output: &Output) -> String {
+pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
@@ -34,12 +36,15 @@ fn gzip(data: &[u8], path: &Path) {
 fn converts_the_bundled_fixture() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.parquet");
-    let output = run(&[
-        "convert",
-        fixture("sample.xml").to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let output = run(
+        dir.path(),
+        &[
+            "convert",
+            fixture("sample.xml").to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
     assert!(output.status.success(), "{}", stderr(&output));
     let entries = read_entries(&out).unwrap();
     assert!(entries.len() >= 3);
@@ -58,12 +63,15 @@ fn gzip_is_detected_by_content_and_stdin_works() {
     let gz = dir.path().join("input.xml");
     gzip(&xml, &gz);
     let out_gz = dir.path().join("gz.parquet");
-    let output = run(&[
-        "convert",
-        gz.to_str().unwrap(),
-        "-o",
-        out_gz.to_str().unwrap(),
-    ]);
+    let output = run(
+        dir.path(),
+        &[
+            "convert",
+            gz.to_str().unwrap(),
+            "-o",
+            out_gz.to_str().unwrap(),
+        ],
+    );
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(read_entries(&out_gz).unwrap().len(), 250);
 
@@ -77,17 +85,20 @@ fn gzip_is_detected_by_content_and_stdin_works() {
     joined.extend(std::fs::read(&b).unwrap());
     std::fs::write(&multi, joined).unwrap();
     let out_multi = dir.path().join("multi.parquet");
-    let output = run(&[
-        "convert",
-        multi.to_str().unwrap(),
-        "-o",
-        out_multi.to_str().unwrap(),
-    ]);
+    let output = run(
+        dir.path(),
+        &[
+            "convert",
+            multi.to_str().unwrap(),
+            "-o",
+            out_multi.to_str().unwrap(),
+        ],
+    );
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(read_entries(&out_multi).unwrap().len(), 250);
 
     let out_stdin = dir.path().join("stdin.parquet");
-    let mut child = bin()
+    let mut child = bin(dir.path())
         .args(["convert", "-", "-o", out_stdin.to_str().unwrap()])
         .stdin(Stdio::piped())
         .stderr(Stdio::piped())
@@ -115,12 +126,15 @@ fn malformed_input_names_file_offset_and_accession() {
     let broken = xml.replacen("</gene>", "</genes>", 1);
     std::fs::write(&bad, broken).unwrap();
     let out = dir.path().join("out.parquet");
-    let output = run(&[
-        "convert",
-        bad.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let output = run(
+        dir.path(),
+        &[
+            "convert",
+            bad.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
     assert!(message.contains("bad.xml"), "{message}");
@@ -136,12 +150,15 @@ fn wrong_root_and_missing_file_are_clear_errors() {
     let html = dir.path().join("page.xml");
     std::fs::write(&html, "<html><body>not uniprot</body></html>").unwrap();
     let out = dir.path().join("out.parquet");
-    let output = run(&[
-        "convert",
-        html.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let output = run(
+        dir.path(),
+        &[
+            "convert",
+            html.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
     assert_eq!(output.status.code(), Some(1));
     assert!(
         stderr(&output).contains("root element is <html>"),
@@ -155,16 +172,22 @@ fn wrong_root_and_missing_file_are_clear_errors() {
         "<uniprot xmlns=\"http://example.org/\"></uniprot>",
     )
     .unwrap();
-    let output = run(&[
-        "convert",
-        wrong_ns.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let output = run(
+        dir.path(),
+        &[
+            "convert",
+            wrong_ns.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("namespace"), "{}", stderr(&output));
 
-    let output = run(&["convert", "/nonexistent/x.xml", "-o", out.to_str().unwrap()]);
+    let output = run(
+        dir.path(),
+        &["convert", "/nonexistent/x.xml", "-o", out.to_str().unwrap()],
+    );
     assert_eq!(output.status.code(), Some(1));
     assert!(
         stderr(&output).contains("/nonexistent/x.xml"),
@@ -185,12 +208,15 @@ fn strict_mode_fails_on_unmapped_elements() {
     )
     .unwrap();
     let out = dir.path().join("out.parquet");
-    let lenient = run(&[
-        "convert",
-        input.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let lenient = run(
+        dir.path(),
+        &[
+            "convert",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
     assert!(lenient.status.success(), "{}", stderr(&lenient));
     assert!(
         stderr(&lenient).contains("/entry/futureElement: 1"),
@@ -198,13 +224,16 @@ fn strict_mode_fails_on_unmapped_elements() {
         stderr(&lenient)
     );
     std::fs::remove_file(&out).unwrap();
-    let strict = run(&[
-        "convert",
-        "--strict",
-        input.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let strict = run(
+        dir.path(),
+        &[
+            "convert",
+            "--strict",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
     assert_eq!(strict.status.code(), Some(1));
     assert!(
         stderr(&strict).contains("/entry/futureElement"),
@@ -219,14 +248,17 @@ fn invalid_flag_values_name_the_key() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.parquet");
     let sample = samples_dir().join("P84001.xml");
-    let output = run(&[
-        "convert",
-        sample.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--batch-size",
-        "0",
-    ]);
+    let output = run(
+        dir.path(),
+        &[
+            "convert",
+            sample.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--batch-size",
+            "0",
+        ],
+    );
     assert_eq!(output.status.code(), Some(1));
     assert!(
         stderr(&output).contains("pipeline.batch_size"),
@@ -236,14 +268,17 @@ fn invalid_flag_values_name_the_key() {
 
     let config = dir.path().join("config.yaml");
     std::fs::write(&config, "pipeline:\n  batch_sise: 10\n").unwrap();
-    let output = run(&[
-        "convert",
-        sample.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--config",
-        config.to_str().unwrap(),
-    ]);
+    let output = run(
+        dir.path(),
+        &[
+            "convert",
+            sample.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+        ],
+    );
     assert_eq!(output.status.code(), Some(1));
     assert!(
         stderr(&output).contains("batch_sise"),
@@ -266,7 +301,12 @@ fn write_failure_mid_run_is_reported_and_leaves_no_file() {
         sample.display(),
         out.display()
     );
-    let output = Command::new("sh").arg("-c").arg(script).output().unwrap();
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let message = stderr(&output);
     assert!(message.contains("writing"), "{message}");
@@ -275,16 +315,21 @@ fn write_failure_mid_run_is_reported_and_leaves_no_file() {
         "{message}"
     );
     assert!(!out.exists());
-    assert_eq!(
-        std::fs::read_dir(dir.path()).unwrap().count(),
-        0,
-        "temporary file left behind"
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n != "runs")
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary file left behind: {leftovers:?}"
     );
 }
 
 #[test]
 fn schema_command_prints_the_schema() {
-    let output = run(&["schema"]);
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(dir.path(), &["schema"]);
     assert!(output.status.success());
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.starts_with("accession utf8 not null\n"), "{text}");

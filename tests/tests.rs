@@ -3,6 +3,7 @@
 mod util;
 
 mod cli;
+mod ledger;
 mod pipeline;
 mod roundtrip;
 mod samples;

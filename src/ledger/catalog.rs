@@ -1,0 +1,174 @@
+//! Reading the ledger back: load `report.yaml` files, and render the `runs list`,
+//! `runs show` and `runs compare` views. Library code so that `xtask` reuses it.
+
+use std::path::{Path, PathBuf};
+
+use super::report::Report;
+use super::{list_run_dirs, REPORT_FILE};
+
+/// A report with the directory it came from.
+#[derive(Debug, Clone)]
+pub struct LoadedRun {
+    /// The run directory.
+    pub dir: PathBuf,
+    /// Its report.
+    pub report: Report,
+}
+
+/// Loads `report.yaml` from a run directory.
+pub fn load_report(dir: &Path) -> Result<Report, String> {
+    let path = dir.join(REPORT_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_yaml_ng::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Run directories whose report could not be read, with the reason.
+pub type UnreadableRuns = Vec<(PathBuf, String)>;
+
+/// Loads every run under `runs_dir` that has a readable report, oldest first; the others are
+/// returned with their error so callers can warn.
+pub fn load_runs(runs_dir: &Path) -> Result<(Vec<LoadedRun>, UnreadableRuns), String> {
+    let dirs = list_run_dirs(runs_dir).map_err(|e| format!("{}: {e}", runs_dir.display()))?;
+    let mut runs = Vec::new();
+    let mut broken = Vec::new();
+    for dir in dirs {
+        match load_report(&dir) {
+            Ok(report) => runs.push(LoadedRun { dir, report }),
+            Err(e) => broken.push((dir, e)),
+        }
+    }
+    Ok((runs, broken))
+}
+
+/// Finds a run by id (directory name), unique id prefix, or path.
+pub fn find_run(runs_dir: &Path, id: &str) -> Result<PathBuf, String> {
+    let as_path = Path::new(id);
+    if as_path.join(REPORT_FILE).is_file() {
+        return Ok(as_path.to_path_buf());
+    }
+    let dirs = list_run_dirs(runs_dir).map_err(|e| format!("{}: {e}", runs_dir.display()))?;
+    let name = |p: &PathBuf| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    if let Some(exact) = dirs.iter().find(|d| name(d) == id) {
+        return Ok(exact.clone());
+    }
+    let matches: Vec<&PathBuf> = dirs.iter().filter(|d| name(d).starts_with(id)).collect();
+    match matches.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(format!("no run {id:?} under {}", runs_dir.display())),
+        many => Err(format!(
+            "{id:?} matches {} runs; give more of the id",
+            many.len()
+        )),
+    }
+}
+
+/// Renders rows as an aligned plain-text table.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<String>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c:<width$}", width = widths[i]))
+            .collect();
+        padded.join("  ").trim_end().to_owned() + "\n"
+    };
+    let mut out = line(header.iter().map(|h| h.to_string()).collect());
+    for row in rows {
+        out.push_str(&line(row.clone()));
+    }
+    out
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.0} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// The `runs list` table: id, status, entries, MB/s, peak RSS, bottleneck.
+pub fn list_view(runs: &[LoadedRun]) -> String {
+    let rows: Vec<Vec<String>> = runs
+        .iter()
+        .map(|run| {
+            let r = &run.report;
+            vec![
+                r.run_id.clone(),
+                format!("{:?}", r.status).to_lowercase(),
+                r.metrics.entries.to_string(),
+                format!("{:.1}", r.metrics.mb_per_sec),
+                mib(r.resources.rss_bytes_peak),
+                format!("{:?}", r.diagnosis.bottleneck).to_lowercase(),
+            ]
+        })
+        .collect();
+    table(
+        &["id", "status", "entries", "MB/s", "RSS peak", "bottleneck"],
+        &rows,
+    )
+}
+
+/// The comparable figures of a report: (name, value) pairs.
+pub fn figures(r: &Report) -> Vec<(&'static str, f64)> {
+    vec![
+        ("duration_secs", r.duration_secs),
+        ("entries", r.metrics.entries as f64),
+        ("entries_per_sec", r.metrics.entries_per_sec),
+        ("mb_per_sec", r.metrics.mb_per_sec),
+        ("parse_secs", r.metrics.parse_secs),
+        ("write_secs", r.metrics.write_secs),
+        ("parser_blocked_secs", r.metrics.parser_blocked_secs),
+        ("writer_blocked_secs", r.metrics.writer_blocked_secs),
+        ("cpu_percent_mean", r.resources.cpu_percent_mean),
+        ("rss_bytes_peak", r.resources.rss_bytes_peak as f64),
+        ("channel_fullness_mean", r.channel.fullness_mean),
+        ("output_bytes", r.output.bytes.unwrap_or(0) as f64),
+        ("batch_size", r.config.pipeline.batch_size as f64),
+        (
+            "channel_capacity",
+            r.config.pipeline.channel_capacity as f64,
+        ),
+    ]
+}
+
+fn number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.3}")
+    }
+}
+
+/// The `runs compare A B` table: each figure side by side with the ratio B / A.
+pub fn compare_view(a: &Report, b: &Report) -> String {
+    let rows: Vec<Vec<String>> = figures(a)
+        .into_iter()
+        .zip(figures(b))
+        .map(|((name, x), (_, y))| {
+            let ratio = if x == 0.0 {
+                "-".to_owned()
+            } else {
+                format!("{:.3}x", y / x)
+            };
+            vec![name.to_owned(), number(x), number(y), ratio]
+        })
+        .collect();
+    let mut out = table(&["metric", &a.run_id, &b.run_id, "B/A"], &rows);
+    out.push_str(&format!(
+        "bottleneck: {:?} -> {:?}\n",
+        a.diagnosis.bottleneck, b.diagnosis.bottleneck
+    ));
+    out
+}
+
+/// The `runs show ID` view: the report as YAML.
+pub fn show_view(report: &Report) -> String {
+    serde_yaml_ng::to_string(report).unwrap_or_else(|e| format!("unprintable report: {e}\n"))
+}

@@ -1,0 +1,52 @@
+//! Logging setup: everything logged goes to stderr and, for a conversion, is tee'd into the run
+//! directory's `etl.log` (with timestamps). Built on `log` + `fern`; called once per process by
+//! the binary.
+
+use std::path::Path;
+
+use crate::config::LogLevel;
+
+/// Converts the config level into a `log` filter.
+pub fn level_filter(level: LogLevel) -> log::LevelFilter {
+    match level {
+        LogLevel::Error => log::LevelFilter::Error,
+        LogLevel::Warn => log::LevelFilter::Warn,
+        LogLevel::Info => log::LevelFilter::Info,
+        LogLevel::Debug => log::LevelFilter::Debug,
+        LogLevel::Trace => log::LevelFilter::Trace,
+    }
+}
+
+/// Installs the global logger: stderr always, plus `log_file` when given.
+pub fn init(level: LogLevel, log_file: Option<&Path>) -> Result<(), String> {
+    let stderr = fern::Dispatch::new()
+        .format(|out, message, record| {
+            if record.level() == log::Level::Info {
+                out.finish(format_args!("{message}"))
+            } else {
+                let level = record.level().as_str().to_lowercase();
+                out.finish(format_args!("{level}: {message}"))
+            }
+        })
+        .chain(std::io::stderr());
+    let mut dispatch = fern::Dispatch::new()
+        .level(level_filter(level))
+        // Dependencies log at debug level too; keep our own output readable.
+        .level_for("parquet", log::LevelFilter::Warn)
+        .chain(stderr);
+    if let Some(path) = log_file {
+        let file = fern::log_file(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        dispatch = dispatch.chain(
+            fern::Dispatch::new()
+                .format(|out, message, record| {
+                    out.finish(format_args!(
+                        "{} {:<5} {message}",
+                        chrono::Local::now().format("%Y-%m-%dT%H:%M:%S%.3f%:z"),
+                        record.level()
+                    ))
+                })
+                .chain(file),
+        );
+    }
+    dispatch.apply().map_err(|e| e.to_string())
+}

@@ -1,0 +1,232 @@
+//! One `convert` run with its ledger: run directory, config snapshot, sampler, progress bar,
+//! the pipeline, then `report.yaml` (written whether the run succeeded or not), the optional
+//! Prometheus metrics file, and retention. The binary calls [`create_run_dir`], sets up logging
+//! into it, then [`execute`].
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{Local, SecondsFormat};
+use sysinfo::System;
+
+use crate::config::Settings;
+use crate::error::{Error, Result};
+use crate::ledger::report::{self, InputInfo, OutputInfo, Report, RunMetrics, RunStatus, ToolInfo};
+use crate::ledger::sampler::ResourceSampler;
+use crate::ledger::{self, prometheus, RunDir};
+use crate::metrics::Metrics;
+use crate::pipeline::{self, Summary};
+use crate::{input, progress};
+
+/// What to convert and how.
+#[derive(Debug, Clone)]
+pub struct ConvertRequest {
+    /// Input path or `-`.
+    pub input: String,
+    /// Output Parquet path.
+    pub output: PathBuf,
+    /// Effective settings.
+    pub settings: Settings,
+    /// Where to also write Prometheus metrics.
+    pub metrics_file: Option<PathBuf>,
+    /// Show the progress bar (when stderr is a terminal).
+    pub show_progress: bool,
+}
+
+/// What a run produced: the report always, the summary on success.
+#[derive(Debug)]
+pub struct RunOutcome {
+    /// The report as written to `report.yaml`.
+    pub report: Report,
+    /// The conversion's summary, or the error that ended it.
+    pub result: Result<Summary>,
+}
+
+/// Creates the run directory for a conversion with `settings`.
+pub fn create_run_dir(settings: &Settings, run_name: Option<&str>) -> Result<RunDir> {
+    let runs_dir = &settings.runs.runs_dir;
+    RunDir::create(runs_dir, Local::now(), run_name).map_err(|e| {
+        Error::Config(format!(
+            "cannot create a run directory in {}: {e}",
+            runs_dir.display()
+        ))
+    })
+}
+
+/// Runs the conversion inside `run_dir` and records it.
+pub fn execute(run_dir: &RunDir, request: &ConvertRequest) -> RunOutcome {
+    let started_at = Local::now();
+    let clock = Instant::now();
+    let settings = &request.settings;
+    let metrics = Arc::new(Metrics::default());
+    log::debug!("run {} in {}", run_dir.id, run_dir.path.display());
+
+    let snapshot = ledger::write_atomic(
+        &run_dir.file(ledger::CONFIG_SNAPSHOT_FILE),
+        settings.to_yaml().as_bytes(),
+    );
+    if let Err(e) = snapshot {
+        log::warn!("cannot write {}: {e}", ledger::CONFIG_SNAPSHOT_FILE);
+    }
+    let sampler = start_sampler(run_dir, settings, &metrics, clock);
+
+    let mut input_info = InputInfo {
+        path: request.input.clone(),
+        bytes: None,
+        compressed: false,
+    };
+    let result = input::open(&request.input, Arc::clone(&metrics.input_bytes)).and_then(|opened| {
+        input_info.bytes = opened.size;
+        input_info.compressed = opened.compressed;
+        let bar = progress::start(opened.size, Arc::clone(&metrics), !request.show_progress);
+        let result = pipeline::convert(
+            opened.reader,
+            &opened.name,
+            request.output.clone(),
+            settings,
+            Arc::clone(&metrics),
+        );
+        if let Some(bar) = bar {
+            bar.stop();
+        }
+        result
+    });
+    let samples = sampler.and_then(|s| s.stop()).unwrap_or_default();
+
+    let duration = clock.elapsed();
+    let report = build_report(
+        run_dir, request, &result, &metrics, &samples, input_info, started_at, duration,
+    );
+    if let Err(e) = ledger::write_atomic(
+        &run_dir.file(ledger::REPORT_FILE),
+        report_yaml(&report).as_bytes(),
+    ) {
+        log::error!("cannot write {}: {e}", ledger::REPORT_FILE);
+    }
+    if let Some(path) = &request.metrics_file {
+        if let Err(e) = ledger::write_atomic(path, prometheus::render(&report).as_bytes()) {
+            log::error!("cannot write metrics file {}: {e}", path.display());
+        }
+    }
+    if result.is_ok() {
+        match ledger::prune(
+            &settings.runs.runs_dir,
+            settings.runs.keep_runs,
+            &run_dir.path,
+        ) {
+            Ok(deleted) if !deleted.is_empty() => {
+                log::debug!("pruned {} old run(s)", deleted.len())
+            }
+            Ok(_) => {}
+            Err(e) => log::warn!("cannot prune old runs: {e}"),
+        }
+    }
+    RunOutcome { report, result }
+}
+
+fn start_sampler(
+    run_dir: &RunDir,
+    settings: &Settings,
+    metrics: &Arc<Metrics>,
+    clock: Instant,
+) -> Option<crate::ticker::Ticker<Vec<report::Sample>>> {
+    let interval = settings.runs.sample_interval_secs;
+    if interval <= 0.0 {
+        return None;
+    }
+    let csv = run_dir.file(ledger::SAMPLES_FILE);
+    let started = ResourceSampler::new(Arc::clone(metrics), clock, Some(&csv))
+        .and_then(|sampler| sampler.start(Duration::from_secs_f64(interval)));
+    match started {
+        Ok(ticker) => Some(ticker),
+        Err(e) => {
+            log::warn!("resource sampler unavailable: {e}");
+            None
+        }
+    }
+}
+
+fn report_yaml(report: &Report) -> String {
+    // The report is plain data (strings, numbers, maps): it always serializes.
+    serde_yaml_ng::to_string(report).unwrap_or_else(|e| format!("error: {e}\n"))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_report(
+    run_dir: &RunDir,
+    request: &ConvertRequest,
+    result: &Result<Summary>,
+    metrics: &Metrics,
+    samples: &[report::Sample],
+    input: InputInfo,
+    started_at: chrono::DateTime<Local>,
+    duration: Duration,
+) -> Report {
+    let secs = duration.as_secs_f64().max(1e-9);
+    let summary = result.as_ref().ok();
+    let entries = Metrics::get(&metrics.entries);
+    let xml_bytes = summary.map_or(0, |s| s.xml_bytes);
+    let run_metrics = RunMetrics {
+        entries,
+        batches: Metrics::get(&metrics.batches_sent),
+        bytes_read: Metrics::get(&metrics.input_bytes),
+        xml_bytes,
+        entries_per_sec: entries as f64 / secs,
+        mb_per_sec: xml_bytes as f64 / 1e6 / secs,
+        parse_secs: Metrics::secs(&metrics.parse_nanos),
+        write_secs: Metrics::secs(&metrics.write_nanos),
+        parser_blocked_secs: Metrics::secs(&metrics.parser_blocked_nanos),
+        writer_blocked_secs: Metrics::secs(&metrics.writer_blocked_nanos),
+    };
+    let capacity = request.settings.pipeline.channel_capacity;
+    let (channel, diagnosis) = report::diagnose(samples, capacity, &run_metrics);
+    Report {
+        schema_version: report::REPORT_SCHEMA_VERSION,
+        run_id: run_dir.id.clone(),
+        status: if result.is_ok() {
+            RunStatus::Succeeded
+        } else {
+            RunStatus::Failed
+        },
+        error: result.as_ref().err().map(|e| e.to_string()),
+        started_at: started_at.to_rfc3339_opts(SecondsFormat::Millis, false),
+        finished_at: Local::now().to_rfc3339_opts(SecondsFormat::Millis, false),
+        duration_secs: duration.as_secs_f64(),
+        tool: ToolInfo {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            git_commit: Some(env!("UNIPROT_ETL_GIT_COMMIT").to_owned()).filter(|c| !c.is_empty()),
+        },
+        host: host_info(),
+        input,
+        output: OutputInfo {
+            path: request.output.display().to_string(),
+            bytes: summary.map(|s| s.output_bytes),
+            row_groups: summary.map(|s| s.row_groups),
+        },
+        config: request.settings.clone(),
+        metrics: run_metrics,
+        resources: report::summarize_resources(samples),
+        channel,
+        diagnosis,
+        unmapped: summary.map(|s| s.unmapped.clone()).unwrap_or_default(),
+    }
+}
+
+fn host_info() -> report::HostInfo {
+    let mut system = System::new().ok();
+    if let Some(system) = &mut system {
+        system.refresh_cpu_all();
+        system.refresh_memory();
+    }
+    report::HostInfo {
+        hostname: System::host_name().unwrap_or_default(),
+        os: System::long_os_version().unwrap_or_default(),
+        cpu_model: system
+            .as_ref()
+            .and_then(|s| s.cpus().first().map(|c| c.brand().to_owned()))
+            .unwrap_or_default(),
+        cpu_cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        total_memory_bytes: system.as_ref().map_or(0, |s| s.total_memory()),
+    }
+}
