@@ -49,7 +49,7 @@ pub fn start(total_bytes: Option<u64>, metrics: Arc<Metrics>, quiet: bool) -> Op
         None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
     };
     let template = if total_bytes.is_some() {
-        "{elapsed_precise} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}"
+        "{elapsed_precise} [{bar:24}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}"
     } else {
         "{elapsed_precise} {spinner} {bytes} {bytes_per_sec} {msg}"
     };

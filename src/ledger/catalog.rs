@@ -104,7 +104,11 @@ pub fn list_view(runs: &[LoadedRun]) -> String {
                 format!("{:?}", r.status).to_lowercase(),
                 r.metrics.entries.to_string(),
                 format!("{:.1}", r.metrics.mb_per_sec),
-                mib(r.resources.rss_bytes_peak),
+                if r.resources.samples == 0 {
+                    "-".to_owned()
+                } else {
+                    mib(r.resources.rss_bytes_peak)
+                },
                 format!("{:?}", r.diagnosis.bottleneck).to_lowercase(),
             ]
         })
