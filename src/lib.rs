@@ -23,6 +23,7 @@ pub mod pipeline;
 pub mod progress;
 pub mod run;
 pub mod schema;
+pub mod synth;
 pub mod ticker;
 pub mod writer;
 pub mod xml_out;

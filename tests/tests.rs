@@ -8,3 +8,4 @@ mod pipeline;
 mod roundtrip;
 mod samples;
 mod schema;
+mod synth;
