@@ -30,6 +30,11 @@ pub enum Command {
     Schema,
     /// Inspect the execution ledger (run directories).
     Runs(RunsArgs),
+    /// Measure the I/O, tokenizer and parse-only throughput floors of an input (YAML on stdout).
+    Floor {
+        /// Input UniProt XML file (plain or gzip).
+        input: String,
+    },
 }
 
 /// Arguments of `runs`.
@@ -109,6 +114,10 @@ pub struct ConvertArgs {
     /// Also write the final metrics here in Prometheus text format.
     #[arg(long)]
     pub metrics_file: Option<PathBuf>,
+    /// Profile the conversion: folded stacks and flamegraph.svg in the run directory
+    /// (needs a build with the `pprof` feature).
+    #[arg(long)]
+    pub profile: bool,
 }
 
 impl Cli {

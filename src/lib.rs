@@ -13,6 +13,7 @@ pub mod batch;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod floor;
 pub mod input;
 pub mod ledger;
 pub mod logging;
@@ -20,6 +21,8 @@ pub mod metrics;
 pub mod model;
 pub mod parse;
 pub mod pipeline;
+#[cfg(feature = "pprof")]
+pub mod profiling;
 pub mod progress;
 pub mod run;
 pub mod schema;

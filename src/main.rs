@@ -10,7 +10,7 @@ use uniprot_etl::config::{LogLevel, Overrides, Settings};
 use uniprot_etl::ledger::{catalog, LOG_FILE};
 use uniprot_etl::pipeline::Summary;
 use uniprot_etl::run::{self, ConvertRequest};
-use uniprot_etl::{logging, schema};
+use uniprot_etl::{floor, logging, schema};
 
 /// mimalloc: the parser allocates entries on one thread and the writer frees them on another;
 /// glibc malloc serialised those cross-thread frees on a lock (see README, Performance).
@@ -27,6 +27,12 @@ fn main() -> ExitCode {
         Command::Schema => {
             print!("{}", schema::describe());
             Ok(())
+        }
+        Command::Floor { input } => {
+            init_stderr_logging(log_level.unwrap_or(LogLevel::Info));
+            floor::measure(&input)
+                .map(|floors| print!("{}", serde_yaml_ng::to_string(&floors).unwrap_or_default()))
+                .map_err(anyhow::Error::from)
         }
         Command::Runs(args) => {
             init_stderr_logging(log_level.unwrap_or(LogLevel::Info));
@@ -76,6 +82,7 @@ fn convert(args: ConvertArgs, log_level: Option<LogLevel>, quiet: bool) -> anyho
         settings,
         metrics_file: args.metrics_file.clone(),
         show_progress: !quiet,
+        profile: args.profile,
     };
     let outcome = run::execute(&run_dir, &request);
     let summary = outcome.result.with_context(|| {

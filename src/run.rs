@@ -32,6 +32,8 @@ pub struct ConvertRequest {
     pub metrics_file: Option<PathBuf>,
     /// Show the progress bar (when stderr is a terminal).
     pub show_progress: bool,
+    /// Profile the conversion into the run directory (needs the `pprof` feature).
+    pub profile: bool,
 }
 
 /// What a run produced: the report always, the summary on success.
@@ -70,6 +72,7 @@ pub fn execute(run_dir: &RunDir, request: &ConvertRequest) -> RunOutcome {
         log::warn!("cannot write {}: {e}", ledger::CONFIG_SNAPSHOT_FILE);
     }
     let sampler = start_sampler(run_dir, settings, &metrics, clock);
+    let profiler = request.profile.then(start_profiler).flatten();
 
     let mut input_info = InputInfo {
         path: request.input.clone(),
@@ -93,6 +96,7 @@ pub fn execute(run_dir: &RunDir, request: &ConvertRequest) -> RunOutcome {
         result
     });
     let samples = sampler.and_then(|s| s.stop()).unwrap_or_default();
+    finish_profiler(profiler, run_dir);
 
     let duration = clock.elapsed();
     let report = build_report(
@@ -146,6 +150,39 @@ fn start_sampler(
         }
     }
 }
+
+#[cfg(feature = "pprof")]
+type Profiler = crate::profiling::Profiler;
+#[cfg(not(feature = "pprof"))]
+type Profiler = ();
+
+#[cfg(feature = "pprof")]
+fn start_profiler() -> Option<Profiler> {
+    crate::profiling::start()
+        .map_err(|e| log::warn!("{e}"))
+        .ok()
+}
+
+#[cfg(not(feature = "pprof"))]
+fn start_profiler() -> Option<Profiler> {
+    log::warn!(
+        "--profile needs a build with the `pprof` feature (cargo xtask flamegraph does that)"
+    );
+    None
+}
+
+#[cfg(feature = "pprof")]
+fn finish_profiler(profiler: Option<Profiler>, run_dir: &RunDir) {
+    if let Some(profiler) = profiler {
+        match profiler.finish(&run_dir.path, &format!("uniprot-etl {}", run_dir.id)) {
+            Ok(svg) => log::info!("flamegraph: {}", svg.display()),
+            Err(e) => log::warn!("profiling failed: {e}"),
+        }
+    }
+}
+
+#[cfg(not(feature = "pprof"))]
+fn finish_profiler(_: Option<Profiler>, _: &RunDir) {}
 
 fn report_yaml(report: &Report) -> String {
     // The report is plain data (strings, numbers, maps): it always serializes.

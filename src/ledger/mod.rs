@@ -5,6 +5,7 @@
 //! Directory creation is atomic (`create_dir` fails if the name exists), so two runs in the
 //! same second, or two processes, get distinct directories (`_2`, `_3`, … suffixes).
 
+pub mod aggregate;
 pub mod catalog;
 pub mod prometheus;
 pub mod report;

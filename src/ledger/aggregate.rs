@@ -1,0 +1,320 @@
+//! Aggregation of many run reports into one comparison table: runs grouped by configuration
+//! keys, with median/min/max throughput, peak RSS, CPU, the most frequent bottleneck verdict,
+//! speed relative to the best group and, when a tokenizer floor is known, efficiency
+//! (throughput ÷ floor). Used by `cargo xtask sweep` and `cargo xtask report`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+use serde_yaml_ng::Value;
+
+use super::report::{Bottleneck, Report, RunStatus};
+
+/// The configuration keys a sweep varies, used when no `--group-by` is given.
+pub const DEFAULT_GROUP_BY: [&str; 3] = [
+    "pipeline.batch_size",
+    "pipeline.channel_capacity",
+    "parquet.compression",
+];
+
+/// One row of the comparison table: the runs sharing one configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupSummary {
+    /// The configuration key values of this group, in `group_by` order.
+    pub config: BTreeMap<String, String>,
+    /// Successful runs aggregated.
+    pub runs: usize,
+    /// Runs of this group that failed (not in the figures).
+    pub failed: usize,
+    /// Median entries per second.
+    pub entries_per_sec_median: f64,
+    /// Slowest run's entries per second.
+    pub entries_per_sec_min: f64,
+    /// Fastest run's entries per second.
+    pub entries_per_sec_max: f64,
+    /// Median MB of XML per second.
+    pub mb_per_sec_median: f64,
+    /// Slowest run's MB/s.
+    pub mb_per_sec_min: f64,
+    /// Fastest run's MB/s.
+    pub mb_per_sec_max: f64,
+    /// Highest peak RSS over the runs.
+    pub rss_peak_bytes: u64,
+    /// Median of the runs' mean CPU percent.
+    pub cpu_percent_median: f64,
+    /// Most frequent bottleneck verdict.
+    pub bottleneck: Bottleneck,
+    /// Median MB/s relative to the best group's (1.0 = best).
+    pub relative_to_best: f64,
+    /// Median MB/s ÷ tokenizer floor MB/s, when the floor is known.
+    pub efficiency: Option<f64>,
+}
+
+/// Median of `values` (mean of the middle two for even counts); 0 for none.
+pub fn median(values: &[f64]) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let mid = sorted.len() / 2;
+    if sorted.len().is_multiple_of(2) {
+        (sorted[mid - 1] + sorted[mid]) / 2.0
+    } else {
+        sorted[mid]
+    }
+}
+
+/// The value of a dotted config key (`pipeline.batch_size`) in a report, as text.
+pub fn config_value(report: &Report, key: &str) -> String {
+    let mut value = serde_yaml_ng::to_value(&report.config).unwrap_or(Value::Null);
+    for part in key.split('.') {
+        value = value.get(part).cloned().unwrap_or(Value::Null);
+    }
+    match value {
+        Value::String(s) => s,
+        Value::Null => "-".to_owned(),
+        other => serde_yaml_ng::to_string(&other)
+            .map(|s| s.trim().to_owned())
+            .unwrap_or_default(),
+    }
+}
+
+/// Groups `reports` by the values of `group_by` and summarises each group; rows are ordered by
+/// their key values (numbers numerically). `tokenizer_floor_mb_per_sec` enables efficiency.
+pub fn summarize(
+    reports: &[Report],
+    group_by: &[&str],
+    tokenizer_floor_mb_per_sec: Option<f64>,
+) -> Vec<GroupSummary> {
+    let mut groups: BTreeMap<Vec<String>, Vec<&Report>> = BTreeMap::new();
+    for report in reports {
+        let key: Vec<String> = group_by.iter().map(|k| config_value(report, k)).collect();
+        groups.entry(key).or_default().push(report);
+    }
+    let mut order: Vec<Vec<String>> = groups.keys().cloned().collect();
+    order.sort_by(|a, b| {
+        let numeric = |v: &String| v.parse::<f64>().ok();
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| match (numeric(x), numeric(y)) {
+                (Some(x), Some(y)) => x.total_cmp(&y),
+                _ => x.cmp(y),
+            })
+            .find(|o| o.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let mut rows: Vec<GroupSummary> = order
+        .into_iter()
+        .map(|key| {
+            let members = &groups[&key];
+            let ok: Vec<&&Report> = members
+                .iter()
+                .filter(|r| r.status == RunStatus::Succeeded)
+                .collect();
+            let eps: Vec<f64> = ok.iter().map(|r| r.metrics.entries_per_sec).collect();
+            let mbs: Vec<f64> = ok.iter().map(|r| r.metrics.mb_per_sec).collect();
+            let cpu: Vec<f64> = ok.iter().map(|r| r.resources.cpu_percent_mean).collect();
+            let mb_median = median(&mbs);
+            GroupSummary {
+                config: group_by
+                    .iter()
+                    .map(|k| k.to_string())
+                    .zip(key.iter().cloned())
+                    .collect(),
+                runs: ok.len(),
+                failed: members.len() - ok.len(),
+                entries_per_sec_median: median(&eps),
+                entries_per_sec_min: eps
+                    .iter()
+                    .copied()
+                    .fold(f64::INFINITY, f64::min)
+                    .min(f64::MAX),
+                entries_per_sec_max: eps.iter().copied().fold(0.0, f64::max),
+                mb_per_sec_median: mb_median,
+                mb_per_sec_min: mbs
+                    .iter()
+                    .copied()
+                    .fold(f64::INFINITY, f64::min)
+                    .min(f64::MAX),
+                mb_per_sec_max: mbs.iter().copied().fold(0.0, f64::max),
+                rss_peak_bytes: ok
+                    .iter()
+                    .map(|r| r.resources.rss_bytes_peak)
+                    .max()
+                    .unwrap_or(0),
+                cpu_percent_median: median(&cpu),
+                bottleneck: most_frequent(ok.iter().map(|r| r.diagnosis.bottleneck)),
+                relative_to_best: 0.0,
+                efficiency: tokenizer_floor_mb_per_sec
+                    .filter(|f| *f > 0.0)
+                    .map(|floor| mb_median / floor),
+            }
+        })
+        .collect();
+    for row in &mut rows {
+        if row.runs == 0 {
+            row.entries_per_sec_min = 0.0;
+            row.mb_per_sec_min = 0.0;
+        }
+    }
+    let best = rows.iter().map(|r| r.mb_per_sec_median).fold(0.0, f64::max);
+    for row in &mut rows {
+        row.relative_to_best = if best > 0.0 {
+            row.mb_per_sec_median / best
+        } else {
+            0.0
+        };
+    }
+    rows
+}
+
+fn most_frequent(verdicts: impl Iterator<Item = Bottleneck>) -> Bottleneck {
+    let mut counts = [0usize; 3];
+    for verdict in verdicts {
+        counts[verdict as usize] += 1;
+    }
+    let best = (0..3)
+        .max_by_key(|&i| (counts[i], std::cmp::Reverse(i)))
+        .unwrap_or(2);
+    [Bottleneck::Parser, Bottleneck::Writer, Bottleneck::Balanced][best]
+}
+
+/// The group with the highest median MB/s.
+pub fn best(rows: &[GroupSummary]) -> Option<&GroupSummary> {
+    rows.iter()
+        .filter(|r| r.runs > 0)
+        .max_by(|a, b| a.mb_per_sec_median.total_cmp(&b.mb_per_sec_median))
+}
+
+fn verdict(b: Bottleneck) -> &'static str {
+    match b {
+        Bottleneck::Parser => "parser",
+        Bottleneck::Writer => "writer",
+        Bottleneck::Balanced => "balanced",
+    }
+}
+
+fn config_cells(row: &GroupSummary, group_by: &[&str]) -> Vec<String> {
+    group_by
+        .iter()
+        .map(|k| row.config.get(*k).cloned().unwrap_or_default())
+        .collect()
+}
+
+fn cells(row: &GroupSummary, group_by: &[&str]) -> Vec<String> {
+    let mut cells = config_cells(row, group_by);
+    cells.extend([
+        row.runs.to_string(),
+        format!("{:.0}", row.entries_per_sec_median),
+        format!(
+            "{:.0}–{:.0}",
+            row.entries_per_sec_min, row.entries_per_sec_max
+        ),
+        format!("{:.1}", row.mb_per_sec_median),
+        format!("{:.1}–{:.1}", row.mb_per_sec_min, row.mb_per_sec_max),
+        format!("{:.0}", row.rss_peak_bytes as f64 / (1024.0 * 1024.0)),
+        format!("{:.0}", row.cpu_percent_median),
+        verdict(row.bottleneck).to_owned(),
+        format!("{:.2}", row.relative_to_best),
+        row.efficiency.map_or("-".to_owned(), |e| format!("{e:.2}")),
+    ]);
+    cells
+}
+
+fn header(group_by: &[&str]) -> Vec<String> {
+    let mut header: Vec<String> = group_by
+        .iter()
+        .map(|k| k.rsplit('.').next().unwrap_or(k).to_owned())
+        .collect();
+    header.extend(
+        [
+            "runs",
+            "entries/s (median)",
+            "entries/s (min–max)",
+            "MB/s (median)",
+            "MB/s (min–max)",
+            "peak RSS MiB",
+            "CPU %",
+            "bottleneck",
+            "vs best",
+            "efficiency",
+        ]
+        .map(str::to_owned),
+    );
+    header
+}
+
+/// The table as Markdown.
+pub fn to_markdown(rows: &[GroupSummary], group_by: &[&str]) -> String {
+    let header = header(group_by);
+    let mut out = format!("| {} |\n", header.join(" | "));
+    let _ = writeln!(out, "|{}", "---|".repeat(header.len()));
+    for row in rows {
+        let _ = writeln!(out, "| {} |", cells(row, group_by).join(" | "));
+    }
+    out
+}
+
+/// The table as CSV (plain numbers, one column per figure).
+pub fn to_csv(rows: &[GroupSummary], group_by: &[&str]) -> String {
+    let mut out = group_by.join(",");
+    out.push_str(",runs,failed,entries_per_sec_median,entries_per_sec_min,entries_per_sec_max,mb_per_sec_median,mb_per_sec_min,mb_per_sec_max,rss_peak_bytes,cpu_percent_median,bottleneck,relative_to_best,efficiency\n");
+    for row in rows {
+        let mut fields: Vec<String> = config_cells(row, group_by)
+            .iter()
+            .map(|v| csv_field(v))
+            .collect();
+        fields.extend([
+            row.runs.to_string(),
+            row.failed.to_string(),
+            format!("{:.3}", row.entries_per_sec_median),
+            format!("{:.3}", row.entries_per_sec_min),
+            format!("{:.3}", row.entries_per_sec_max),
+            format!("{:.3}", row.mb_per_sec_median),
+            format!("{:.3}", row.mb_per_sec_min),
+            format!("{:.3}", row.mb_per_sec_max),
+            row.rss_peak_bytes.to_string(),
+            format!("{:.1}", row.cpu_percent_median),
+            verdict(row.bottleneck).to_owned(),
+            format!("{:.4}", row.relative_to_best),
+            row.efficiency.map_or(String::new(), |e| format!("{e:.4}")),
+        ]);
+        let _ = writeln!(out, "{}", fields.join(","));
+    }
+    out
+}
+
+fn csv_field(value: &str) -> String {
+    if value.contains([',', '"', '\n']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value.to_owned()
+    }
+}
+
+/// The table as YAML (the `GroupSummary` records).
+pub fn to_yaml(rows: &[GroupSummary]) -> String {
+    serde_yaml_ng::to_string(rows).unwrap_or_else(|e| format!("error: {e}\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_odd_even_and_empty() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
+        assert_eq!(median(&[]), 0.0);
+    }
+
+    #[test]
+    fn most_frequent_verdict_breaks_ties_towards_parser() {
+        use Bottleneck::*;
+        assert_eq!(most_frequent([Writer, Writer, Parser].into_iter()), Writer);
+        assert_eq!(most_frequent([Writer, Parser].into_iter()), Parser);
+        assert_eq!(most_frequent(std::iter::empty()), Parser);
+    }
+}

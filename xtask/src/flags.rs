@@ -1,0 +1,145 @@
+//! Command-line flags of every task (clap derive); no logic.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// The uniprot-etl performance lab.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask")]
+pub struct Xtask {
+    /// The task.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The tasks.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate a synthetic UniProt XML corpus.
+    Gen(GenArgs),
+    /// Convert one corpus under a grid of configurations and compare them.
+    Sweep(SweepArgs),
+    /// Aggregate run or sweep directories into a comparison table.
+    Report(ReportArgs),
+    /// Profile a conversion and render a flamegraph (or a differential one).
+    Flamegraph(FlamegraphArgs),
+    /// Measure the I/O, tokenizer and parse-only floors and the converter's efficiency.
+    Floor(FloorArgs),
+    /// Regression gate against benches/baseline.yaml.
+    Regress(RegressArgs),
+}
+
+/// Which corpus to use: a file, or a generated one (cached under runs/corpus).
+#[derive(Debug, Clone, Args)]
+pub struct CorpusArgs {
+    /// Use this input instead of a generated corpus.
+    #[arg(long)]
+    pub input: Option<PathBuf>,
+    /// Generated corpus: number of entries.
+    #[arg(long, conflicts_with = "size")]
+    pub entries: Option<u64>,
+    /// Generated corpus: size such as 500MB.
+    #[arg(long)]
+    pub size: Option<String>,
+    /// Generated corpus: sprot (rich, ~10 KB/entry) or trembl (sparse, ~3 KB/entry).
+    #[arg(long, default_value = "sprot")]
+    pub profile: String,
+    /// Generated corpus: random seed.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
+
+/// `gen` flags.
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// What to generate.
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// Output path (default: runs/corpus/PROFILE_AMOUNT_sSEED.xml[.gz]).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Gzip the output.
+    #[arg(long)]
+    pub gzip: bool,
+}
+
+/// `sweep` flags.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The corpus.
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// Batch sizes to try.
+    #[arg(long, value_delimiter = ',', default_value = "1000,10000,50000")]
+    pub batch_sizes: Vec<usize>,
+    /// Channel capacities to try.
+    #[arg(long, value_delimiter = ',', default_value = "1,2,8,32")]
+    pub channel_capacities: Vec<usize>,
+    /// Compression codecs to try (none, snappy, zstd).
+    #[arg(long, value_delimiter = ',', default_value = "zstd")]
+    pub compression: Vec<String>,
+    /// Runs per configuration (interleaved round-robin).
+    #[arg(long, default_value_t = 3)]
+    pub repeats: usize,
+    /// Binary to run instead of building the release binary (tests use the debug one).
+    #[arg(long, hide = true)]
+    pub binary: Option<PathBuf>,
+    /// Directory to create the sweep directory in (default: runs/sweeps).
+    #[arg(long)]
+    pub sweeps_dir: Option<PathBuf>,
+}
+
+/// `report` flags.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Run directories, sweep directories or directories holding run directories.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Output format: md, csv or yaml.
+    #[arg(long, default_value = "md")]
+    pub format: String,
+    /// Config keys to group by (default: batch_size, channel_capacity, compression).
+    #[arg(long, value_delimiter = ',')]
+    pub group_by: Vec<String>,
+}
+
+/// `flamegraph` flags.
+#[derive(Debug, Args)]
+pub struct FlamegraphArgs {
+    /// The corpus to profile.
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// Render a differential flamegraph of two profiled runs (run directories or folded files).
+    #[arg(long, num_args = 2, value_names = ["RUN_A", "RUN_B"])]
+    pub diff: Option<Vec<PathBuf>>,
+}
+
+/// `floor` flags.
+#[derive(Debug, Args)]
+pub struct FloorArgs {
+    /// The corpus.
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+}
+
+/// `regress` flags.
+#[derive(Debug, Args)]
+pub struct RegressArgs {
+    /// Gate on instruction counts under valgrind (deterministic; what CI runs) instead of the
+    /// efficiency ratio.
+    #[arg(long)]
+    pub instructions: bool,
+    /// Allowed slowdown in percent beyond the measured noise.
+    #[arg(long)]
+    pub threshold: Option<f64>,
+    /// Interleaved repeats (efficiency mode).
+    #[arg(long, default_value_t = 5)]
+    pub repeats: usize,
+    /// Rewrite the baseline with this measurement instead of comparing.
+    #[arg(long)]
+    pub update: bool,
+    /// Baseline file.
+    #[arg(long, default_value = "benches/baseline.yaml")]
+    pub baseline: PathBuf,
+}

@@ -1,0 +1,71 @@
+//! Where things are and how to build them: the workspace root, the release binary (optionally
+//! with features), and running it.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use xshell::{cmd, Shell};
+
+/// The workspace root (the converter's crate).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// A shell working in the workspace root.
+pub fn shell() -> Result<Shell> {
+    let sh = Shell::new().context("cannot start a shell")?;
+    sh.change_dir(root());
+    Ok(sh)
+}
+
+/// Builds the release binary with `features` and returns its path.
+pub fn build_release(features: &[&str]) -> Result<PathBuf> {
+    let sh = shell()?;
+    let features = features.join(",");
+    let feature_args: Vec<&str> = if features.is_empty() {
+        vec![]
+    } else {
+        vec!["--features", &features]
+    };
+    eprintln!(
+        "building the release binary{}",
+        if features.is_empty() {
+            String::new()
+        } else {
+            format!(" with {features}")
+        }
+    );
+    cmd!(
+        sh,
+        "cargo build --release --quiet --bin uniprot-etl {feature_args...}"
+    )
+    .run()
+    .context("building the release binary failed")?;
+    let binary = root().join("target/release/uniprot-etl");
+    if !binary.is_file() {
+        bail!("{} was not built", binary.display());
+    }
+    Ok(binary)
+}
+
+/// Runs `binary` with `args`; on failure the error carries its stderr.
+pub fn run_binary(binary: &Path, args: &[String]) -> Result<String> {
+    let output = std::process::Command::new(binary)
+        .args(args)
+        .current_dir(root())
+        .output()
+        .with_context(|| format!("cannot run {}", binary.display()))?;
+    if !output.status.success() {
+        bail!(
+            "{} {} failed ({}):\n{}",
+            binary.display(),
+            args.join(" "),
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}

@@ -1,0 +1,94 @@
+//! `cargo xtask report PATH…`: aggregate any set of run directories or sweep directories (their
+//! `report.yaml` files, found recursively) into the sweep's comparison table.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use uniprot_etl::floor::Floors;
+use uniprot_etl::ledger::aggregate::{self, DEFAULT_GROUP_BY};
+use uniprot_etl::ledger::report::Report;
+use uniprot_etl::ledger::{catalog, REPORT_FILE};
+
+use crate::flags::ReportArgs;
+
+/// Deepest directory level searched below each path.
+const MAX_DEPTH: usize = 4;
+
+/// Prints the table in the requested format.
+pub fn run(args: ReportArgs) -> Result<()> {
+    let group_by: Vec<&str> = if args.group_by.is_empty() {
+        DEFAULT_GROUP_BY.to_vec()
+    } else {
+        args.group_by.iter().map(String::as_str).collect()
+    };
+    let (reports, floor) = collect(&args.paths)?;
+    if reports.is_empty() {
+        bail!("no report.yaml found under {:?}", args.paths);
+    }
+    let rows = aggregate::summarize(&reports, &group_by, floor.map(|f| f.tokenizer.mb_per_sec()));
+    let text = match args.format.as_str() {
+        "md" => aggregate::to_markdown(&rows, &group_by),
+        "csv" => aggregate::to_csv(&rows, &group_by),
+        "yaml" => aggregate::to_yaml(&rows),
+        other => bail!("unknown --format {other:?} (md, csv or yaml)"),
+    };
+    print!("{text}");
+    eprintln!(
+        "{} runs from {}",
+        reports.len(),
+        args.paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Ok(())
+}
+
+/// Every report below `paths`, oldest run first, and the first sweep floor found (for efficiency).
+pub fn collect(paths: &[PathBuf]) -> Result<(Vec<Report>, Option<Floors>)> {
+    let mut dirs = Vec::new();
+    let mut floor = None;
+    for path in paths {
+        if !path.is_dir() {
+            bail!("{} is not a directory", path.display());
+        }
+        find_run_dirs(path, 0, &mut dirs, &mut floor)?;
+    }
+    dirs.sort_by_key(|d| d.file_name().map(|n| n.to_os_string()));
+    dirs.dedup();
+    let reports = dirs
+        .iter()
+        .map(|d| catalog::load_report(d).map_err(anyhow::Error::msg))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((reports, floor))
+}
+
+fn find_run_dirs(
+    dir: &Path,
+    depth: usize,
+    found: &mut Vec<PathBuf>,
+    floor: &mut Option<Floors>,
+) -> Result<()> {
+    if dir.join(REPORT_FILE).is_file() {
+        found.push(dir.to_path_buf());
+        return Ok(());
+    }
+    let floor_file = dir.join("floor.yaml");
+    if floor.is_none() && floor_file.is_file() {
+        let text = std::fs::read_to_string(&floor_file)?;
+        *floor = Some(
+            serde_yaml_ng::from_str(&text).with_context(|| format!("{}", floor_file.display()))?,
+        );
+    }
+    if depth >= MAX_DEPTH {
+        return Ok(());
+    }
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            find_run_dirs(&path, depth + 1, found, floor)?;
+        }
+    }
+    Ok(())
+}
