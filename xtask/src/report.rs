@@ -92,3 +92,47 @@ fn find_run_dirs(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sweep")
+    }
+
+    #[test]
+    fn aggregates_fixture_reports_into_the_comparison_table() {
+        let (reports, floor) = collect(&[fixture()]).unwrap();
+        assert_eq!(reports.len(), 8);
+        let floor = floor.expect("the sweep's floor.yaml is found");
+        let rows = aggregate::summarize(
+            &reports,
+            &DEFAULT_GROUP_BY,
+            Some(floor.tokenizer.mb_per_sec()),
+        );
+        assert_eq!(rows.len(), 4);
+        assert!(rows.iter().all(|r| r.runs == 2 && r.efficiency.is_some()));
+        insta::assert_snapshot!(
+            "markdown_table",
+            aggregate::to_markdown(&rows, &DEFAULT_GROUP_BY)
+        );
+        insta::assert_snapshot!("csv_table", aggregate::to_csv(&rows, &DEFAULT_GROUP_BY));
+    }
+
+    #[test]
+    fn group_by_other_keys() {
+        let (reports, _) = collect(&[fixture().join("runs")]).unwrap();
+        let rows = aggregate::summarize(&reports, &["pipeline.batch_size"], None);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].config["pipeline.batch_size"], "50");
+        assert_eq!(rows[0].runs, 4);
+        assert_eq!(rows[1].efficiency, None);
+        assert_eq!(rows.iter().filter(|r| r.relative_to_best == 1.0).count(), 1);
+    }
+
+    #[test]
+    fn missing_paths_are_errors() {
+        assert!(collect(&[PathBuf::from("/nonexistent")]).is_err());
+    }
+}

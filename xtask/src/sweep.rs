@@ -236,3 +236,96 @@ fn draw_heatmaps(
         &grid(|r| r.rss_peak_bytes as f64 / (1024.0 * 1024.0)),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flags::CorpusArgs;
+
+    /// The debug converter binary, built if needed (tests run it instead of a release build).
+    fn debug_binary() -> PathBuf {
+        let sh = project::shell().unwrap();
+        xshell::cmd!(sh, "cargo build --quiet --bin uniprot-etl")
+            .run()
+            .unwrap();
+        project::root().join("target/debug/uniprot-etl")
+    }
+
+    #[test]
+    fn tiny_sweep_end_to_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("corpus.xml");
+        corpus::generate(
+            &input,
+            uniprot_etl::synth::Profile::Trembl,
+            uniprot_etl::synth::Amount::Entries(200),
+            3,
+            false,
+        )
+        .unwrap();
+        let args = SweepArgs {
+            corpus: CorpusArgs {
+                input: Some(input),
+                entries: None,
+                size: None,
+                profile: "trembl".into(),
+                seed: 1,
+            },
+            batch_sizes: vec![50, 500],
+            channel_capacities: vec![1, 4],
+            compression: vec!["zstd".into()],
+            repeats: 1,
+            binary: Some(debug_binary()),
+            sweeps_dir: Some(dir.path().join("sweeps")),
+        };
+        run(args).unwrap();
+        let sweep = std::fs::read_dir(dir.path().join("sweeps"))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        for file in [
+            "summary.md",
+            "summary.csv",
+            "floor.yaml",
+            "throughput_zstd.svg",
+            "rss_zstd.svg",
+        ] {
+            assert!(sweep.join(file).is_file(), "{file} missing");
+        }
+        let csv = std::fs::read_to_string(sweep.join("summary.csv")).unwrap();
+        assert_eq!(csv.lines().count(), 5, "{csv}");
+        assert!(
+            csv.lines().skip(1).all(|l| l.contains(",1,0,")),
+            "one successful run per configuration: {csv}"
+        );
+        let svg = std::fs::read_to_string(sweep.join("throughput_zstd.svg")).unwrap();
+        assert!(
+            svg.starts_with("<svg") && svg.contains("MB/s"),
+            "{}",
+            &svg[..200.min(svg.len())]
+        );
+        assert!(!sweep.join("out.parquet").exists());
+    }
+
+    #[test]
+    fn an_empty_grid_is_refused() {
+        let args = SweepArgs {
+            corpus: CorpusArgs {
+                input: None,
+                entries: Some(1),
+                size: None,
+                profile: "trembl".into(),
+                seed: 1,
+            },
+            batch_sizes: vec![],
+            channel_capacities: vec![1],
+            compression: vec!["zstd".into()],
+            repeats: 1,
+            binary: Some(PathBuf::from("/nonexistent")),
+            sweeps_dir: None,
+        };
+        assert!(run(args).unwrap_err().to_string().contains("grid is empty"));
+    }
+}
