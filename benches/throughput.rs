@@ -1,0 +1,94 @@
+//! Throughput of each stage on a generated corpus (`Throughput::Bytes` = bytes of XML):
+//! parse-only, Arrow build, Parquet write, and end to end through the pipeline.
+//! Each bench asserts its expected count, so a broken stage cannot look fast.
+//!
+//! `cargo bench --bench throughput` (`BENCH_ENTRIES=5000` for a quick run).
+
+mod corpus;
+
+use std::sync::Arc;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use uniprot_etl::batch::EntryBatchBuilder;
+use uniprot_etl::config::Settings;
+use uniprot_etl::metrics::Metrics;
+use uniprot_etl::model::Entry;
+use uniprot_etl::parse::{EntryReader, ParseLimits};
+use uniprot_etl::pipeline;
+
+fn parse_all(xml: &[u8]) -> Vec<Entry> {
+    let mut reader = EntryReader::new(xml, false, ParseLimits::default());
+    let mut entries = Vec::new();
+    while let Some(entry) = reader.next_entry().expect("the generated corpus parses") {
+        entries.push(entry);
+    }
+    entries
+}
+
+fn stages(c: &mut Criterion) {
+    let xml = corpus::corpus();
+    let entries = parse_all(&xml);
+    let count = entries.len();
+    let mut group = c.benchmark_group("stages");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(xml.len() as u64));
+
+    group.bench_function("parse_only", |b| {
+        b.iter(|| assert_eq!(parse_all(&xml).len(), count))
+    });
+
+    let batch_size = 10_000;
+    group.bench_function("arrow_build", |b| {
+        let mut builder = EntryBatchBuilder::new().expect("schema builds");
+        b.iter(|| {
+            let rows: usize = entries
+                .chunks(batch_size)
+                .map(|chunk| builder.build(chunk).expect("batch builds").num_rows())
+                .sum();
+            assert_eq!(rows, count);
+        })
+    });
+
+    let batches: Vec<_> = {
+        let mut builder = EntryBatchBuilder::new().expect("schema builds");
+        entries
+            .chunks(batch_size)
+            .map(|chunk| builder.build(chunk).expect("batch builds"))
+            .collect()
+    };
+    group.bench_function("parquet_write", |b| {
+        b.iter(|| {
+            let mut out = Vec::new();
+            let mut writer =
+                parquet::arrow::ArrowWriter::try_new(&mut out, uniprot_etl::schema::schema(), None)
+                    .expect("writer opens");
+            for batch in &batches {
+                writer.write(batch).expect("batch writes");
+                writer.flush().expect("row group flushes");
+            }
+            writer.close().expect("file closes");
+            assert!(!out.is_empty());
+        })
+    });
+
+    group.bench_function("end_to_end", |b| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = dir.path().join("bench.parquet");
+        let settings = Settings::default();
+        b.iter(|| {
+            let summary = pipeline::convert(
+                &xml[..],
+                "bench",
+                out.clone(),
+                &settings,
+                Arc::new(Metrics::default()),
+            )
+            .expect("conversion succeeds");
+            assert_eq!(summary.entries as usize, count);
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);
