@@ -4,7 +4,8 @@
 //! This is the only module that imports `parquet`. It never sees XML. The temporary file is
 //! renamed onto the output path only by [`WrittenFile::persist`], which the pipeline calls after
 //! both threads succeeded; dropping a `WrittenFile` or failing midway removes the temporary
-//! file, so a failed run never leaves (or clobbers) a file at the output path.
+//! file, so a failed run never leaves (or clobbers) a file at the output path. The temporary
+//! file's name carries the PID ([`tempfiles`]), so files of killed runs are cleaned next time.
 
 use std::fs::File;
 use std::io::BufWriter;
@@ -25,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::metrics::Metrics;
 use crate::model::Entry;
 use crate::parse::DocumentTrailer;
-use crate::schema;
+use crate::{schema, tempfiles};
 
 /// Buffer between the Parquet encoder and the file, in bytes.
 const WRITE_BUFFER_BYTES: usize = 1024 * 1024;
@@ -113,9 +114,15 @@ pub fn run(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "output".into());
+    for stale in tempfiles::remove_stale(&dir, &file_name) {
+        log::warn!(
+            "removed {}, left by a conversion that died",
+            stale.display()
+        );
+    }
     let temp = tempfile::Builder::new()
-        .prefix(&format!(".{file_name}."))
-        .suffix(".partial")
+        .prefix(&tempfiles::temp_prefix(&file_name))
+        .suffix(tempfiles::TEMP_SUFFIX)
         .tempfile_in(&dir)
         .map_err(|e| {
             fail(format!(
