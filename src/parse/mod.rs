@@ -33,4 +33,6 @@ pub use document::{DocumentTrailer, EntryReader, Item, Rejected};
 pub use guard::TokenGuard;
 
 #[cfg(test)]
+mod limit_tests;
+#[cfg(test)]
 mod tests;
