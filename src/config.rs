@@ -119,7 +119,7 @@ impl Default for ParserSettings {
         ParserSettings {
             strict: false,
             max_text_bytes: 16 * 1024 * 1024,
-            max_entry_bytes: 64 * 1024 * 1024,
+            max_entry_bytes: 32 * 1024 * 1024,
             max_depth: 256,
             on_error: OnError::Fail,
         }

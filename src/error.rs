@@ -92,20 +92,21 @@ fn accession_suffix(accession: &Option<String>) -> String {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The input could not be opened or read.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Input {
         /// The input path (`-` for stdin).
         path: String,
-        /// The underlying I/O error.
-        source: std::io::Error,
+        /// The underlying I/O error (in the message, not chained as a `source`: `{:#}` would
+        /// print it twice).
+        error: std::io::Error,
     },
     /// The input is not valid UniProt XML.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Parse {
         /// The input path.
         path: String,
-        /// What and where.
-        source: ParseError,
+        /// What and where (in the message, not chained as a `source`).
+        error: ParseError,
     },
     /// Building Arrow data or writing Parquet failed.
     #[error("writing {path}: {message}")]

@@ -13,6 +13,7 @@ pub mod batch;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod fuzz;
 pub mod input;
 pub mod interrupt;
 pub mod ledger;

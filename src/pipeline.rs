@@ -227,10 +227,10 @@ impl<R: BufRead> Parser<'_, R> {
             if self.quit.requested().is_some() {
                 return Err(ParserStop::Failed(interrupted(self.quit, metrics)));
             }
-            let item = self.reader.next_item().map_err(|source| {
+            let item = self.reader.next_item().map_err(|error| {
                 ParserStop::Failed(Error::Parse {
                     path: self.input_name.to_owned(),
-                    source,
+                    error,
                 })
             })?;
             let entry = match item {

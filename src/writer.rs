@@ -223,6 +223,47 @@ fn writer_properties(spec: &OutputSpec) -> WriterProperties {
         .build()
 }
 
+/// Encodes `entries` as one Parquet file in memory, with `parquet` settings (fuzzing, tests).
+pub fn encode_in_memory(entries: &[Entry], parquet: &ParquetSettings) -> Result<Vec<u8>> {
+    let spec = OutputSpec {
+        path: PathBuf::from("memory.parquet"),
+        parquet: parquet.clone(),
+        max_row_group_rows: entries.len().max(1),
+        input_name: "memory".to_owned(),
+    };
+    let fail = |message: String| Error::Write {
+        path: spec.path.clone(),
+        message,
+    };
+    let mut builder = EntryBatchBuilder::new().map_err(fail)?;
+    let batch = builder.build(entries).map_err(fail)?;
+    let mut writer =
+        ArrowWriter::try_new(Vec::new(), schema::schema(), Some(writer_properties(&spec)))
+            .map_err(|e| fail(e.to_string()))?;
+    writer.write(&batch).map_err(|e| fail(e.to_string()))?;
+    writer.into_inner().map_err(|e| fail(e.to_string()))
+}
+
+/// Decodes a Parquet file held in memory back into entries (fuzzing, tests).
+pub fn decode_in_memory(bytes: Vec<u8>) -> Result<Vec<Entry>> {
+    let fail = |message: String| Error::Write {
+        path: PathBuf::from("memory.parquet"),
+        message,
+    };
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
+        bytes::Bytes::from(bytes),
+    )
+    .map_err(|e| fail(e.to_string()))?
+    .build()
+    .map_err(|e| fail(e.to_string()))?;
+    let mut entries = Vec::new();
+    for batch in reader {
+        let batch = batch.map_err(|e| fail(e.to_string()))?;
+        entries.extend(crate::batch::entries_from_batch(&batch).map_err(fail)?);
+    }
+    Ok(entries)
+}
+
 /// Opens a finished Parquet file for reading back (verification and tests).
 pub fn read_entries(path: &Path) -> Result<Vec<Entry>> {
     let fail = |message: String| Error::Write {

@@ -117,6 +117,14 @@ pub fn int<T: std::str::FromStr>(value: &str) -> ValueResult<T> {
     value.trim().parse().map_err(|_| bad("integer", value))
 }
 
+/// Parses a count or a sequence coordinate: a decimal integer that must not be negative.
+pub fn count<T: std::str::FromStr + Default + PartialOrd>(value: &str) -> ValueResult<T> {
+    match value.trim().parse::<T>() {
+        Ok(v) if v >= T::default() => Ok(v),
+        _ => Err(bad("non-negative integer", value)),
+    }
+}
+
 /// Parses a floating-point number.
 pub fn float(value: &str) -> ValueResult<f64> {
     match value.trim().parse::<f64>() {
@@ -367,7 +375,7 @@ impl<R: BufRead> XmlCursor<R> {
     ) -> Result<(), ParseError> {
         let start = tag.as_start();
         for attr in start.attributes() {
-            let attr = attr.map_err(|e| self.xml_error(e.into()))?;
+            let attr = attr.map_err(|e| self.error(ParseErrorKind::Xml(e.to_string())))?;
             let key = attr.key.as_ref();
             if key == "xmlns" || key.starts_with("xmlns:") {
                 continue;
@@ -646,9 +654,11 @@ impl<R: BufRead> XmlCursor<R> {
                 Ok(Event::Eof) => return Ok(TopLevel::Eof),
                 Ok(Event::Text(t)) if t.trim_ascii().is_empty() => {}
                 Ok(Event::Text(_) | Event::CData(_) | Event::GeneralRef(_)) => {
-                    return Err(self.error(ParseErrorKind::Xml(
+                    let mut err = self.error(ParseErrorKind::Xml(
                         "text outside of any UniProt element".into(),
-                    )))
+                    ));
+                    err.offset = self.event_start;
+                    return Err(err);
                 }
                 Ok(Event::Comment(_) | Event::PI(_) | Event::Decl(_)) => {}
                 Ok(Event::DocType(_)) => return Err(self.error(ParseErrorKind::Doctype)),
