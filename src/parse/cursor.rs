@@ -313,6 +313,12 @@ impl<R: BufRead> XmlCursor<R> {
                 },
             };
         }
+        // quick-xml sets its error position for syntax errors only; a read error happens at
+        // the current position.
+        let offset = match err {
+            quick_xml::Error::Io(_) => self.reader.buffer_position(),
+            _ => self.reader.error_position(),
+        };
         let kind = match err {
             quick_xml::Error::Io(io) => ParseErrorKind::Io(io.to_string()),
             quick_xml::Error::IllFormed(quick_xml::errors::IllFormedError::MissingEndTag(name)) => {
@@ -321,7 +327,7 @@ impl<R: BufRead> XmlCursor<R> {
             other => ParseErrorKind::Xml(other.to_string()),
         };
         ParseError {
-            offset: self.reader.error_position(),
+            offset,
             accession: self.accession.clone(),
             kind,
         }

@@ -190,7 +190,11 @@ impl<R: BufRead> EntryReader<R> {
         };
         let result = match tag.local_name() {
             "entry" => match self.cursor.at_top_level(&tag, entry) {
-                Ok(parsed) => Ok(Some(Item::Entry(parsed))),
+                Ok(parsed) => {
+                    // Errors after this entry must not name it as the one in progress.
+                    self.cursor.accession = None;
+                    Ok(Some(Item::Entry(parsed)))
+                }
                 Err(error) if self.on_error == OnError::Skip && error.kind.recoverable() => {
                     self.reject(error).map(|r| Some(Item::Rejected(r)))
                 }
