@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{Compression, LogLevel, Overrides};
+use crate::config::{Compression, LogLevel, OnError, Overrides};
 
 /// Streaming UniProtKB XML → Apache Parquet converter.
 #[derive(Debug, Parser)]
@@ -105,6 +105,9 @@ pub struct ConvertArgs {
     /// Fail on any element or attribute the parser does not map.
     #[arg(long)]
     pub strict: bool,
+    /// Recoverable per-entry problems: fail the run, or skip the entry into rejects.xml.
+    #[arg(long, value_enum)]
+    pub on_error: Option<OnError>,
     /// Directory of run directories (default: runs).
     #[arg(long)]
     pub runs_dir: Option<PathBuf>,
@@ -144,6 +147,7 @@ impl ConvertArgs {
             statistics: self.no_statistics.then_some(false),
             dictionary: self.no_dictionary.then_some(false),
             strict: self.strict.then_some(true),
+            on_error: self.on_error,
             runs_dir: self.runs_dir.clone(),
             log_level,
         }

@@ -88,21 +88,40 @@ impl Default for ParquetSettings {
     }
 }
 
+/// What to do with an entry that has a recoverable problem (docs/RELIABILITY.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum OnError {
+    /// Stop the conversion with an error; no output file.
+    Fail,
+    /// Write the entry verbatim to the run's `rejects.xml`, count it, and go on.
+    Skip,
+}
+
 /// Parser settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ParserSettings {
     /// Fail on any element or attribute the parser does not map, instead of counting it.
     pub strict: bool,
-    /// Largest accepted text of one element, in bytes.
+    /// Largest accepted text of one element, and largest single XML token, in bytes.
     pub max_text_bytes: usize,
+    /// Largest accepted `<entry>` (any child of `<uniprot>`), in bytes of XML.
+    pub max_entry_bytes: u64,
+    /// Deepest accepted element nesting (`<uniprot>` is depth 1).
+    pub max_depth: usize,
+    /// Policy for recoverable per-entry problems.
+    pub on_error: OnError,
 }
 
 impl Default for ParserSettings {
     fn default() -> Self {
         ParserSettings {
             strict: false,
-            max_text_bytes: 256 * 1024 * 1024,
+            max_text_bytes: 16 * 1024 * 1024,
+            max_entry_bytes: 32 * 1024 * 1024,
+            max_depth: 256,
+            on_error: OnError::Fail,
         }
     }
 }
@@ -180,6 +199,8 @@ pub struct Overrides {
     pub dictionary: Option<bool>,
     /// `--strict` (Some(true)).
     pub strict: Option<bool>,
+    /// `--on-error`.
+    pub on_error: Option<OnError>,
     /// `--runs-dir`.
     pub runs_dir: Option<PathBuf>,
     /// `-q` / `-v`.
@@ -240,6 +261,7 @@ impl Settings {
         q.statistics = o.statistics.unwrap_or(q.statistics);
         q.dictionary = o.dictionary.unwrap_or(q.dictionary);
         self.parser.strict = o.strict.unwrap_or(self.parser.strict);
+        self.parser.on_error = o.on_error.unwrap_or(self.parser.on_error);
         if let Some(dir) = &o.runs_dir {
             self.runs.runs_dir = dir.clone();
         }
@@ -295,11 +317,24 @@ impl Settings {
             "\"\"",
             "a directory path",
         )?;
+        let parser = &self.parser;
         check(
-            self.parser.max_text_bytes >= 1024,
+            (1024..=1 << 40).contains(&parser.max_text_bytes),
             "parser.max_text_bytes",
-            self.parser.max_text_bytes,
-            "at least 1024",
+            parser.max_text_bytes,
+            "1024 to 1099511627776",
+        )?;
+        check(
+            (1024..=1 << 40).contains(&parser.max_entry_bytes),
+            "parser.max_entry_bytes",
+            parser.max_entry_bytes,
+            "1024 to 1099511627776",
+        )?;
+        check(
+            (16..=1_000_000).contains(&parser.max_depth),
+            "parser.max_depth",
+            parser.max_depth,
+            "16 to 1000000",
         )
     }
 }
@@ -349,6 +384,9 @@ mod tests {
                 "pipeline.batch_max_bytes",
             ),
             ("parquet: {zstd_level: 99}", "parquet.zstd_level"),
+            ("parser: {max_text_bytes: 10}", "parser.max_text_bytes"),
+            ("parser: {max_entry_bytes: 0}", "parser.max_entry_bytes"),
+            ("parser: {max_depth: 3}", "parser.max_depth"),
         ] {
             let err = Settings::from_yaml(yaml).unwrap().validate().unwrap_err();
             assert!(err.to_string().contains(key), "{yaml}: {err}");
@@ -357,6 +395,8 @@ mod tests {
         assert!(err.contains("batch_size"), "{err}");
         let err = Settings::from_yaml("parquet: {compression: lz5}").unwrap_err();
         assert!(err.contains("lz5"), "{err}");
+        let err = Settings::from_yaml("parser: {on_error: ignore}").unwrap_err();
+        assert!(err.contains("ignore"), "{err}");
     }
 
     #[test]

@@ -37,11 +37,36 @@ pub enum ParseErrorKind {
     #[error("unmapped element or attribute {0} (strict mode)")]
     Unmapped(String),
     /// A configured size or depth limit was exceeded.
-    #[error("{0}")]
-    Limit(String),
+    #[error("{message}")]
+    Limit {
+        /// Which limit, and where.
+        message: String,
+        /// Whether parsing can go on with the next entry (see [`ParseErrorKind::recoverable`]).
+        recoverable: bool,
+    },
     /// Reading the input failed (I/O error, corrupt gzip, …).
     #[error("read error: {0}")]
     Io(String),
+}
+
+impl ParseErrorKind {
+    /// True for problems confined to one entry of otherwise well-formed XML: the parser can
+    /// skip the rest of the entry and go on (`parser.on_error: skip`). Malformed XML, read
+    /// errors, truncation, a token larger than `max_text_bytes` and nesting deeper than
+    /// `max_depth` are not: the stream cannot be resynchronised in bounded memory.
+    pub fn recoverable(&self) -> bool {
+        match self {
+            ParseErrorKind::InvalidValue { .. }
+            | ParseErrorKind::MissingAccession
+            | ParseErrorKind::Unmapped(_) => true,
+            ParseErrorKind::Limit { recoverable, .. } => *recoverable,
+            ParseErrorKind::Xml(_)
+            | ParseErrorKind::Truncated(_)
+            | ParseErrorKind::WrongRoot(_)
+            | ParseErrorKind::Doctype
+            | ParseErrorKind::Io(_) => false,
+        }
+    }
 }
 
 /// A parse failure with its position: byte offset and the accession of the entry in progress.
@@ -67,20 +92,21 @@ fn accession_suffix(accession: &Option<String>) -> String {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The input could not be opened or read.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Input {
         /// The input path (`-` for stdin).
         path: String,
-        /// The underlying I/O error.
-        source: std::io::Error,
+        /// The underlying I/O error (in the message, not chained as a `source`: `{:#}` would
+        /// print it twice).
+        error: std::io::Error,
     },
     /// The input is not valid UniProt XML.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Parse {
         /// The input path.
         path: String,
-        /// What and where.
-        source: ParseError,
+        /// What and where (in the message, not chained as a `source`).
+        error: ParseError,
     },
     /// Building Arrow data or writing Parquet failed.
     #[error("writing {path}: {message}")]
@@ -93,6 +119,22 @@ pub enum Error {
     /// The configuration is invalid.
     #[error("configuration: {0}")]
     Config(String),
+    /// SIGINT or SIGTERM stopped the conversion; no output file was left.
+    #[error("interrupted by {} after {entries} entries; no output written", crate::interrupt::signal_name(*.signal))]
+    Interrupted {
+        /// The signal number.
+        signal: i32,
+        /// Entries parsed before stopping.
+        entries: u64,
+    },
+    /// Keeping a rejected entry failed (`parser.on_error: skip`).
+    #[error("writing rejected entries to {path}: {message}")]
+    Rejects {
+        /// The rejects file.
+        path: PathBuf,
+        /// What failed.
+        message: String,
+    },
     /// A pipeline thread panicked (a bug; reported instead of propagated).
     #[error("internal error: {0}")]
     Internal(String),

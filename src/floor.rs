@@ -63,9 +63,9 @@ pub fn io_floor(path: &str) -> Result<Throughput> {
         let mut buf = vec![0u8; 256 * 1024];
         let mut total = 0u64;
         loop {
-            let n = reader.read(&mut buf).map_err(|source| Error::Input {
+            let n = reader.read(&mut buf).map_err(|error| Error::Input {
                 path: path.to_owned(),
-                source,
+                error,
             })?;
             if n == 0 {
                 return Ok(total);
@@ -100,9 +100,9 @@ pub fn parse_only(path: &str) -> Result<Throughput> {
     let mut reader = EntryReader::new(open(path)?, false, ParseLimits::default());
     timed(|| {
         let mut entries = 0u64;
-        while let Some(entry) = reader.next_entry().map_err(|source| Error::Parse {
+        while let Some(entry) = reader.next_entry().map_err(|error| Error::Parse {
             path: path.to_owned(),
-            source,
+            error,
         })? {
             entries += 1;
             std::hint::black_box(&entry);

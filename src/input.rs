@@ -65,9 +65,9 @@ pub struct Input {
 
 /// Opens `path` (or stdin for `-`), counting raw (possibly compressed) bytes into `consumed`.
 pub fn open(path: &str, consumed: Arc<AtomicU64>) -> Result<Input> {
-    let io_error = |source| Error::Input {
+    let io_error = |error| Error::Input {
         path: path.to_owned(),
-        source,
+        error,
     };
     let (raw, size): (Box<dyn Read>, Option<u64>) = if path == "-" {
         (Box::new(io::stdin().lock()), None)

@@ -7,6 +7,8 @@ use anyhow::Context;
 use clap::Parser;
 use uniprot_etl::cli::{Cli, Command, ConvertArgs, RunsArgs, RunsCommand};
 use uniprot_etl::config::{LogLevel, Overrides, Settings};
+use uniprot_etl::error::Error;
+use uniprot_etl::interrupt::{self, QuitFlag};
 use uniprot_etl::ledger::{catalog, LOG_FILE};
 use uniprot_etl::pipeline::Summary;
 use uniprot_etl::run::{self, ConvertRequest};
@@ -43,8 +45,16 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             log::error!("{err:#}");
-            ExitCode::FAILURE
+            exit_code(&err)
         }
+    }
+}
+
+/// 128 + signal for a run stopped by SIGINT/SIGTERM (130, 143), else 1.
+fn exit_code(err: &anyhow::Error) -> ExitCode {
+    match err.downcast_ref::<Error>() {
+        Some(Error::Interrupted { signal, .. }) => ExitCode::from(interrupt::exit_code(*signal)),
+        _ => ExitCode::FAILURE,
     }
 }
 
@@ -76,6 +86,10 @@ fn convert(args: ConvertArgs, log_level: Option<LogLevel>, quiet: bool) -> anyho
     if let Some(file) = &config_file {
         log::debug!("config: {}", file.display());
     }
+    let quit = QuitFlag::install().unwrap_or_else(|e| {
+        log::warn!("cannot handle SIGINT/SIGTERM cleanly: {e}");
+        QuitFlag::new()
+    });
     let request = ConvertRequest {
         input: args.input.clone(),
         output: args.output.clone(),
@@ -83,6 +97,7 @@ fn convert(args: ConvertArgs, log_level: Option<LogLevel>, quiet: bool) -> anyho
         metrics_file: args.metrics_file.clone(),
         show_progress: !quiet,
         profile: args.profile,
+        quit,
     };
     let outcome = run::execute(&run_dir, &request);
     let summary = outcome.result.with_context(|| {
@@ -134,6 +149,13 @@ fn log_summary(summary: &Summary, report: &uniprot_etl::ledger::report::Report) 
         for (path, count) in &summary.unmapped {
             log::warn!("  {path}: {count}");
         }
+    }
+    if let Some(file) = &summary.rejects_file {
+        log::warn!(
+            "{} entries rejected (parser.on_error: skip), kept in {}",
+            summary.rejected,
+            file.display()
+        );
     }
     log::info!("wrote {}", summary.output.display());
 }

@@ -12,6 +12,8 @@ pub struct Metrics {
     pub input_bytes: std::sync::Arc<AtomicU64>,
     /// Entries parsed.
     pub entries: AtomicU64,
+    /// Entries rejected under `parser.on_error: skip` (kept in the rejects file).
+    pub rejected: AtomicU64,
     /// Batches handed to the channel.
     pub batches_sent: AtomicU64,
     /// Batches the writer received.

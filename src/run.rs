@@ -12,11 +12,15 @@ use sysinfo::System;
 
 use crate::config::Settings;
 use crate::error::{Error, Result};
-use crate::ledger::report::{self, InputInfo, OutputInfo, Report, RunMetrics, RunStatus, ToolInfo};
+use crate::interrupt::QuitFlag;
+use crate::ledger::report::{
+    self, InputInfo, OutputInfo, RejectsInfo, Report, RunMetrics, RunStatus, ToolInfo,
+};
 use crate::ledger::sampler::ResourceSampler;
 use crate::ledger::{self, prometheus, RunDir};
 use crate::metrics::Metrics;
-use crate::pipeline::{self, Summary};
+use crate::pipeline::{self, ConvertOptions, Summary};
+use crate::rejects::REJECTS_FILE;
 use crate::{input, progress};
 
 /// What to convert and how.
@@ -34,6 +38,8 @@ pub struct ConvertRequest {
     pub show_progress: bool,
     /// Profile the conversion into the run directory (needs the `pprof` feature).
     pub profile: bool,
+    /// Set by SIGINT/SIGTERM; the conversion stops cleanly between entries.
+    pub quit: QuitFlag,
 }
 
 /// What a run produced: the report always, the summary on success.
@@ -83,12 +89,17 @@ pub fn execute(run_dir: &RunDir, request: &ConvertRequest) -> RunOutcome {
         input_info.bytes = opened.size;
         input_info.compressed = opened.compressed;
         let bar = progress::start(opened.size, Arc::clone(&metrics), !request.show_progress);
-        let result = pipeline::convert(
+        let options = ConvertOptions {
+            rejects_path: Some(run_dir.file(REJECTS_FILE)),
+            quit: request.quit.clone(),
+        };
+        let result = pipeline::convert_with(
             opened.reader,
             &opened.name,
             request.output.clone(),
             settings,
             Arc::clone(&metrics),
+            &options,
         );
         if let Some(bar) = bar {
             bar.stop();
@@ -221,10 +232,10 @@ fn build_report(
     Report {
         schema_version: report::REPORT_SCHEMA_VERSION,
         run_id: run_dir.id.clone(),
-        status: if result.is_ok() {
-            RunStatus::Succeeded
-        } else {
-            RunStatus::Failed
+        status: match result {
+            Ok(_) => RunStatus::Succeeded,
+            Err(Error::Interrupted { .. }) => RunStatus::Interrupted,
+            Err(_) => RunStatus::Failed,
         },
         error: result.as_ref().err().map(|e| e.to_string()),
         started_at: started_at.to_rfc3339_opts(SecondsFormat::Millis, false),
@@ -247,7 +258,18 @@ fn build_report(
         channel,
         diagnosis,
         unmapped: summary.map(|s| s.unmapped.clone()).unwrap_or_default(),
+        rejects: rejects_info(run_dir, metrics),
     }
+}
+
+/// The rejects section: counted live, so a failed or interrupted run reports them too.
+fn rejects_info(run_dir: &RunDir, metrics: &Metrics) -> RejectsInfo {
+    let entries = Metrics::get(&metrics.rejected);
+    RejectsInfo {
+        entries,
+        file: (entries > 0).then(|| REJECTS_FILE.to_owned()),
+    }
+    .with_dir(&run_dir.path)
 }
 
 fn host_info() -> report::HostInfo {

@@ -4,7 +4,8 @@
 //! This is the only module that imports `parquet`. It never sees XML. The temporary file is
 //! renamed onto the output path only by [`WrittenFile::persist`], which the pipeline calls after
 //! both threads succeeded; dropping a `WrittenFile` or failing midway removes the temporary
-//! file, so a failed run never leaves (or clobbers) a file at the output path.
+//! file, so a failed run never leaves (or clobbers) a file at the output path. The temporary
+//! file's name carries the PID ([`tempfiles`]), so files of killed runs are cleaned next time.
 
 use std::fs::File;
 use std::io::BufWriter;
@@ -25,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::metrics::Metrics;
 use crate::model::Entry;
 use crate::parse::DocumentTrailer;
-use crate::schema;
+use crate::{schema, tempfiles};
 
 /// Buffer between the Parquet encoder and the file, in bytes.
 const WRITE_BUFFER_BYTES: usize = 1024 * 1024;
@@ -113,9 +114,15 @@ pub fn run(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "output".into());
+    for stale in tempfiles::remove_stale(&dir, &file_name) {
+        log::warn!(
+            "removed {}, left by a conversion that died",
+            stale.display()
+        );
+    }
     let temp = tempfile::Builder::new()
-        .prefix(&format!(".{file_name}."))
-        .suffix(".partial")
+        .prefix(&tempfiles::temp_prefix(&file_name))
+        .suffix(tempfiles::TEMP_SUFFIX)
         .tempfile_in(&dir)
         .map_err(|e| {
             fail(format!(
@@ -214,6 +221,47 @@ fn writer_properties(spec: &OutputSpec) -> WriterProperties {
             KeyValue::new("uniprot_etl.input_file".to_owned(), spec.input_name.clone()),
         ]))
         .build()
+}
+
+/// Encodes `entries` as one Parquet file in memory, with `parquet` settings (fuzzing, tests).
+pub fn encode_in_memory(entries: &[Entry], parquet: &ParquetSettings) -> Result<Vec<u8>> {
+    let spec = OutputSpec {
+        path: PathBuf::from("memory.parquet"),
+        parquet: parquet.clone(),
+        max_row_group_rows: entries.len().max(1),
+        input_name: "memory".to_owned(),
+    };
+    let fail = |message: String| Error::Write {
+        path: spec.path.clone(),
+        message,
+    };
+    let mut builder = EntryBatchBuilder::new().map_err(fail)?;
+    let batch = builder.build(entries).map_err(fail)?;
+    let mut writer =
+        ArrowWriter::try_new(Vec::new(), schema::schema(), Some(writer_properties(&spec)))
+            .map_err(|e| fail(e.to_string()))?;
+    writer.write(&batch).map_err(|e| fail(e.to_string()))?;
+    writer.into_inner().map_err(|e| fail(e.to_string()))
+}
+
+/// Decodes a Parquet file held in memory back into entries (fuzzing, tests).
+pub fn decode_in_memory(bytes: Vec<u8>) -> Result<Vec<Entry>> {
+    let fail = |message: String| Error::Write {
+        path: PathBuf::from("memory.parquet"),
+        message,
+    };
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
+        bytes::Bytes::from(bytes),
+    )
+    .map_err(|e| fail(e.to_string()))?
+    .build()
+    .map_err(|e| fail(e.to_string()))?;
+    let mut entries = Vec::new();
+    for batch in reader {
+        let batch = batch.map_err(|e| fail(e.to_string()))?;
+        entries.extend(crate::batch::entries_from_batch(&batch).map_err(fail)?);
+    }
+    Ok(entries)
 }
 
 /// Opens a finished Parquet file for reading back (verification and tests).

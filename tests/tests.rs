@@ -3,8 +3,11 @@
 mod util;
 
 mod cli;
+mod faults;
+mod fuzz_replay;
 mod ledger;
 mod pipeline;
+mod reliability;
 mod roundtrip;
 mod samples;
 mod schema;

@@ -71,6 +71,26 @@ pub struct Report {
     pub diagnosis: Diagnosis,
     /// Element/attribute paths the parser did not map, with counts.
     pub unmapped: BTreeMap<String, u64>,
+    /// Entries rejected under `parser.on_error: skip` (absent in older reports: none).
+    #[serde(default)]
+    pub rejects: RejectsInfo,
+}
+
+/// Entries rejected under `parser.on_error: skip` and where they were kept.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RejectsInfo {
+    /// Entries rejected (not in the Parquet file).
+    pub entries: u64,
+    /// The rejects file, relative to the run directory, when any entry was rejected.
+    pub file: Option<String>,
+}
+
+impl RejectsInfo {
+    /// Keeps `file` only when it exists in `dir` (it is created on the first reject).
+    pub fn with_dir(mut self, dir: &std::path::Path) -> Self {
+        self.file = self.file.filter(|name| dir.join(name).is_file());
+        self
+    }
 }
 
 /// Program version and the commit it was built from.

@@ -5,7 +5,10 @@
 //! the start tag, taken from a pool so no allocation happens per element once warm), read its
 //! attributes with [`XmlCursor::attrs`], and walk its children with [`XmlCursor::children`];
 //! whatever a parser does not claim is counted by path and skipped, never dropped silently.
-//! It never builds a tree: memory is one buffer plus the entry being filled.
+//! It never builds a tree: memory is one buffer plus the entry being filled. Every event is read
+//! through a [`TokenGuard`] that bounds its size in bytes, and the cursor counts open elements
+//! (depth) and the bytes of the top-level element in progress against [`ParseLimits`], so
+//! hostile input cannot exhaust memory or the stack.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -13,24 +16,38 @@ use std::io::BufRead;
 
 use chrono::NaiveDate;
 use quick_xml::events::{BytesRef, BytesStart, Event};
-use quick_xml::name::QName;
 use quick_xml::{Reader, XmlVersion};
 
+use super::guard::TokenGuard;
+use crate::config::ParserSettings;
 use crate::error::{ParseError, ParseErrorKind};
 use crate::model::Date;
 
 /// Limits that keep hostile input from exhausting memory; real UniProt stays far below them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ParseLimits {
-    /// Largest accepted text content of one element, in bytes.
+    /// Largest accepted text content of one element, and largest single XML token, in bytes.
     pub max_text_bytes: usize,
+    /// Largest accepted top-level element (`<entry>`), in bytes of XML.
+    pub max_entry_bytes: u64,
+    /// Deepest accepted element nesting (`<uniprot>` is depth 1).
+    pub max_depth: usize,
+}
+
+impl ParseLimits {
+    /// The limits configured in `settings`.
+    pub fn from_settings(settings: &ParserSettings) -> Self {
+        ParseLimits {
+            max_text_bytes: settings.max_text_bytes,
+            max_entry_bytes: settings.max_entry_bytes,
+            max_depth: settings.max_depth,
+        }
+    }
 }
 
 impl Default for ParseLimits {
     fn default() -> Self {
-        ParseLimits {
-            max_text_bytes: 256 * 1024 * 1024,
-        }
+        ParseLimits::from_settings(&ParserSettings::default())
     }
 }
 
@@ -100,6 +117,14 @@ pub fn int<T: std::str::FromStr>(value: &str) -> ValueResult<T> {
     value.trim().parse().map_err(|_| bad("integer", value))
 }
 
+/// Parses a count or a sequence coordinate: a decimal integer that must not be negative.
+pub fn count<T: std::str::FromStr + Default + PartialOrd>(value: &str) -> ValueResult<T> {
+    match value.trim().parse::<T>() {
+        Ok(v) if v >= T::default() => Ok(v),
+        _ => Err(bad("non-negative integer", value)),
+    }
+}
+
 /// Parses a floating-point number.
 pub fn float(value: &str) -> ValueResult<f64> {
     match value.trim().parse::<f64>() {
@@ -144,13 +169,21 @@ fn push_reference(reference: &BytesRef<'_>, out: &mut String) -> Result<(), Pars
 
 /// The pull loop over one XML stream; see the module docs.
 pub struct XmlCursor<R> {
-    reader: Reader<R>,
+    reader: Reader<TokenGuard<R>>,
     buf: Vec<u8>,
     tag_pool: Vec<Tag>,
     path: String,
     unmapped: HashMap<String, u64>,
     strict: bool,
     limits: ParseLimits,
+    /// Elements currently open (start tag read, end tag not yet).
+    depth: usize,
+    /// Position where the current top-level element (and its leading blank text) began.
+    element_start: u64,
+    /// Position where the event being read began.
+    event_start: u64,
+    /// Skipping the rest of a rejected entry: the entry size limit no longer applies.
+    recovering: bool,
     /// Accession of the entry in progress, named in errors.
     pub(crate) accession: Option<String>,
 }
@@ -168,7 +201,8 @@ pub enum TopLevel {
 impl<R: BufRead> XmlCursor<R> {
     /// Wraps a buffered reader; `strict` turns every unmapped element or attribute into an error.
     pub fn new(input: R, strict: bool, limits: ParseLimits) -> Self {
-        let mut reader = Reader::from_reader(input);
+        let guard = TokenGuard::new(input, limits.max_text_bytes as u64);
+        let mut reader = Reader::from_reader(guard);
         let config = reader.config_mut();
         config.check_end_names = true;
         config.expand_empty_elements = false;
@@ -181,8 +215,69 @@ impl<R: BufRead> XmlCursor<R> {
             unmapped: HashMap::new(),
             strict,
             limits,
+            depth: 0,
+            element_start: 0,
+            event_start: 0,
+            recovering: false,
             accession: None,
         }
+    }
+
+    /// Keeps a copy of the raw bytes of each top-level element (for rejected entries).
+    pub fn enable_capture(&mut self) {
+        let cap = usize::try_from(self.limits.max_entry_bytes).unwrap_or(usize::MAX);
+        self.reader.get_mut().enable_capture(cap);
+    }
+
+    /// The raw bytes of the current top-level element so far (with its leading blank text),
+    /// the position they start at, and whether the capture cap cut them short.
+    pub fn captured(&self) -> (&[u8], u64, bool) {
+        let (bytes, truncated) = self.reader.get_ref().captured();
+        (bytes, self.element_start, truncated)
+    }
+
+    /// Elements currently open.
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// Starts reading one event: checks the size of the top-level element so far, resets the
+    /// per-event budget and the buffer.
+    fn prepare_read(&mut self) -> Result<(), ParseError> {
+        let position = self.reader.buffer_position();
+        if !self.recovering && position - self.element_start > self.limits.max_entry_bytes {
+            return Err(self.error(ParseErrorKind::Limit {
+                message: format!(
+                    "element starting at byte {} exceeds parser.max_entry_bytes ({} bytes)",
+                    self.element_start, self.limits.max_entry_bytes
+                ),
+                recoverable: true,
+            }));
+        }
+        self.event_start = position;
+        self.reader.get_mut().start_event();
+        self.buf.clear();
+        Ok(())
+    }
+
+    /// Records a start tag just read; nesting beyond `max_depth` is an error.
+    fn opened(&mut self) -> Result<(), ParseError> {
+        self.depth += 1;
+        if self.depth > self.limits.max_depth {
+            return Err(self.error(ParseErrorKind::Limit {
+                message: format!(
+                    "elements nested deeper than parser.max_depth ({})",
+                    self.limits.max_depth
+                ),
+                recoverable: false,
+            }));
+        }
+        Ok(())
+    }
+
+    /// Records an end tag just read.
+    fn closed(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
     }
 
     /// Bytes of XML consumed so far.
@@ -205,6 +300,25 @@ impl<R: BufRead> XmlCursor<R> {
     }
 
     fn xml_error(&self, err: quick_xml::Error) -> ParseError {
+        if self.reader.get_ref().tripped() {
+            return ParseError {
+                offset: self.event_start,
+                accession: self.accession.clone(),
+                kind: ParseErrorKind::Limit {
+                    message: format!(
+                        "an XML token (text, tag or comment) starting here exceeds parser.max_text_bytes ({} bytes)",
+                        self.limits.max_text_bytes
+                    ),
+                    recoverable: false,
+                },
+            };
+        }
+        // quick-xml sets its error position for syntax errors only; a read error happens at
+        // the current position.
+        let offset = match err {
+            quick_xml::Error::Io(_) => self.reader.buffer_position(),
+            _ => self.reader.error_position(),
+        };
         let kind = match err {
             quick_xml::Error::Io(io) => ParseErrorKind::Io(io.to_string()),
             quick_xml::Error::IllFormed(quick_xml::errors::IllFormedError::MissingEndTag(name)) => {
@@ -213,7 +327,7 @@ impl<R: BufRead> XmlCursor<R> {
             other => ParseErrorKind::Xml(other.to_string()),
         };
         ParseError {
-            offset: self.reader.error_position(),
+            offset,
             accession: self.accession.clone(),
             kind,
         }
@@ -267,7 +381,7 @@ impl<R: BufRead> XmlCursor<R> {
     ) -> Result<(), ParseError> {
         let start = tag.as_start();
         for attr in start.attributes() {
-            let attr = attr.map_err(|e| self.xml_error(e.into()))?;
+            let attr = attr.map_err(|e| self.error(ParseErrorKind::Xml(e.to_string())))?;
             let key = attr.key.as_ref();
             if key == "xmlns" || key.starts_with("xmlns:") {
                 continue;
@@ -336,11 +450,14 @@ impl<R: BufRead> XmlCursor<R> {
             return Ok(());
         }
         loop {
-            self.buf.clear();
+            self.prepare_read()?;
             let child = match self.reader.read_event_into(&mut self.buf) {
                 Ok(Event::Start(e)) => Self::take_tag(&mut self.tag_pool, &e, false),
                 Ok(Event::Empty(e)) => Self::take_tag(&mut self.tag_pool, &e, true),
-                Ok(Event::End(_)) => return Ok(()),
+                Ok(Event::End(_)) => {
+                    self.closed();
+                    return Ok(());
+                }
                 Ok(Event::Text(t)) => {
                     if let Some(text) = text.as_deref_mut() {
                         text.push_str(&t.xml10_content());
@@ -381,6 +498,12 @@ impl<R: BufRead> XmlCursor<R> {
                 }
                 Err(e) => return Err(self.xml_error(e)),
             };
+            if !child.empty {
+                if let Err(e) = self.opened() {
+                    self.recycle(child);
+                    return Err(e);
+                }
+            }
             let restore = self.path.len();
             self.path.push('/');
             self.path.push_str(child.local_name());
@@ -400,11 +523,38 @@ impl<R: BufRead> XmlCursor<R> {
         if tag.empty {
             return Ok(());
         }
-        self.buf.clear();
-        self.reader
-            .read_to_end_into(QName(tag.qualified_name()), &mut self.buf)
-            .map(|_| ())
-            .map_err(|e| self.xml_error(e))
+        self.skip_to_depth(self.depth.saturating_sub(1))
+    }
+
+    /// Reads and discards events until only `depth` elements are open. Every event is still
+    /// size-checked and well-formedness is still enforced by quick-xml.
+    pub fn skip_to_depth(&mut self, depth: usize) -> Result<(), ParseError> {
+        while self.depth > depth {
+            self.prepare_read()?;
+            match self.reader.read_event_into(&mut self.buf) {
+                Ok(Event::Start(_)) => self.opened()?,
+                Ok(Event::End(_)) => self.closed(),
+                Ok(Event::Eof) => {
+                    return Err(self.error(ParseErrorKind::Truncated(
+                        "inside an element (file cut short?)",
+                    )))
+                }
+                Ok(Event::DocType(_)) => return Err(self.error(ParseErrorKind::Doctype)),
+                Ok(_) => {}
+                Err(e) => return Err(self.xml_error(e)),
+            }
+        }
+        Ok(())
+    }
+
+    /// Skips the rest of the top-level element in progress after a recoverable error, so that
+    /// parsing can go on with the next one. The element size limit is lifted meanwhile (memory
+    /// stays bounded by the per-token limit); nesting is still limited.
+    pub fn recover_to_depth(&mut self, depth: usize) -> Result<(), ParseError> {
+        self.recovering = true;
+        let result = self.skip_to_depth(depth);
+        self.recovering = false;
+        result
     }
 
     /// Reads the text content of `tag` (already opened) up to its end tag.
@@ -417,7 +567,7 @@ impl<R: BufRead> XmlCursor<R> {
             return Ok(out);
         }
         loop {
-            self.buf.clear();
+            self.prepare_read()?;
             match self.reader.read_event_into(&mut self.buf) {
                 Ok(Event::Text(t)) => out.push_str(&t.xml10_content()),
                 Ok(Event::CData(c)) => out.push_str(&c),
@@ -428,13 +578,20 @@ impl<R: BufRead> XmlCursor<R> {
                 }
                 Ok(Event::Start(e)) => {
                     let child = Self::take_tag(&mut self.tag_pool, &e, false);
+                    if let Err(e) = self.opened() {
+                        self.recycle(child);
+                        return Err(e);
+                    }
                     self.skip_unmapped_child(child)?;
                 }
                 Ok(Event::Empty(e)) => {
                     let child = Self::take_tag(&mut self.tag_pool, &e, true);
                     self.skip_unmapped_child(child)?;
                 }
-                Ok(Event::End(_)) => break,
+                Ok(Event::End(_)) => {
+                    self.closed();
+                    break;
+                }
                 Ok(Event::Comment(_) | Event::PI(_)) => {}
                 Ok(Event::Decl(_)) => {
                     return Err(self.error(ParseErrorKind::Xml(
@@ -450,10 +607,13 @@ impl<R: BufRead> XmlCursor<R> {
                 Err(e) => return Err(self.xml_error(e)),
             }
             if out.len() > self.limits.max_text_bytes {
-                return Err(self.error(ParseErrorKind::Limit(format!(
-                    "text of {} exceeds max_text_bytes ({} bytes)",
-                    self.path, self.limits.max_text_bytes
-                ))));
+                return Err(self.error(ParseErrorKind::Limit {
+                    message: format!(
+                        "text of {} exceeds parser.max_text_bytes ({} bytes)",
+                        self.path, self.limits.max_text_bytes
+                    ),
+                    recoverable: true,
+                }));
             }
         }
         Ok(out)
@@ -473,15 +633,18 @@ impl<R: BufRead> XmlCursor<R> {
     /// or end of input. Blank text, comments, processing instructions and the XML declaration
     /// are passed over; a DOCTYPE is refused.
     pub fn next_top_level(&mut self) -> Result<TopLevel, ParseError> {
+        self.element_start = self.reader.buffer_position();
+        self.reader.get_mut().start_capture();
         loop {
-            self.buf.clear();
+            self.prepare_read()?;
             match self.reader.read_event_into(&mut self.buf) {
                 Ok(Event::Start(e)) => {
-                    return Ok(TopLevel::Element(Self::take_tag(
-                        &mut self.tag_pool,
-                        &e,
-                        false,
-                    )))
+                    let tag = Self::take_tag(&mut self.tag_pool, &e, false);
+                    if let Err(e) = self.opened() {
+                        self.recycle(tag);
+                        return Err(e);
+                    }
+                    return Ok(TopLevel::Element(tag));
                 }
                 Ok(Event::Empty(e)) => {
                     return Ok(TopLevel::Element(Self::take_tag(
@@ -490,13 +653,18 @@ impl<R: BufRead> XmlCursor<R> {
                         true,
                     )))
                 }
-                Ok(Event::End(_)) => return Ok(TopLevel::End),
+                Ok(Event::End(_)) => {
+                    self.closed();
+                    return Ok(TopLevel::End);
+                }
                 Ok(Event::Eof) => return Ok(TopLevel::Eof),
                 Ok(Event::Text(t)) if t.trim_ascii().is_empty() => {}
                 Ok(Event::Text(_) | Event::CData(_) | Event::GeneralRef(_)) => {
-                    return Err(self.error(ParseErrorKind::Xml(
+                    let mut err = self.error(ParseErrorKind::Xml(
                         "text outside of any UniProt element".into(),
-                    )))
+                    ));
+                    err.offset = self.event_start;
+                    return Err(err);
                 }
                 Ok(Event::Comment(_) | Event::PI(_) | Event::Decl(_)) => {}
                 Ok(Event::DocType(_)) => return Err(self.error(ParseErrorKind::Doctype)),

@@ -3,12 +3,17 @@
 //! Checks the root (`<uniprot>` in one of UniProt's two namespace spellings), then yields one
 //! entry per `<entry>`, keeps `<copyright>`, and insists on `</uniprot>` so that a truncated
 //! file is an error even when its last entry is complete.
+//!
+//! Under `parser.on_error: skip` an entry with a recoverable problem (see
+//! [`ParseErrorKind::recoverable`]) is read to its end tag and handed out as [`Item::Rejected`]
+//! with its raw bytes, so the caller can keep it; nothing is dropped here.
 
 use std::collections::BTreeMap;
 use std::io::BufRead;
 
 use super::cursor::{ParseLimits, TopLevel, XmlCursor};
 use super::entry::entry;
+use crate::config::OnError;
 use crate::error::{ParseError, ParseErrorKind};
 use crate::model::Entry;
 
@@ -23,6 +28,31 @@ pub struct DocumentTrailer {
     pub copyright: Option<String>,
 }
 
+/// What the reader yields: a parsed entry, or (under `on_error: skip`) a rejected one.
+// Entries are the hot path (boxing would allocate once per entry); rejects are rare.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+pub enum Item {
+    /// A complete, valid entry.
+    Entry(Entry),
+    /// An entry with a recoverable problem, skipped.
+    Rejected(Rejected),
+}
+
+/// An entry the parser could not convert, with what is needed to keep it.
+#[derive(Debug)]
+pub struct Rejected {
+    /// Why (position and accession included).
+    pub error: ParseError,
+    /// Byte offset of the entry's start tag.
+    pub start: u64,
+    /// Byte offset just past its end tag.
+    pub end: u64,
+    /// Its raw bytes, verbatim; `None` when it is larger than `max_entry_bytes` (then only
+    /// the byte range `start..end` identifies it).
+    pub raw: Option<Vec<u8>>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum State {
     BeforeRoot,
@@ -35,6 +65,7 @@ pub struct EntryReader<R> {
     cursor: XmlCursor<R>,
     state: State,
     trailer: DocumentTrailer,
+    on_error: OnError,
 }
 
 impl<R: BufRead> EntryReader<R> {
@@ -44,7 +75,17 @@ impl<R: BufRead> EntryReader<R> {
             cursor: XmlCursor::new(input, strict, limits),
             state: State::BeforeRoot,
             trailer: DocumentTrailer::default(),
+            on_error: OnError::Fail,
         }
+    }
+
+    /// Sets the policy for recoverable per-entry problems (default: fail).
+    pub fn with_on_error(mut self, on_error: OnError) -> Self {
+        self.on_error = on_error;
+        if on_error == OnError::Skip {
+            self.cursor.enable_capture();
+        }
+        self
     }
 
     /// Bytes of XML consumed so far.
@@ -66,14 +107,24 @@ impl<R: BufRead> EntryReader<R> {
         &self.trailer
     }
 
-    /// The next entry, `None` after `</uniprot>` and end of input.
+    /// The next entry, `None` after `</uniprot>` and end of input; a rejected entry (only
+    /// under `on_error: skip`) is returned as its error.
     pub fn next_entry(&mut self) -> Result<Option<Entry>, ParseError> {
+        match self.next_item()? {
+            Some(Item::Entry(entry)) => Ok(Some(entry)),
+            Some(Item::Rejected(rejected)) => Err(rejected.error),
+            None => Ok(None),
+        }
+    }
+
+    /// The next entry or rejected entry, `None` after `</uniprot>` and end of input.
+    pub fn next_item(&mut self) -> Result<Option<Item>, ParseError> {
         loop {
             match self.state {
                 State::BeforeRoot => self.read_root()?,
                 State::InRoot => {
-                    if let Some(entry) = self.read_in_root()? {
-                        return Ok(Some(entry));
+                    if let Some(item) = self.read_in_root()? {
+                        return Ok(Some(item));
                     }
                 }
                 State::Done => return self.read_epilogue().map(|()| None),
@@ -124,7 +175,7 @@ impl<R: BufRead> EntryReader<R> {
         Ok(())
     }
 
-    fn read_in_root(&mut self) -> Result<Option<Entry>, ParseError> {
+    fn read_in_root(&mut self) -> Result<Option<Item>, ParseError> {
         let tag = match self.cursor.next_top_level()? {
             TopLevel::Element(tag) => tag,
             TopLevel::End => {
@@ -138,7 +189,17 @@ impl<R: BufRead> EntryReader<R> {
             }
         };
         let result = match tag.local_name() {
-            "entry" => self.cursor.at_top_level(&tag, entry).map(Some),
+            "entry" => match self.cursor.at_top_level(&tag, entry) {
+                Ok(parsed) => {
+                    // Errors after this entry must not name it as the one in progress.
+                    self.cursor.accession = None;
+                    Ok(Some(Item::Entry(parsed)))
+                }
+                Err(error) if self.on_error == OnError::Skip && error.kind.recoverable() => {
+                    self.reject(error).map(|r| Some(Item::Rejected(r)))
+                }
+                Err(error) => Err(error),
+            },
             "copyright" if self.trailer.copyright.is_none() => {
                 let text = self
                     .cursor
@@ -152,6 +213,22 @@ impl<R: BufRead> EntryReader<R> {
         };
         self.cursor.recycle(tag);
         result
+    }
+
+    /// Reads the rest of a failed entry and packs its raw bytes.
+    fn reject(&mut self, error: ParseError) -> Result<Rejected, ParseError> {
+        self.cursor.recover_to_depth(1)?;
+        self.cursor.accession = None;
+        let end = self.cursor.position();
+        let (bytes, element_start, truncated) = self.cursor.captured();
+        let blank = bytes.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        let raw = (!truncated).then(|| bytes[blank..].to_vec());
+        Ok(Rejected {
+            error,
+            start: element_start + blank as u64,
+            end,
+            raw,
+        })
     }
 
     fn read_epilogue(&mut self) -> Result<(), ParseError> {

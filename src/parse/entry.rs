@@ -4,7 +4,7 @@
 use std::io::BufRead;
 
 use super::comment::comment;
-use super::cursor::{boolean, date, int};
+use super::cursor::{boolean, count, date, int};
 use super::evidence::evidence;
 use super::feature::feature;
 use super::organism::{gene_location, organism};
@@ -82,8 +82,8 @@ pub fn entry<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Entry, Par
 fn sequence<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Sequence, ParseError> {
     let mut out = Sequence::default();
     cur.attrs(tag, |name, value| match name {
-        "length" => set_with(&mut out.length, &value, int),
-        "mass" => set_with(&mut out.mass, &value, int),
+        "length" => set_with(&mut out.length, &value, count),
+        "mass" => set_with(&mut out.mass, &value, count),
         "checksum" => set(&mut out.checksum, value),
         "modified" => set_with(&mut out.modified, &value, date),
         "version" => set_with(&mut out.version, &value, int),

@@ -3,7 +3,7 @@
 
 use std::io::BufRead;
 
-use super::cursor::int;
+use super::cursor::count;
 use super::xref::{db_reference, set, set_str, set_with};
 use super::{Tag, XmlCursor};
 use crate::error::ParseError;
@@ -69,7 +69,7 @@ pub fn location<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Locatio
             return Ok(false);
         }
         cur.attrs(child, |name, value| match name {
-            "position" => set_with(position, &value, int),
+            "position" => set_with(position, &value, count),
             "status" => set(status, value),
             "evidence" => set(evidence, value),
             _ => Ok(false),

@@ -22,13 +22,17 @@ mod document;
 mod entry;
 mod evidence;
 mod feature;
+mod guard;
 mod organism;
 mod protein;
 mod reference;
 mod xref;
 
 pub use cursor::{ParseLimits, Tag, XmlCursor};
-pub use document::{DocumentTrailer, EntryReader};
+pub use document::{DocumentTrailer, EntryReader, Item, Rejected};
+pub use guard::TokenGuard;
 
+#[cfg(test)]
+mod limit_tests;
 #[cfg(test)]
 mod tests;

@@ -546,7 +546,7 @@ fn invalid_values_name_their_path_and_entry() {
     for (fragment, what, path) in [
         (
             "<sequence length=\"99999999999999999999\">M</sequence>",
-            "integer",
+            "non-negative integer",
             "/entry/sequence@length",
         ),
         (
@@ -556,7 +556,22 @@ fn invalid_values_name_their_path_and_entry() {
         ),
         (
             "<feature type=\"x\"><location><position position=\"-x\"/></location></feature>",
-            "integer",
+            "non-negative integer",
+            "/entry/feature/location/position@position",
+        ),
+        (
+            "<sequence length=\"-5\">M</sequence>",
+            "non-negative integer",
+            "/entry/sequence@length",
+        ),
+        (
+            "<feature type=\"x\"><location><begin position=\"-1\"/></location></feature>",
+            "non-negative integer",
+            "/entry/feature/location/begin@position",
+        ),
+        (
+            "<feature type=\"x\"><location><position position=\"-x\"/></location></feature>",
+            "non-negative integer",
             "/entry/feature/location/position@position",
         ),
         (

@@ -1,0 +1,6 @@
+//! Fuzz target: `uniprot_etl::fuzz::parse_entries` on the fuzzer's bytes (see the function's docs).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    uniprot_etl::fuzz::parse_entries(data);
+});

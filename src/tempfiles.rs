@@ -1,0 +1,104 @@
+//! Names of the temporary output files, and cleanup of those left by dead processes.
+//!
+//! The writer writes `.NAME.PID.RANDOM.partial` beside the output `NAME` and renames it into
+//! place on success. A process killed with SIGKILL (or a power cut) cannot remove its file; the
+//! next conversion to the same output removes every such file whose PID is no longer a running
+//! process. A live concurrent run's file is never touched, nor any file not named this way.
+
+use std::path::{Path, PathBuf};
+
+/// Suffix of every temporary output file.
+pub const TEMP_SUFFIX: &str = ".partial";
+
+/// The prefix of this process's temporary files for output file `file_name`.
+pub fn temp_prefix(file_name: &str) -> String {
+    format!(".{file_name}.{}.", std::process::id())
+}
+
+/// The PID embedded in `name` if it is a temporary file of output `file_name`.
+fn owner_pid(name: &str, file_name: &str) -> Option<u32> {
+    let rest = name
+        .strip_prefix('.')?
+        .strip_prefix(file_name)?
+        .strip_prefix('.')?
+        .strip_suffix(TEMP_SUFFIX)?;
+    let (pid, random) = rest.split_once('.')?;
+    (!random.is_empty() && !random.contains('.'))
+        .then(|| pid.parse().ok())
+        .flatten()
+}
+
+/// Whether process `pid` is running (Linux: `/proc/PID` exists). Unknown means alive.
+fn is_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    let proc_root = Path::new("/proc");
+    if !proc_root.join("self").exists() {
+        return true;
+    }
+    proc_root.join(pid.to_string()).exists()
+}
+
+/// Removes the temporary files of output `file_name` in `dir` whose process is gone.
+/// Returns the removed paths; files it cannot remove are skipped.
+pub fn remove_stale(dir: &Path, file_name: &str) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = owner_pid(&name, file_name) else {
+            continue;
+        };
+        if is_alive(pid) || !entry.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        let path = entry.path();
+        if std::fs::remove_file(&path).is_ok() {
+            removed.push(path);
+        }
+    }
+    removed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owner_pid_reads_only_our_naming_scheme() {
+        assert_eq!(
+            owner_pid(".out.parquet.123.aB9x.partial", "out.parquet"),
+            Some(123)
+        );
+        assert_eq!(owner_pid(".out.parquet.123.partial", "out.parquet"), None);
+        assert_eq!(
+            owner_pid(".out.parquet.x1.aB9x.partial", "out.parquet"),
+            None
+        );
+        assert_eq!(
+            owner_pid(".other.parquet.123.aB9x.partial", "out.parquet"),
+            None
+        );
+        assert_eq!(owner_pid("out.parquet", "out.parquet"), None);
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn stale_files_of_dead_processes_are_removed_and_live_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        // A PID above the kernel's maximum (4194304) can never be running.
+        let dead = dir.path().join(".out.parquet.99999999.abc.partial");
+        let live = dir
+            .path()
+            .join(format!("{}abc.partial", temp_prefix("out.parquet")));
+        let unrelated = dir.path().join(".out.parquet.partial");
+        for path in [&dead, &live, &unrelated] {
+            std::fs::write(path, b"x").unwrap();
+        }
+        assert_eq!(remove_stale(dir.path(), "out.parquet"), vec![dead.clone()]);
+        assert!(!dead.exists() && live.exists() && unrelated.exists());
+    }
+}
