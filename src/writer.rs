@@ -246,32 +246,28 @@ pub fn encode_in_memory(entries: &[Entry], parquet: &ParquetSettings) -> Result<
 
 /// Decodes a Parquet file held in memory back into entries (fuzzing, tests).
 pub fn decode_in_memory(bytes: Vec<u8>) -> Result<Vec<Entry>> {
-    let fail = |message: String| Error::Write {
-        path: PathBuf::from("memory.parquet"),
-        message,
-    };
-    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
-        bytes::Bytes::from(bytes),
-    )
-    .map_err(|e| fail(e.to_string()))?
-    .build()
-    .map_err(|e| fail(e.to_string()))?;
-    let mut entries = Vec::new();
-    for batch in reader {
-        let batch = batch.map_err(|e| fail(e.to_string()))?;
-        entries.extend(crate::batch::entries_from_batch(&batch).map_err(fail)?);
-    }
-    Ok(entries)
+    decode(bytes::Bytes::from(bytes), Path::new("memory.parquet"))
 }
 
 /// Opens a finished Parquet file for reading back (verification and tests).
 pub fn read_entries(path: &Path) -> Result<Vec<Entry>> {
+    let file = File::open(path).map_err(|e| Error::Write {
+        path: path.to_owned(),
+        message: e.to_string(),
+    })?;
+    decode(file, path)
+}
+
+/// Reads every row group of a Parquet file back into entries; `path` names it in errors.
+fn decode<R: parquet::file::reader::ChunkReader + 'static>(
+    source: R,
+    path: &Path,
+) -> Result<Vec<Entry>> {
     let fail = |message: String| Error::Write {
         path: path.to_owned(),
         message,
     };
-    let file = File::open(path).map_err(|e| fail(e.to_string()))?;
-    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(source)
         .map_err(|e| fail(e.to_string()))?
         .build()
         .map_err(|e| fail(e.to_string()))?;

@@ -26,20 +26,12 @@ pub fn run(args: FlamegraphArgs) -> Result<()> {
     let binary = project::build_release(&["pprof"])?;
     let runs_dir = project::root().join("runs");
     let scratch = crate::floor::tempfile_dir()?;
-    project::run_binary(
+    project::convert(
         &binary,
-        &[
-            "-q".into(),
-            "convert".into(),
-            corpus.display().to_string(),
-            "-o".into(),
-            scratch.join("out.parquet").display().to_string(),
-            "--runs-dir".into(),
-            runs_dir.display().to_string(),
-            "--run-name".into(),
-            "flamegraph".into(),
-            "--profile".into(),
-        ],
+        &corpus,
+        &scratch.join("out.parquet"),
+        &runs_dir,
+        &["--run-name", "flamegraph", "--profile"],
     )?;
     let _ = std::fs::remove_dir_all(&scratch);
     let run_dir = ledger::list_run_dirs(&runs_dir)?

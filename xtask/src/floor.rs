@@ -17,18 +17,7 @@ pub fn run(args: FloorArgs) -> Result<()> {
     let floors = measure_floors(&binary, &corpus)?;
     let work = tempfile_dir()?;
     let runs_dir = work.join("runs");
-    project::run_binary(
-        &binary,
-        &[
-            "-q".into(),
-            "convert".into(),
-            corpus.display().to_string(),
-            "-o".into(),
-            work.join("out.parquet").display().to_string(),
-            "--runs-dir".into(),
-            runs_dir.display().to_string(),
-        ],
-    )?;
+    project::convert(&binary, &corpus, &work.join("out.parquet"), &runs_dir, &[])?;
     let (runs, _) = catalog::load_runs(&runs_dir).map_err(anyhow::Error::msg)?;
     let converter = runs
         .last()

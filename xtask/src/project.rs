@@ -69,3 +69,24 @@ pub fn run_binary(binary: &Path, args: &[String]) -> Result<String> {
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
+
+/// Converts `corpus` quietly with `binary`, its ledger in `runs_dir`, plus `extra` flags.
+pub fn convert(
+    binary: &Path,
+    corpus: &Path,
+    output: &Path,
+    runs_dir: &Path,
+    extra: &[&str],
+) -> Result<()> {
+    let mut args: Vec<String> = vec![
+        "-q".into(),
+        "convert".into(),
+        corpus.display().to_string(),
+        "-o".into(),
+        output.display().to_string(),
+        "--runs-dir".into(),
+        runs_dir.display().to_string(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    run_binary(binary, &args).map(|_| ())
+}

@@ -119,21 +119,9 @@ pub fn run(args: RegressArgs) -> Result<()> {
 }
 
 /// One conversion of `corpus` in a scratch runs directory; returns the report's MB/s.
-fn convert_once(binary: &Path, corpus: &Path, scratch: &Path, extra: &[&str]) -> Result<f64> {
+fn convert_once(binary: &Path, corpus: &Path, scratch: &Path) -> Result<f64> {
     let runs_dir = scratch.join("runs");
-    let mut args: Vec<String> = [
-        "-q",
-        "convert",
-        &corpus.display().to_string(),
-        "-o",
-        &scratch.join("out.parquet").display().to_string(),
-        "--runs-dir",
-        &runs_dir.display().to_string(),
-    ]
-    .map(str::to_owned)
-    .to_vec();
-    args.extend(extra.iter().map(|s| s.to_string()));
-    project::run_binary(binary, &args)?;
+    project::convert(binary, corpus, &scratch.join("out.parquet"), &runs_dir, &[])?;
     let (runs, _) = catalog::load_runs(&runs_dir).map_err(anyhow::Error::msg)?;
     Ok(runs.last().context("no report")?.report.metrics.mb_per_sec)
 }
@@ -163,7 +151,7 @@ fn efficiency_mode(
     let mut ratios = Vec::new();
     for repeat in 1..=args.repeats.max(1) {
         let floor = measure_floors(binary, &corpus)?.tokenizer.mb_per_sec();
-        let converter = convert_once(binary, &corpus, &scratch, &[])?;
+        let converter = convert_once(binary, &corpus, &scratch)?;
         eprintln!("repeat {repeat}: converter {converter:.1} MB/s, tokenizer floor {floor:.1} MB/s, efficiency {:.3}", converter / floor);
         ratios.push(converter / floor);
     }
