@@ -120,16 +120,18 @@ pub fn run(
             stale.display()
         );
     }
-    let temp = tempfile::Builder::new()
-        .prefix(&tempfiles::temp_prefix(&file_name))
-        .suffix(tempfiles::TEMP_SUFFIX)
-        .tempfile_in(&dir)
-        .map_err(|e| {
-            fail(format!(
-                "cannot create temporary file in {}: {e}",
-                dir.display()
-            ))
-        })?;
+    let prefix = tempfiles::temp_prefix(&file_name);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(tempfiles::TEMP_SUFFIX);
+    // The output is an ordinary file: readable as the umask allows, not the 0600 of temp files.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let temp = builder.tempfile_in(&dir).map_err(|e| {
+        fail(format!(
+            "cannot create temporary file in {}: {e}",
+            dir.display()
+        ))
+    })?;
     let file = temp.reopen().map_err(|e| fail(e.to_string()))?;
     let props = writer_properties(&spec);
     let mut writer = ArrowWriter::try_new(

@@ -334,3 +334,26 @@ fn schema_command_prints_the_schema() {
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.starts_with("accession utf8 not null\n"), "{text}");
 }
+
+#[test]
+#[cfg(unix)]
+fn output_file_gets_ordinary_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.parquet");
+    let script = format!(
+        "umask 022; exec '{}' convert '{}' -o '{}'",
+        env!("CARGO_BIN_EXE_uniprot-etl"),
+        fixture("sample.xml").display(),
+        out.display()
+    );
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o644, "{mode:o}");
+}
