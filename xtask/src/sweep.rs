@@ -243,11 +243,16 @@ mod tests {
     use crate::flags::CorpusArgs;
 
     /// The debug converter binary, built if needed (tests run it instead of a release build).
+    /// `--features arbitrary` matches the feature set `cargo test --workspace` already built
+    /// (the crate's self dev-dependency), so the binary is reused instead of rebuilt.
     fn debug_binary() -> PathBuf {
         let sh = project::shell().unwrap();
-        xshell::cmd!(sh, "cargo build --quiet --bin uniprot-etl")
-            .run()
-            .unwrap();
+        xshell::cmd!(
+            sh,
+            "cargo build --quiet --bin uniprot-etl --features arbitrary"
+        )
+        .run()
+        .unwrap();
         project::root().join("target/debug/uniprot-etl")
     }
 
