@@ -87,9 +87,15 @@ pub struct ConvertArgs {
     /// Close a batch early after this many bytes of XML.
     #[arg(long)]
     pub batch_max_bytes: Option<u64>,
-    /// Batches buffered between parser and writer.
+    /// Parsed chunks that may wait for the in-order stage beyond one per thread.
     #[arg(long)]
     pub channel_capacity: Option<usize>,
+    /// Threads doing CPU work (parsing, encoding); 0 = every available core.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Bytes of XML per parse chunk.
+    #[arg(long)]
+    pub chunk_bytes: Option<usize>,
     /// Parquet compression codec.
     #[arg(long, value_enum)]
     pub compression: Option<Compression>,
@@ -142,6 +148,8 @@ impl ConvertArgs {
             batch_size: self.batch_size,
             batch_max_bytes: self.batch_max_bytes,
             channel_capacity: self.channel_capacity,
+            threads: self.threads,
+            chunk_bytes: self.chunk_bytes,
             compression: self.compression,
             zstd_level: self.zstd_level,
             statistics: self.no_statistics.then_some(false),

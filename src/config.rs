@@ -37,8 +37,24 @@ pub struct PipelineSettings {
     pub batch_size: usize,
     /// A batch is closed early once it covers this many bytes of XML.
     pub batch_max_bytes: u64,
-    /// Batches the channel holds before the parser blocks.
+    /// Parsed chunks that may wait for the in-order stage beyond one per thread; the reader
+    /// blocks once `threads + channel_capacity` chunks are in flight.
     pub channel_capacity: usize,
+    /// Threads doing CPU work (parsing, encoding); 0 = every available core.
+    pub threads: usize,
+    /// Bytes of XML per parse chunk: the reader cuts the input at the first entry boundary
+    /// after this many bytes. The unit of parallel parsing and of the memory bound.
+    pub chunk_bytes: usize,
+}
+
+impl PipelineSettings {
+    /// The worker threads a conversion uses: `threads`, or the available cores when 0.
+    pub fn effective_threads(&self) -> usize {
+        match self.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        }
+    }
 }
 
 impl Default for PipelineSettings {
@@ -47,6 +63,8 @@ impl Default for PipelineSettings {
             batch_size: 10_000,
             batch_max_bytes: 32 * 1024 * 1024,
             channel_capacity: 8,
+            threads: 0,
+            chunk_bytes: 1024 * 1024,
         }
     }
 }
@@ -189,6 +207,10 @@ pub struct Overrides {
     pub batch_max_bytes: Option<u64>,
     /// `--channel-capacity`.
     pub channel_capacity: Option<usize>,
+    /// `--threads`.
+    pub threads: Option<usize>,
+    /// `--chunk-bytes`.
+    pub chunk_bytes: Option<usize>,
     /// `--compression`.
     pub compression: Option<Compression>,
     /// `--zstd-level`.
@@ -255,6 +277,8 @@ impl Settings {
         p.batch_size = o.batch_size.unwrap_or(p.batch_size);
         p.batch_max_bytes = o.batch_max_bytes.unwrap_or(p.batch_max_bytes);
         p.channel_capacity = o.channel_capacity.unwrap_or(p.channel_capacity);
+        p.threads = o.threads.unwrap_or(p.threads);
+        p.chunk_bytes = o.chunk_bytes.unwrap_or(p.chunk_bytes);
         let q = &mut self.parquet;
         q.compression = o.compression.unwrap_or(q.compression);
         q.zstd_level = o.zstd_level.unwrap_or(q.zstd_level);
@@ -297,6 +321,18 @@ impl Settings {
             "pipeline.channel_capacity",
             p.channel_capacity,
             "1 to 4096",
+        )?;
+        check(
+            (1024..=1 << 30).contains(&p.chunk_bytes),
+            "pipeline.chunk_bytes",
+            p.chunk_bytes,
+            "1024 to 1073741824",
+        )?;
+        check(
+            p.threads <= 1024,
+            "pipeline.threads",
+            p.threads,
+            "0 for every core, or 1 to 1024",
         )?;
         check(
             (1..=22).contains(&self.parquet.zstd_level),

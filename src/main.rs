@@ -130,16 +130,20 @@ fn log_summary(summary: &Summary, report: &uniprot_etl::ledger::report::Report) 
         mb(summary.xml_bytes) / secs,
     );
     let m = &report.metrics;
-    log::debug!(
-        "parser worked {:.2} s and waited {:.2} s on a full channel; writer worked {:.2} s and waited {:.2} s for batches",
-        m.parse_secs,
-        m.parser_blocked_secs,
-        m.write_secs,
-        m.writer_blocked_secs,
+    let stages = &m.stages;
+    log::info!(
+        "{} threads, CPU {:.2} s ({:.0}%); busy: read {:.2} s, parse {:.2} s (all threads), encode {:.2} s, write {:.2} s",
+        m.threads,
+        m.cpu_secs,
+        m.cpu_percent,
+        stages.read.busy_secs,
+        stages.parse.busy_secs,
+        stages.encode.busy_secs,
+        stages.write.busy_secs,
     );
     log::info!(
-        "bottleneck: {:?} ({})",
-        report.diagnosis.bottleneck,
+        "bottleneck: {} ({})",
+        report.diagnosis.bottleneck.name(),
         report.diagnosis.reason
     );
     if summary.unmapped.is_empty() {

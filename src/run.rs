@@ -14,7 +14,8 @@ use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::interrupt::QuitFlag;
 use crate::ledger::report::{
-    self, InputInfo, OutputInfo, RejectsInfo, Report, RunMetrics, RunStatus, ToolInfo,
+    self, InputInfo, OutputInfo, RejectsInfo, Report, RunMetrics, RunStatus, StageTime, StageTimes,
+    ToolInfo,
 };
 use crate::ledger::sampler::ResourceSampler;
 use crate::ledger::{self, prometheus, RunDir};
@@ -66,6 +67,7 @@ pub fn create_run_dir(settings: &Settings, run_name: Option<&str>) -> Result<Run
 pub fn execute(run_dir: &RunDir, request: &ConvertRequest) -> RunOutcome {
     let started_at = Local::now();
     let clock = Instant::now();
+    let cpu_at_start = ledger::cpu::process_cpu_secs();
     let settings = &request.settings;
     let metrics = Arc::new(Metrics::default());
     log::debug!("run {} in {}", run_dir.id, run_dir.path.display());
@@ -110,8 +112,18 @@ pub fn execute(run_dir: &RunDir, request: &ConvertRequest) -> RunOutcome {
     finish_profiler(profiler, run_dir);
 
     let duration = clock.elapsed();
+    let cpu_secs = cpu_at_start
+        .zip(ledger::cpu::process_cpu_secs())
+        .map_or(0.0, |(start, end)| (end - start).max(0.0));
     let report = build_report(
-        run_dir, request, &result, &metrics, &samples, input_info, started_at, duration,
+        run_dir,
+        request,
+        &result,
+        &metrics,
+        &samples,
+        input_info,
+        started_at,
+        (duration, cpu_secs),
     );
     if let Err(e) = ledger::write_atomic(
         &run_dir.file(ledger::REPORT_FILE),
@@ -209,26 +221,51 @@ fn build_report(
     samples: &[report::Sample],
     input: InputInfo,
     started_at: chrono::DateTime<Local>,
-    duration: Duration,
+    (duration, cpu_secs): (Duration, f64),
 ) -> Report {
     let secs = duration.as_secs_f64().max(1e-9);
     let summary = result.as_ref().ok();
     let entries = Metrics::get(&metrics.entries);
     let xml_bytes = summary.map_or(0, |s| s.xml_bytes);
+    let threads = request.settings.pipeline.effective_threads();
+    let stage = |busy: f64, blocked: f64, threads: usize| StageTime {
+        busy_secs: busy,
+        blocked_secs: blocked,
+        occupancy: busy / (secs * threads as f64),
+    };
     let run_metrics = RunMetrics {
         entries,
-        batches: Metrics::get(&metrics.batches_sent),
+        batches: Metrics::get(&metrics.batches),
         bytes_read: Metrics::get(&metrics.input_bytes),
         xml_bytes,
         entries_per_sec: entries as f64 / secs,
         mb_per_sec: xml_bytes as f64 / 1e6 / secs,
-        parse_secs: Metrics::secs(&metrics.parse_nanos),
-        write_secs: Metrics::secs(&metrics.write_nanos),
-        parser_blocked_secs: Metrics::secs(&metrics.parser_blocked_nanos),
-        writer_blocked_secs: Metrics::secs(&metrics.writer_blocked_nanos),
+        threads,
+        cpu_secs,
+        cpu_percent: cpu_secs / secs * 100.0,
+        chunks_in_flight_peak: Metrics::get(&metrics.chunks_in_flight_peak),
+        stages: StageTimes {
+            read: stage(
+                Metrics::secs(&metrics.read_nanos),
+                Metrics::secs(&metrics.reader_blocked_nanos),
+                1,
+            ),
+            parse: stage(Metrics::secs(&metrics.parse_nanos), 0.0, threads),
+            encode: stage(
+                Metrics::secs(&metrics.encode_nanos),
+                Metrics::secs(&metrics.order_blocked_nanos)
+                    + Metrics::secs(&metrics.encoder_blocked_nanos),
+                threads,
+            ),
+            write: stage(
+                Metrics::secs(&metrics.write_nanos),
+                Metrics::secs(&metrics.writer_blocked_nanos),
+                1,
+            ),
+        },
     };
-    let capacity = request.settings.pipeline.channel_capacity;
-    let (channel, diagnosis) = report::diagnose(samples, capacity, &run_metrics);
+    let capacity = threads + request.settings.pipeline.channel_capacity;
+    let (channel, diagnosis) = report::diagnose(samples, capacity, &run_metrics, secs);
     Report {
         schema_version: report::REPORT_SCHEMA_VERSION,
         run_id: run_dir.id.clone(),

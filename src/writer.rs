@@ -1,7 +1,8 @@
-//! The writer thread: receives batches of entries, builds Arrow record batches and writes each
-//! as one Parquet row group into a temporary file beside the output.
+//! The writer thread: receives row groups already encoded (by the pipeline's encode stage) and
+//! appends them, in order, to a Parquet file at a temporary path beside the output.
 //!
-//! This is the only module that imports `parquet`. It never sees XML. The temporary file is
+//! It never sees XML. Besides the pipeline's encode stage, this is the only module that
+//! imports `parquet`. The temporary file is
 //! renamed onto the output path only by [`WrittenFile::persist`], which the pipeline calls after
 //! both threads succeeded; dropping a `WrittenFile` or failing midway removes the temporary
 //! file, so a failed run never leaves (or clobbers) a file at the output path. The temporary
@@ -14,10 +15,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crossbeam_channel::Receiver;
+use parquet::arrow::arrow_writer::{ArrowColumnChunk, ArrowRowGroupWriterFactory};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression as ParquetCompression, ZstdLevel};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::file::writer::SerializedFileWriter;
 use tempfile::NamedTempFile;
 
 use crate::batch::EntryBatchBuilder;
@@ -25,18 +28,21 @@ use crate::config::{Compression, ParquetSettings};
 use crate::error::{Error, Result};
 use crate::metrics::Metrics;
 use crate::model::Entry;
-use crate::parse::DocumentTrailer;
 use crate::{schema, tempfiles};
 
 /// Buffer between the Parquet encoder and the file, in bytes.
 const WRITE_BUFFER_BYTES: usize = 1024 * 1024;
 
-/// What the parser sends to the writer.
+/// What the in-order stage sends to the writer.
 pub enum WriterMessage {
-    /// A batch of entries: one row group.
-    Batch(Vec<Entry>),
-    /// The document ended well: close the file. Without it the writer abandons its work.
-    Finish(DocumentTrailer),
+    /// The encoded column chunks of one row group, in schema order.
+    RowGroup(Vec<ArrowColumnChunk>),
+    /// The document ended well: close the file, recording its copyright text. Without it the
+    /// writer abandons its work.
+    Finish {
+        /// The document's `<copyright>` text.
+        copyright: Option<String>,
+    },
 }
 
 /// Where and how to write.
@@ -95,80 +101,116 @@ pub fn abandoned(path: &Path) -> Error {
     }
 }
 
-/// Runs the writer until `Finish` (success) or a closed channel (abandoned).
+/// An open Parquet file at its temporary path, receiving encoded row groups.
+pub struct ParquetFile {
+    temp: NamedTempFile,
+    writer: SerializedFileWriter<BufWriter<File>>,
+    path: PathBuf,
+}
+
+impl ParquetFile {
+    /// Creates the temporary file beside `spec.path` (removing those of dead runs) and the
+    /// factory of column writers for its row groups.
+    pub fn create(spec: &OutputSpec) -> Result<(ParquetFile, ArrowRowGroupWriterFactory)> {
+        let fail = |message: String| Error::Write {
+            path: spec.path.clone(),
+            message,
+        };
+        let dir = match spec.path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let file_name = spec
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".into());
+        for stale in tempfiles::remove_stale(&dir, &file_name) {
+            log::warn!(
+                "removed {}, left by a conversion that died",
+                stale.display()
+            );
+        }
+        let prefix = tempfiles::temp_prefix(&file_name);
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(tempfiles::TEMP_SUFFIX);
+        // The output is an ordinary file: readable as the umask allows, not the 0600 of temp files.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let temp = builder.tempfile_in(&dir).map_err(|e| {
+            fail(format!(
+                "cannot create temporary file in {}: {e}",
+                dir.display()
+            ))
+        })?;
+        let file = temp.reopen().map_err(|e| fail(e.to_string()))?;
+        // ArrowWriter sets up the Parquet schema and the embedded Arrow schema exactly as for a
+        // sequential write; its parts then take row groups encoded elsewhere.
+        let (writer, factory) = ArrowWriter::try_new(
+            BufWriter::with_capacity(WRITE_BUFFER_BYTES, file),
+            schema::schema(),
+            Some(writer_properties(spec)),
+        )
+        .and_then(ArrowWriter::into_serialized_writer)
+        .map_err(|e| fail(e.to_string()))?;
+        let file = ParquetFile {
+            temp,
+            writer,
+            path: spec.path.clone(),
+        };
+        Ok((file, factory))
+    }
+}
+
+/// Runs the writer until `Finish` (success) or a closed channel (abandoned): appends each row
+/// group's encoded column chunks to the file, in the order received.
 pub fn run(
     rx: Receiver<WriterMessage>,
-    spec: OutputSpec,
+    file: ParquetFile,
     metrics: Arc<Metrics>,
 ) -> Result<WrittenFile> {
+    let ParquetFile {
+        temp,
+        mut writer,
+        path,
+    } = file;
     let fail = |message: String| Error::Write {
-        path: spec.path.clone(),
+        path: path.clone(),
         message,
     };
-    let dir = match spec.path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let file_name = spec
-        .path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".into());
-    for stale in tempfiles::remove_stale(&dir, &file_name) {
-        log::warn!(
-            "removed {}, left by a conversion that died",
-            stale.display()
-        );
-    }
-    let prefix = tempfiles::temp_prefix(&file_name);
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(tempfiles::TEMP_SUFFIX);
-    // The output is an ordinary file: readable as the umask allows, not the 0600 of temp files.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let temp = builder.tempfile_in(&dir).map_err(|e| {
-        fail(format!(
-            "cannot create temporary file in {}: {e}",
-            dir.display()
-        ))
-    })?;
-    let file = temp.reopen().map_err(|e| fail(e.to_string()))?;
-    let props = writer_properties(&spec);
-    let mut writer = ArrowWriter::try_new(
-        BufWriter::with_capacity(WRITE_BUFFER_BYTES, file),
-        schema::schema(),
-        Some(props),
-    )
-    .map_err(|e| fail(e.to_string()))?;
-    let mut builder = EntryBatchBuilder::new().map_err(fail)?;
-    let mut rows = 0u64;
     loop {
         let waiting = Instant::now();
         let message = rx.recv();
         Metrics::add_duration(&metrics.writer_blocked_nanos, waiting.elapsed());
         let working = Instant::now();
         match message {
-            Ok(WriterMessage::Batch(entries)) => {
-                Metrics::add(&metrics.batches_received, 1);
-                let batch = builder.build(&entries).map_err(fail)?;
-                drop(entries);
-                writer.write(&batch).map_err(|e| fail(e.to_string()))?;
-                writer.flush().map_err(|e| fail(e.to_string()))?;
-                rows += batch.num_rows() as u64;
+            Ok(WriterMessage::RowGroup(chunks)) => {
+                let mut row_group = writer.next_row_group().map_err(|e| fail(e.to_string()))?;
+                for chunk in chunks {
+                    chunk
+                        .append_to_row_group(&mut row_group)
+                        .map_err(|e| fail(e.to_string()))?;
+                }
+                row_group.close().map_err(|e| fail(e.to_string()))?;
                 metrics.output_bytes.store(
                     writer.bytes_written() as u64,
                     std::sync::atomic::Ordering::Relaxed,
                 );
                 Metrics::add_duration(&metrics.write_nanos, working.elapsed());
             }
-            Ok(WriterMessage::Finish(trailer)) => {
-                if let Some(copyright) = trailer.copyright {
+            Ok(WriterMessage::Finish { copyright }) => {
+                if let Some(copyright) = copyright {
                     writer.append_key_value_metadata(KeyValue::new(
                         "uniprot_etl.copyright".to_owned(),
                         copyright,
                     ));
                 }
                 let row_groups = writer.flushed_row_groups().len();
+                let rows = writer
+                    .flushed_row_groups()
+                    .iter()
+                    .map(|rg| rg.num_rows() as u64)
+                    .sum();
                 let buffered = writer.into_inner().map_err(|e| fail(e.to_string()))?;
                 let file = buffered
                     .into_inner()
@@ -180,13 +222,13 @@ pub fn run(
                     .store(bytes, std::sync::atomic::Ordering::Relaxed);
                 return Ok(WrittenFile {
                     temp,
-                    path: spec.path,
+                    path,
                     bytes,
                     row_groups,
                     rows,
                 });
             }
-            Err(_) => return Err(abandoned(&spec.path)),
+            Err(_) => return Err(abandoned(&path)),
         }
     }
 }

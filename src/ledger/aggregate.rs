@@ -115,7 +115,14 @@ pub fn summarize(
                 .collect();
             let eps: Vec<f64> = ok.iter().map(|r| r.metrics.entries_per_sec).collect();
             let mbs: Vec<f64> = ok.iter().map(|r| r.metrics.mb_per_sec).collect();
-            let cpu: Vec<f64> = ok.iter().map(|r| r.resources.cpu_percent_mean).collect();
+            // The process's own CPU accounting; sampler means only in reports of schema 1.
+            let cpu: Vec<f64> = ok
+                .iter()
+                .map(|r| match r.metrics.cpu_percent {
+                    0.0 => r.resources.cpu_percent_mean,
+                    measured => measured,
+                })
+                .collect();
             let mb_median = median(&mbs);
             GroupSummary {
                 config: group_by
@@ -171,14 +178,14 @@ pub fn summarize(
 }
 
 fn most_frequent(verdicts: impl Iterator<Item = Bottleneck>) -> Bottleneck {
-    let mut counts = [0usize; 3];
+    let mut counts = [0usize; Bottleneck::ALL.len()];
     for verdict in verdicts {
         counts[verdict as usize] += 1;
     }
-    let best = (0..3)
+    let best = (0..counts.len())
         .max_by_key(|&i| (counts[i], std::cmp::Reverse(i)))
-        .unwrap_or(2);
-    [Bottleneck::Parser, Bottleneck::Writer, Bottleneck::Balanced][best]
+        .unwrap_or(Bottleneck::TooShort as usize);
+    Bottleneck::ALL[best]
 }
 
 /// The group with the highest median MB/s.
@@ -186,14 +193,6 @@ pub fn best(rows: &[GroupSummary]) -> Option<&GroupSummary> {
     rows.iter()
         .filter(|r| r.runs > 0)
         .max_by(|a, b| a.mb_per_sec_median.total_cmp(&b.mb_per_sec_median))
-}
-
-fn verdict(b: Bottleneck) -> &'static str {
-    match b {
-        Bottleneck::Parser => "parser",
-        Bottleneck::Writer => "writer",
-        Bottleneck::Balanced => "balanced",
-    }
 }
 
 fn config_cells(row: &GroupSummary, group_by: &[&str]) -> Vec<String> {
@@ -216,7 +215,7 @@ fn cells(row: &GroupSummary, group_by: &[&str]) -> Vec<String> {
         format!("{:.1}–{:.1}", row.mb_per_sec_min, row.mb_per_sec_max),
         format!("{:.0}", row.rss_peak_bytes as f64 / (1024.0 * 1024.0)),
         format!("{:.0}", row.cpu_percent_median),
-        verdict(row.bottleneck).to_owned(),
+        row.bottleneck.name().to_owned(),
         format!("{:.2}", row.relative_to_best),
         row.efficiency.map_or("-".to_owned(), |e| format!("{e:.2}")),
     ]);
@@ -277,7 +276,7 @@ pub fn to_csv(rows: &[GroupSummary], group_by: &[&str]) -> String {
             format!("{:.3}", row.mb_per_sec_max),
             row.rss_peak_bytes.to_string(),
             format!("{:.1}", row.cpu_percent_median),
-            verdict(row.bottleneck).to_owned(),
+            row.bottleneck.name().to_owned(),
             format!("{:.4}", row.relative_to_best),
             row.efficiency.map_or(String::new(), |e| format!("{e:.4}")),
         ]);
@@ -311,10 +310,10 @@ mod tests {
     }
 
     #[test]
-    fn most_frequent_verdict_breaks_ties_towards_parser() {
+    fn most_frequent_verdict_breaks_ties_towards_the_first_stage() {
         use Bottleneck::*;
-        assert_eq!(most_frequent([Writer, Writer, Parser].into_iter()), Writer);
-        assert_eq!(most_frequent([Writer, Parser].into_iter()), Parser);
-        assert_eq!(most_frequent(std::iter::empty()), Parser);
+        assert_eq!(most_frequent([Write, Write, Parse].into_iter()), Write);
+        assert_eq!(most_frequent([Write, Parse].into_iter()), Parse);
+        assert_eq!(most_frequent(std::iter::empty()), Reader);
     }
 }

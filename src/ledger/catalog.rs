@@ -109,7 +109,7 @@ pub fn list_view(runs: &[LoadedRun]) -> String {
                 } else {
                     mib(r.resources.rss_bytes_peak)
                 },
-                format!("{:?}", r.diagnosis.bottleneck).to_lowercase(),
+                r.diagnosis.bottleneck.name().to_owned(),
             ]
         })
         .collect();
@@ -126,11 +126,13 @@ pub fn figures(r: &Report) -> Vec<(&'static str, f64)> {
         ("entries", r.metrics.entries as f64),
         ("entries_per_sec", r.metrics.entries_per_sec),
         ("mb_per_sec", r.metrics.mb_per_sec),
-        ("parse_secs", r.metrics.parse_secs),
-        ("write_secs", r.metrics.write_secs),
-        ("parser_blocked_secs", r.metrics.parser_blocked_secs),
-        ("writer_blocked_secs", r.metrics.writer_blocked_secs),
-        ("cpu_percent_mean", r.resources.cpu_percent_mean),
+        ("threads", r.metrics.threads as f64),
+        ("cpu_secs", r.metrics.cpu_secs),
+        ("cpu_percent", r.metrics.cpu_percent),
+        ("read_busy_secs", r.metrics.stages.read.busy_secs),
+        ("parse_busy_secs", r.metrics.stages.parse.busy_secs),
+        ("encode_busy_secs", r.metrics.stages.encode.busy_secs),
+        ("write_busy_secs", r.metrics.stages.write.busy_secs),
         ("rss_bytes_peak", r.resources.rss_bytes_peak as f64),
         ("channel_fullness_mean", r.channel.fullness_mean),
         ("output_bytes", r.output.bytes.unwrap_or(0) as f64),
@@ -166,8 +168,9 @@ pub fn compare_view(a: &Report, b: &Report) -> String {
         .collect();
     let mut out = table(&["metric", &a.run_id, &b.run_id, "B/A"], &rows);
     out.push_str(&format!(
-        "bottleneck: {:?} -> {:?}\n",
-        a.diagnosis.bottleneck, b.diagnosis.bottleneck
+        "bottleneck: {} -> {}\n",
+        a.diagnosis.bottleneck.name(),
+        b.diagnosis.bottleneck.name()
     ));
     out
 }

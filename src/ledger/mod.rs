@@ -7,6 +7,7 @@
 
 pub mod aggregate;
 pub mod catalog;
+pub mod cpu;
 pub mod prometheus;
 pub mod report;
 pub mod sampler;

@@ -19,7 +19,7 @@ pub fn render(report: &Report) -> String {
     } else {
         0.0
     };
-    let gauges: [(&str, &str, f64); 14] = [
+    let gauges: [(&str, &str, f64); 17] = [
         (
             "uniprot_etl_success",
             "1 if the last conversion succeeded, else 0",
@@ -62,14 +62,29 @@ pub fn render(report: &Report) -> String {
             m.mb_per_sec,
         ),
         (
-            "uniprot_etl_parser_blocked_seconds",
-            "Time the parser waited on a full channel",
-            m.parser_blocked_secs,
+            "uniprot_etl_cpu_seconds",
+            "User and system CPU time of the process",
+            m.cpu_secs,
         ),
         (
-            "uniprot_etl_writer_blocked_seconds",
-            "Time the writer waited on an empty channel",
-            m.writer_blocked_secs,
+            "uniprot_etl_read_busy_seconds",
+            "Time the reader spent reading, decompressing and cutting chunks",
+            m.stages.read.busy_secs,
+        ),
+        (
+            "uniprot_etl_parse_busy_seconds",
+            "Time spent parsing, summed over the worker threads",
+            m.stages.parse.busy_secs,
+        ),
+        (
+            "uniprot_etl_encode_busy_seconds",
+            "Time the in-order stage spent encoding row groups",
+            m.stages.encode.busy_secs,
+        ),
+        (
+            "uniprot_etl_write_busy_seconds",
+            "Time the writer spent appending row groups",
+            m.stages.write.busy_secs,
         ),
         (
             "uniprot_etl_rss_peak_bytes",

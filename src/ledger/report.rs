@@ -10,17 +10,17 @@ use serde::{Deserialize, Serialize};
 use crate::config::Settings;
 
 /// Version of the report format.
-pub const REPORT_SCHEMA_VERSION: u32 = 1;
+pub const REPORT_SCHEMA_VERSION: u32 = 2;
 
-/// Mean channel fullness above which the writer is the bottleneck.
-pub const WRITER_BOUND_FULLNESS: f64 = 0.9;
+/// Pipeline fill above which a sample counts as full.
+pub const FULL_FRACTION: f64 = 0.9;
 
-/// Mean channel fullness below which the parser is the bottleneck.
-pub const PARSER_BOUND_FULLNESS: f64 = 0.1;
+/// Pipeline fill below which a sample counts as empty.
+pub const EMPTY_FRACTION: f64 = 0.1;
 
-/// Fewer samples than this say little about fullness (runs of a second or two): the verdict
-/// then comes from the measured blocked times instead.
-pub const MIN_SAMPLES_FOR_FULLNESS: usize = 3;
+/// Runs shorter than this (seconds) are not judged: thread start-up and the first and last
+/// chunk dominate them.
+pub const MIN_SECS_TO_JUDGE: f64 = 0.5;
 
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,7 +65,7 @@ pub struct Report {
     pub metrics: RunMetrics,
     /// Process CPU and memory from the sampler.
     pub resources: ResourceSummary,
-    /// Channel fullness from the sampler.
+    /// Pipeline fill (chunks in flight) from the sampler.
     pub channel: ChannelSummary,
     /// Which side limited throughput.
     pub diagnosis: Diagnosis,
@@ -142,9 +142,9 @@ pub struct OutputInfo {
 /// Counters and timings of the conversion.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunMetrics {
-    /// Entries parsed.
+    /// Entries converted.
     pub entries: u64,
-    /// Batches sent to the writer.
+    /// Batches (= row groups) written.
     pub batches: u64,
     /// Raw input bytes read (compressed bytes for gzip).
     pub bytes_read: u64,
@@ -154,14 +154,62 @@ pub struct RunMetrics {
     pub entries_per_sec: f64,
     /// MB (10^6 bytes) of XML per second of wall time.
     pub mb_per_sec: f64,
-    /// Seconds the parser worked (wall time of parsing minus time blocked on a full channel).
-    pub parse_secs: f64,
-    /// Seconds the writer worked (building Arrow data, encoding and writing Parquet).
-    pub write_secs: f64,
-    /// Seconds the parser waited on a full channel (measured around `send`).
-    pub parser_blocked_secs: f64,
-    /// Seconds the writer waited on an empty channel (measured around `recv`).
-    pub writer_blocked_secs: f64,
+    /// Worker threads (`pipeline.threads` resolved; 0 in reports of schema 1).
+    #[serde(default)]
+    pub threads: usize,
+    /// User + system CPU seconds of the whole process over the run (getrusage), so short runs
+    /// are measured too.
+    #[serde(default)]
+    pub cpu_secs: f64,
+    /// `cpu_secs` over wall time, percent of one core (200 = two cores busy).
+    #[serde(default)]
+    pub cpu_percent: f64,
+    /// The most chunks in flight at once; the memory bound caps it at `threads +
+    /// channel_capacity`.
+    #[serde(default)]
+    pub chunks_in_flight_peak: u64,
+    /// Busy and blocked time of each stage.
+    #[serde(default)]
+    pub stages: StageTimes,
+}
+
+/// Busy and blocked seconds of the pipeline's stages.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StageTimes {
+    /// The reader: reading, decompressing, cutting chunks (one thread); blocked = waiting for a
+    /// free chunk slot.
+    pub read: StageTime,
+    /// Parsing chunks into Arrow rows, summed over the worker threads.
+    pub parse: StageTime,
+    /// Column encoding, summed over the worker threads; blocked = the in-order stage waiting
+    /// for the next chunk or for the writer.
+    pub encode: StageTime,
+    /// Appending row groups to the file (one thread); blocked = waiting for a row group.
+    pub write: StageTime,
+}
+
+/// One stage's time.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StageTime {
+    /// Seconds working.
+    pub busy_secs: f64,
+    /// Seconds waiting on a neighbour stage.
+    pub blocked_secs: f64,
+    /// `busy_secs` over the wall time times the stage's threads, 0–1: how close the stage
+    /// came to its capacity.
+    pub occupancy: f64,
+}
+
+impl StageTimes {
+    /// The stages with their names, in pipeline order.
+    pub fn named(&self) -> [(Bottleneck, &StageTime); 4] {
+        [
+            (Bottleneck::Reader, &self.read),
+            (Bottleneck::Parse, &self.parse),
+            (Bottleneck::Encode, &self.encode),
+            (Bottleneck::Write, &self.write),
+        ]
+    }
 }
 
 /// One resource sample (one line of `samples.csv`).
@@ -173,7 +221,7 @@ pub struct Sample {
     pub cpu_percent: f64,
     /// Process resident set size.
     pub rss_bytes: u64,
-    /// Batches waiting in the channel.
+    /// Chunks in flight: read but not yet taken in order (batches in schema-1 reports).
     pub channel_len: u64,
 }
 
@@ -192,10 +240,10 @@ pub struct ResourceSummary {
     pub rss_bytes_mean: u64,
 }
 
-/// Channel fullness (`channel_len / capacity`) over the run.
+/// Pipeline fill (`channel_len / capacity`) over the run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ChannelSummary {
-    /// Channel capacity in batches.
+    /// Chunks that may be in flight: threads + channel_capacity (batches in schema 1).
     pub capacity: usize,
     /// Mean fullness, 0–1.
     pub fullness_mean: f64,
@@ -207,16 +255,48 @@ pub struct ChannelSummary {
     pub samples_below_10pct: usize,
 }
 
-/// Which side of the pipeline limited throughput.
+/// Which stage of the pipeline limited throughput.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Bottleneck {
-    /// The channel was mostly empty: the writer waited for the parser.
-    Parser,
-    /// The channel was mostly full: the parser waited for the writer.
-    Writer,
-    /// Neither dominated.
+    /// Reading, decompressing and cutting the input (one thread).
+    Reader,
+    /// Parsing on the worker pool.
+    #[serde(alias = "parser")]
+    Parse,
+    /// The in-order stage encoding row groups.
+    Encode,
+    /// Appending row groups to the file.
+    #[serde(alias = "writer")]
+    Write,
+    /// Reports of schema 1 only: neither the parser nor the writer dominated.
     Balanced,
+    /// The run was too short to judge ([`MIN_SECS_TO_JUDGE`]).
+    TooShort,
+}
+
+impl Bottleneck {
+    /// Every verdict, in a fixed order (tables, tie-breaking).
+    pub const ALL: [Bottleneck; 6] = [
+        Bottleneck::Reader,
+        Bottleneck::Parse,
+        Bottleneck::Encode,
+        Bottleneck::Write,
+        Bottleneck::Balanced,
+        Bottleneck::TooShort,
+    ];
+
+    /// The verdict as written in tables and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Bottleneck::Reader => "reader",
+            Bottleneck::Parse => "parse",
+            Bottleneck::Encode => "encode",
+            Bottleneck::Write => "write",
+            Bottleneck::Balanced => "balanced",
+            Bottleneck::TooShort => "too_short",
+        }
+    }
 }
 
 /// The verdict with its evidence.
@@ -249,14 +329,17 @@ pub fn summarize_resources(samples: &[Sample]) -> ResourceSummary {
     }
 }
 
-/// Summarises channel fullness and decides the bottleneck.
+/// Summarises the fill of the pipeline (chunks in flight over `capacity`) and names the
+/// slowest stage.
 ///
-/// Mean fullness above 90% means the parser kept the channel full (writer-bound), below 10% that
-/// the writer kept it empty (parser-bound). The measured blocked times are quoted as evidence.
+/// The slowest stage is the one whose busy time came closest to its capacity (wall time ×
+/// its threads): a stage working all the time held the others back. Runs shorter than
+/// [`MIN_SECS_TO_JUDGE`] get [`Bottleneck::TooShort`]: start-up dominates them.
 pub fn diagnose(
     samples: &[Sample],
     capacity: usize,
     metrics: &RunMetrics,
+    duration_secs: f64,
 ) -> (ChannelSummary, Diagnosis) {
     let capacity = capacity.max(1);
     let mut fullness: Vec<f64> = samples
@@ -275,45 +358,39 @@ pub fn diagnose(
     } else {
         fullness[((n - 1) as f64 * 0.95).round() as usize]
     };
-    let above = fullness
-        .iter()
-        .filter(|&&f| f > WRITER_BOUND_FULLNESS)
-        .count();
-    let below = fullness
-        .iter()
-        .filter(|&&f| f < PARSER_BOUND_FULLNESS)
-        .count();
+    let above = fullness.iter().filter(|&&f| f > FULL_FRACTION).count();
+    let below = fullness.iter().filter(|&&f| f < EMPTY_FRACTION).count();
     let fraction = |count: usize| if n == 0 { 0.0 } else { count as f64 / n as f64 };
-    let (bottleneck, basis) = if n >= MIN_SAMPLES_FOR_FULLNESS {
-        let verdict = if mean > WRITER_BOUND_FULLNESS {
-            Bottleneck::Writer
-        } else if mean < PARSER_BOUND_FULLNESS {
-            Bottleneck::Parser
-        } else {
-            Bottleneck::Balanced
-        };
+    let stages = metrics.stages.named();
+    let occupancies = stages
+        .iter()
+        .map(|(stage, time)| format!("{} {:.0}%", stage.name(), time.occupancy * 100.0))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (bottleneck, reason) = if duration_secs < MIN_SECS_TO_JUDGE {
         (
-            verdict,
+            Bottleneck::TooShort,
             format!(
-                "mean channel fullness {:.0}% over {n} samples",
-                mean * 100.0
+                "a run of {duration_secs:.2} s is too short to judge (start-up dominates; needs {MIN_SECS_TO_JUDGE} s); stage occupancy {occupancies}"
             ),
         )
     } else {
+        let (slowest, time) = stages
+            .iter()
+            .max_by(|a, b| a.1.occupancy.total_cmp(&b.1.occupancy))
+            .map_or((Bottleneck::Parse, 0.0), |(stage, time)| {
+                (*stage, time.occupancy)
+            });
         (
-            verdict_from_blocked_times(metrics),
-            format!("only {n} sample(s), so judged by blocked times"),
+            slowest,
+            format!(
+                "{} was busy {:.0}% of its capacity, the most of any stage (occupancy {occupancies}; pipeline {:.0}% full on average over {n} samples)",
+                slowest.name(),
+                time * 100.0,
+                mean * 100.0
+            ),
         )
     };
-    let band = match bottleneck {
-        Bottleneck::Writer => "the parser waited for the writer",
-        Bottleneck::Parser => "the writer waited for the parser",
-        Bottleneck::Balanced => "neither side mostly waited",
-    };
-    let reason = format!(
-        "{basis}: {band}; parser blocked on send {:.2} s, writer blocked on recv {:.2} s",
-        metrics.parser_blocked_secs, metrics.writer_blocked_secs,
-    );
     let channel = ChannelSummary {
         capacity,
         fullness_mean: mean,
@@ -329,19 +406,6 @@ pub fn diagnose(
         fraction_below_10pct: fraction(below),
     };
     (channel, diagnosis)
-}
-
-/// The side that waited less is the bottleneck; within 10% of each other, balanced.
-fn verdict_from_blocked_times(metrics: &RunMetrics) -> Bottleneck {
-    let (parser, writer) = (metrics.parser_blocked_secs, metrics.writer_blocked_secs);
-    let total = parser + writer;
-    if total == 0.0 || (parser - writer).abs() <= 0.1 * total {
-        Bottleneck::Balanced
-    } else if parser > writer {
-        Bottleneck::Writer
-    } else {
-        Bottleneck::Parser
-    }
 }
 
 #[cfg(test)]
@@ -361,63 +425,70 @@ mod tests {
             .collect()
     }
 
+    fn metrics(read: f64, parse: f64, encode: f64, write: f64) -> RunMetrics {
+        let time = |occupancy| StageTime {
+            busy_secs: occupancy,
+            blocked_secs: 0.0,
+            occupancy,
+        };
+        RunMetrics {
+            stages: StageTimes {
+                read: time(read),
+                parse: time(parse),
+                encode: time(encode),
+                write: time(write),
+            },
+            ..RunMetrics::default()
+        }
+    }
+
     #[test]
-    fn full_channel_means_writer_bound() {
-        let (channel, d) = diagnose(&series(&[8, 8, 8, 8, 7]), 8, &RunMetrics::default());
+    fn the_stage_closest_to_its_capacity_is_the_bottleneck() {
+        let cases = [
+            (metrics(0.9, 0.5, 0.3, 0.1), Bottleneck::Reader),
+            (metrics(0.2, 0.97, 0.6, 0.1), Bottleneck::Parse),
+            (metrics(0.2, 0.5, 0.8, 0.1), Bottleneck::Encode),
+            (metrics(0.2, 0.5, 0.3, 0.99), Bottleneck::Write),
+        ];
+        for (m, expected) in cases {
+            let (_, d) = diagnose(&series(&[8, 8, 8, 8, 7]), 8, &m, 10.0);
+            assert_eq!(d.bottleneck, expected, "{}", d.reason);
+            assert!(d.reason.starts_with(expected.name()), "{}", d.reason);
+        }
+    }
+
+    #[test]
+    fn fill_fractions_and_p95() {
+        let (channel, d) = diagnose(&series(&[8, 8, 8, 8, 7]), 8, &RunMetrics::default(), 5.0);
         assert!(channel.fullness_mean > 0.9);
-        assert_eq!(d.bottleneck, Bottleneck::Writer);
         assert_eq!(channel.samples_above_90pct, 4);
         assert!((d.fraction_above_90pct - 0.8).abs() < 1e-9);
         assert!((d.fraction_between - 0.2).abs() < 1e-9);
-    }
-
-    #[test]
-    fn empty_channel_means_parser_bound() {
-        let (channel, d) = diagnose(
-            &series(&[0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]),
-            8,
-            &RunMetrics::default(),
-        );
-        assert_eq!(d.bottleneck, Bottleneck::Parser);
-        assert_eq!(channel.samples_below_10pct, 10);
-        assert!(d.reason.contains("waited for the parser"), "{}", d.reason);
-    }
-
-    #[test]
-    fn middling_channel_is_balanced_and_p95_is_a_high_quantile() {
-        let (channel, d) = diagnose(
+        let (channel, _) = diagnose(
             &series(&[0, 4, 8, 4, 4, 2, 6, 4, 4, 4]),
             8,
             &RunMetrics::default(),
+            5.0,
         );
-        assert_eq!(d.bottleneck, Bottleneck::Balanced);
         assert_eq!(channel.fullness_p95, 1.0);
         assert!((channel.fullness_mean - 0.5).abs() < 1e-9);
     }
 
     #[test]
-    fn few_samples_are_judged_by_blocked_times() {
-        let (channel, d) = diagnose(&[], 8, &RunMetrics::default());
+    fn a_short_run_is_too_short_to_judge() {
+        let (channel, d) = diagnose(&[], 8, &metrics(0.9, 0.1, 0.1, 0.1), 0.05);
         assert_eq!(channel.fullness_mean, 0.0);
-        assert_eq!(d.bottleneck, Bottleneck::Balanced);
+        assert_eq!(d.bottleneck, Bottleneck::TooShort);
+        assert!(d.reason.contains("too short to judge"), "{}", d.reason);
         assert_eq!(summarize_resources(&[]), ResourceSummary::default());
-        let writer_bound = RunMetrics {
-            parser_blocked_secs: 3.0,
-            writer_blocked_secs: 0.1,
-            ..RunMetrics::default()
-        };
-        let (_, d) = diagnose(&series(&[0]), 8, &writer_bound);
-        assert_eq!(d.bottleneck, Bottleneck::Writer);
-        assert!(d.reason.contains("blocked times"), "{}", d.reason);
-        let parser_bound = RunMetrics {
-            parser_blocked_secs: 0.0,
-            writer_blocked_secs: 2.0,
-            ..RunMetrics::default()
-        };
-        assert_eq!(
-            diagnose(&series(&[8, 8]), 8, &parser_bound).1.bottleneck,
-            Bottleneck::Parser
-        );
+    }
+
+    #[test]
+    fn schema_1_verdicts_still_load() {
+        let old: Bottleneck = serde_yaml_ng::from_str("parser").unwrap();
+        assert_eq!(old, Bottleneck::Parse);
+        let old: Bottleneck = serde_yaml_ng::from_str("writer").unwrap();
+        assert_eq!(old, Bottleneck::Write);
     }
 
     #[test]

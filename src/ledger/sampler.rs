@@ -77,13 +77,12 @@ impl ResourceSampler {
 
     fn take(&mut self) {
         let (cpu_percent, rss_bytes) = self.refresh();
-        let sent = Metrics::get(&self.metrics.batches_sent);
-        let received = Metrics::get(&self.metrics.batches_received);
+        let in_flight = self.metrics.chunks_in_flight();
         let sample = Sample {
             time_secs: self.started.elapsed().as_secs_f64(),
             cpu_percent,
             rss_bytes,
-            channel_len: sent.saturating_sub(received),
+            channel_len: in_flight,
         };
         if let Some(csv) = &mut self.csv {
             let line = writeln!(

@@ -5,7 +5,10 @@
 //! parser. Entries are built as [`Entry`] values and serialized with [`crate::xml_out`], so a
 //! test can compare what the converter read back with what was generated.
 
+mod replicate;
 mod vocabulary;
+
+pub use replicate::{entries_of, replicate, sources_in, ReplicaStats};
 
 use std::io::{self, Write};
 

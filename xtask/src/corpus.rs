@@ -1,5 +1,7 @@
 //! The corpus a task runs on: `--input FILE`, or a generated one cached under `runs/corpus/`
-//! (generated once per profile, amount and seed; regenerated only when missing).
+//! (generated once per source and amount; regenerated only when missing). A generated corpus is
+//! synthetic (profile and seed) or real (`--from DIR`: the real entries of DIR replicated with
+//! unique accessions).
 
 use std::path::PathBuf;
 
@@ -31,8 +33,39 @@ pub fn profile(args: &CorpusArgs) -> Result<Profile> {
     }
 }
 
+/// Where generated entries come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Synthetic entries of a profile, from a seed.
+    Synthetic(Profile, u64),
+    /// The real entries of the UniProt files in a directory, replicated.
+    Real(PathBuf),
+}
+
+impl Source {
+    /// The source the flags ask for.
+    pub fn from_args(args: &CorpusArgs) -> Result<Source> {
+        Ok(match &args.from {
+            Some(dir) => Source::Real(dir.clone()),
+            None => Source::Synthetic(profile(args)?, args.seed),
+        })
+    }
+
+    fn label(&self) -> String {
+        match self {
+            Source::Synthetic(profile, seed) => format!("{}_s{seed}", profile.name()),
+            Source::Real(dir) => {
+                let name = dir
+                    .file_name()
+                    .map_or("real".into(), |n| n.to_string_lossy().into_owned());
+                format!("real-{name}")
+            }
+        }
+    }
+}
+
 /// The default path of a generated corpus.
-pub fn default_path(profile: Profile, amount: Amount, seed: u64, gzip: bool) -> PathBuf {
+pub fn default_path(source: &Source, amount: Amount, gzip: bool) -> PathBuf {
     let amount = match amount {
         Amount::Entries(n) => format!("{n}e"),
         Amount::Bytes(n) => format!("{n}b"),
@@ -40,15 +73,14 @@ pub fn default_path(profile: Profile, amount: Amount, seed: u64, gzip: bool) -> 
     let extension = if gzip { "xml.gz" } else { "xml" };
     project::root()
         .join("runs/corpus")
-        .join(format!("{}_{amount}_s{seed}.{extension}", profile.name()))
+        .join(format!("{}_{amount}.{extension}", source.label()))
 }
 
 /// Generates a corpus into `path`, gzip-compressed when `gzip`. Returns (entries, XML bytes).
 pub fn generate(
     path: &PathBuf,
-    profile: Profile,
+    source: &Source,
     amount: Amount,
-    seed: u64,
     gzip: bool,
 ) -> Result<synth::CorpusStats> {
     if let Some(dir) = path.parent() {
@@ -58,13 +90,33 @@ pub fn generate(
     let partial = path.with_extension("partial");
     let file = std::fs::File::create(&partial)
         .with_context(|| format!("cannot create {}", partial.display()))?;
+    let write = |out: &mut dyn std::io::Write| -> Result<synth::CorpusStats> {
+        Ok(match source {
+            Source::Synthetic(profile, seed) => synth::write_corpus(out, *profile, *seed, amount)?,
+            Source::Real(dir) => {
+                let sources = synth::sources_in(dir)
+                    .with_context(|| format!("cannot list {}", dir.display()))?;
+                if sources.is_empty() {
+                    bail!("no .xml or .xml.gz files in {}", dir.display());
+                }
+                let stats = synth::replicate(&sources, amount, out)?;
+                synth::CorpusStats {
+                    entries: stats.entries,
+                    bytes: stats.bytes,
+                }
+            }
+        })
+    };
     let stats = if gzip {
         let mut encoder = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
-        let stats = synth::write_corpus(&mut encoder, profile, seed, amount)?;
+        let stats = write(&mut encoder)?;
         encoder.finish()?;
         stats
     } else {
-        synth::write_corpus(file, profile, seed, amount)?
+        let mut out = std::io::BufWriter::new(file);
+        let stats = write(&mut out)?;
+        std::io::Write::flush(&mut out)?;
+        stats
     };
     std::fs::rename(&partial, path)
         .with_context(|| format!("cannot rename into {}", path.display()))?;
@@ -79,11 +131,11 @@ pub fn resolve(args: &CorpusArgs) -> Result<PathBuf> {
         }
         return Ok(input.clone());
     }
-    let (profile, amount) = (profile(args)?, amount(args)?);
-    let path = default_path(profile, amount, args.seed, false);
+    let (source, amount) = (Source::from_args(args)?, amount(args)?);
+    let path = default_path(&source, amount, false);
     if !path.is_file() {
         eprintln!("generating {}", path.display());
-        generate(&path, profile, amount, args.seed, false)?;
+        generate(&path, &source, amount, false)?;
     }
     Ok(path)
 }

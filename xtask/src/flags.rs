@@ -48,6 +48,10 @@ pub struct CorpusArgs {
     /// Generated corpus: random seed.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Generated corpus: replicate the real entries of the UniProt files (.xml, .xml.gz) in
+    /// this directory, with unique accessions, instead of synthesizing entries.
+    #[arg(long, conflicts_with = "input")]
+    pub from: Option<PathBuf>,
 }
 
 /// `gen` flags.

@@ -1,4 +1,5 @@
-//! `cargo xtask gen`: write a synthetic corpus (see `uniprot_etl::synth`).
+//! `cargo xtask gen`: write a synthetic corpus, or one of real entries replicated with unique
+//! accessions (`--from DIR`; see `uniprot_etl::synth`).
 
 use std::time::Instant;
 
@@ -9,14 +10,14 @@ use crate::flags::GenArgs;
 
 /// Generates the corpus the flags describe and prints its path.
 pub fn run(args: GenArgs) -> Result<()> {
-    let profile = corpus::profile(&args.corpus)?;
+    let source = corpus::Source::from_args(&args.corpus)?;
     let amount = corpus::amount(&args.corpus)?;
     let path = args
         .output
         .clone()
-        .unwrap_or_else(|| corpus::default_path(profile, amount, args.corpus.seed, args.gzip));
+        .unwrap_or_else(|| corpus::default_path(&source, amount, args.gzip));
     let started = Instant::now();
-    let stats = corpus::generate(&path, profile, amount, args.corpus.seed, args.gzip)?;
+    let stats = corpus::generate(&path, &source, amount, args.gzip)?;
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
         "{} entries, {:.1} MB of XML in {secs:.1} s ({:.0} MB/s)",

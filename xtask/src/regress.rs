@@ -68,9 +68,10 @@ pub struct InstructionsBaseline {
 }
 
 fn corpus_for((profile, entries, seed): (Profile, u64, u64)) -> Result<PathBuf> {
-    let path = corpus::default_path(profile, Amount::Entries(entries), seed, false);
+    let source = corpus::Source::Synthetic(profile, seed);
+    let path = corpus::default_path(&source, Amount::Entries(entries), false);
     if !path.is_file() {
-        corpus::generate(&path, profile, Amount::Entries(entries), seed, false)?;
+        corpus::generate(&path, &source, Amount::Entries(entries), false)?;
     }
     Ok(path)
 }

@@ -262,9 +262,8 @@ mod tests {
         let input = dir.path().join("corpus.xml");
         corpus::generate(
             &input,
-            uniprot_etl::synth::Profile::Trembl,
+            &corpus::Source::Synthetic(uniprot_etl::synth::Profile::Trembl, 3),
             uniprot_etl::synth::Amount::Entries(200),
-            3,
             false,
         )
         .unwrap();
@@ -275,6 +274,7 @@ mod tests {
                 size: None,
                 profile: "trembl".into(),
                 seed: 1,
+                from: None,
             },
             batch_sizes: vec![50, 500],
             channel_capacities: vec![1, 4],
@@ -323,6 +323,7 @@ mod tests {
                 size: None,
                 profile: "trembl".into(),
                 seed: 1,
+                from: None,
             },
             batch_sizes: vec![],
             channel_capacities: vec![1],

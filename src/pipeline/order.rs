@@ -1,0 +1,139 @@
+//! The in-order stage: takes parsed chunks in input order and does everything that depends on
+//! order — cutting rows into row groups, keeping rejects, merging the unmapped counts, keeping
+//! the first `<copyright>` — then hands rows to the encoder and finished row groups to the
+//! writer.
+//!
+//! Row groups close exactly where a single sequential read closed its batches: after
+//! `batch_size` entries, or once the entries since the previous row group's last one cover
+//! `batch_max_bytes` of XML. Chunk boundaries never show in the output.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use crossbeam_channel::Sender;
+use rayon::ThreadPool;
+
+use super::encode::RowGroupEncoder;
+use super::worker::ParsedChunk;
+use crate::config::PipelineSettings;
+use crate::error::Error;
+use crate::metrics::Metrics;
+use crate::rejects::RejectsFile;
+use crate::writer::WriterMessage;
+
+/// Why the in-order stage stopped.
+#[derive(Debug)]
+pub enum OrderStop {
+    /// Encoding failed or the rejects file could not be written.
+    Failed(Error),
+    /// The writer hung up (it failed; its error is reported instead).
+    WriterGone,
+    /// The reader stopped before the end of the input (its reason is reported instead).
+    ReaderStopped,
+}
+
+/// The in-order stage's state across chunks.
+pub struct InOrder<'a> {
+    /// Batch limits that close row groups.
+    pub settings: &'a PipelineSettings,
+    /// Encodes row groups on `pool`.
+    pub encoder: RowGroupEncoder,
+    /// The worker pool, lent for encoding.
+    pub pool: &'a ThreadPool,
+    /// Finished row groups go here.
+    pub to_writer: Sender<WriterMessage>,
+    /// Where rejected entries are kept.
+    pub rejects: &'a mut RejectsFile,
+    /// Names the input in warnings.
+    pub input_name: &'a str,
+    /// Counters.
+    pub metrics: &'a Metrics,
+    /// Unmapped paths over all chunks so far.
+    pub unmapped: BTreeMap<String, u64>,
+    /// The first `<copyright>` of the document.
+    pub copyright: Option<String>,
+    /// Input offset where the row group in progress starts.
+    pub group_start: u64,
+    /// The output path, named in encoding errors.
+    pub output: &'a std::path::Path,
+}
+
+impl InOrder<'_> {
+    /// Takes the next chunk in input order.
+    pub fn take(&mut self, chunk: ParsedChunk) -> Result<(), OrderStop> {
+        for rejected in &chunk.rejected {
+            log::warn!("{}: rejected entry: {}", self.input_name, rejected.error);
+            self.rejects.write(rejected).map_err(|e| {
+                OrderStop::Failed(Error::Rejects {
+                    path: self.rejects.path().to_owned(),
+                    message: e.to_string(),
+                })
+            })?;
+            Metrics::add(&self.metrics.rejected, 1);
+        }
+        for (path, count) in chunk.unmapped {
+            *self.unmapped.entry(path).or_default() += count;
+        }
+        if self.copyright.is_none() {
+            self.copyright = chunk.copyright;
+        }
+        let rows = chunk.rows.num_rows();
+        let mut start = 0;
+        for (i, &end) in chunk.ends.iter().enumerate() {
+            let in_group = self.encoder.rows() + (i + 1 - start);
+            let bytes = end.saturating_sub(self.group_start);
+            if in_group >= self.settings.batch_size || bytes >= self.settings.batch_max_bytes {
+                self.encode(&chunk.rows.slice(start, i + 1 - start))?;
+                self.close_row_group()?;
+                self.group_start = end;
+                start = i + 1;
+            }
+        }
+        if start < rows {
+            self.encode(&chunk.rows.slice(start, rows - start))?;
+        }
+        Metrics::add(&self.metrics.entries, rows as u64);
+        Ok(())
+    }
+
+    /// Closes the last row group and tells the writer to finish the file.
+    pub fn finish(mut self) -> Result<BTreeMap<String, u64>, OrderStop> {
+        if self.encoder.rows() > 0 {
+            self.close_row_group()?;
+        }
+        let copyright = self.copyright.take();
+        self.send(WriterMessage::Finish { copyright })?;
+        Ok(self.unmapped)
+    }
+
+    fn encode(&mut self, rows: &arrow::record_batch::RecordBatch) -> Result<(), OrderStop> {
+        let (encoder, busy) = (&mut self.encoder, &self.metrics.encode_nanos);
+        let written = self.pool.install(|| encoder.write(rows, busy));
+        written.map_err(|e| self.failed(e))
+    }
+
+    fn close_row_group(&mut self) -> Result<(), OrderStop> {
+        let (encoder, busy) = (&mut self.encoder, &self.metrics.encode_nanos);
+        let chunks = self.pool.install(|| encoder.finish_row_group(busy));
+        let chunks = chunks.map_err(|e| self.failed(e))?;
+        Metrics::add(&self.metrics.batches, 1);
+        self.send(WriterMessage::RowGroup(chunks))
+    }
+
+    fn send(&self, message: WriterMessage) -> Result<(), OrderStop> {
+        let waiting = Instant::now();
+        let sent = self
+            .to_writer
+            .send(message)
+            .map_err(|_| OrderStop::WriterGone);
+        Metrics::add_duration(&self.metrics.encoder_blocked_nanos, waiting.elapsed());
+        sent
+    }
+
+    fn failed(&self, error: parquet::errors::ParquetError) -> OrderStop {
+        OrderStop::Failed(Error::Write {
+            path: self.output.to_owned(),
+            message: format!("encoding Parquet: {error}"),
+        })
+    }
+}

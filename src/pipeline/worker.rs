@@ -1,0 +1,161 @@
+//! The parse stage: one [`Chunk`] of XML in, its entries as one Arrow `RecordBatch` out.
+//!
+//! Runs on the worker pool, any number of chunks at once, in any order; everything that
+//! depends on order (row groups, rejects file, first copyright) is left to the in-order stage.
+//! The XML→column mapping is the one of the whole crate: [`EntryReader`] yields
+//! [`crate::model::Entry`] values and [`EntryBatchBuilder`] appends them into the schema's
+//! Arrow builders, both reused by the thread across chunks. Positions in errors and rejects are
+//! mapped from the chunk back to the input, so messages name the same byte offsets as a
+//! single-threaded read would.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use arrow::record_batch::RecordBatch;
+
+use super::reader::Chunk;
+use crate::batch::EntryBatchBuilder;
+use crate::config::ParserSettings;
+use crate::error::{Error, ParseError, ParseErrorKind};
+use crate::model::Entry;
+use crate::parse::{EntryReader, Item, ParseLimits, Rejected};
+
+/// What one chunk parsed into.
+#[derive(Debug)]
+pub struct ParsedChunk {
+    /// Its entries, one row each, in input order.
+    pub rows: RecordBatch,
+    /// For each row, the input offset just past its `</entry>`.
+    pub ends: Vec<u64>,
+    /// Entries rejected under `parser.on_error: skip`, in input order.
+    pub rejected: Vec<Rejected>,
+    /// Unmapped element/attribute paths met in this chunk, with counts.
+    pub unmapped: BTreeMap<String, u64>,
+    /// The document's `<copyright>` text, when this chunk holds it.
+    pub copyright: Option<String>,
+}
+
+/// Per-thread scratch reused across chunks: the Arrow builder and the entry buffer.
+struct Scratch {
+    builder: EntryBatchBuilder,
+    entries: Vec<Entry>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Option<Scratch>> = const { RefCell::new(None) };
+}
+
+/// Parses `chunk` of the input called `input_name` with the parser `settings`.
+pub fn parse_chunk(
+    chunk: &Chunk,
+    input_name: &str,
+    settings: &ParserSettings,
+) -> Result<ParsedChunk, Error> {
+    SCRATCH.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let scratch = match slot.as_mut() {
+            Some(scratch) => scratch,
+            None => slot.insert(Scratch {
+                builder: EntryBatchBuilder::new().map_err(|message| Error::Write {
+                    path: input_name.into(),
+                    message,
+                })?,
+                entries: Vec::new(),
+            }),
+        };
+        scratch.entries.clear();
+        let parsed = read_entries(chunk, settings, &mut scratch.entries);
+        let parsed = parsed.map_err(|error| Error::Parse {
+            path: input_name.to_owned(),
+            error,
+        })?;
+        let rows = scratch
+            .builder
+            .build(&scratch.entries)
+            .map_err(|message| Error::Write {
+                path: input_name.into(),
+                message: format!("building Arrow columns: {message}"),
+            })?;
+        scratch.entries.clear();
+        Ok(ParsedChunk {
+            rows,
+            ends: parsed.ends,
+            rejected: parsed.rejected,
+            unmapped: parsed.unmapped,
+            copyright: parsed.copyright,
+        })
+    })
+}
+
+/// What [`read_entries`] found besides the entries.
+struct ChunkItems {
+    ends: Vec<u64>,
+    rejected: Vec<Rejected>,
+    unmapped: BTreeMap<String, u64>,
+    copyright: Option<String>,
+}
+
+/// Reads every entry of `chunk` into `entries`; positions are input offsets.
+fn read_entries(
+    chunk: &Chunk,
+    settings: &ParserSettings,
+    entries: &mut Vec<Entry>,
+) -> Result<ChunkItems, ParseError> {
+    let mut reader = EntryReader::new(
+        &chunk.data[..],
+        settings.strict,
+        ParseLimits::from_settings(settings),
+    )
+    .with_on_error(settings.on_error);
+    let mut items = ChunkItems {
+        ends: Vec::new(),
+        rejected: Vec::new(),
+        unmapped: BTreeMap::new(),
+        copyright: None,
+    };
+    loop {
+        let item = match reader.next_item() {
+            Ok(item) => item,
+            Err(mut error) => {
+                error.offset = chunk.input_offset(error.offset);
+                return Err(read_error_instead(chunk, error));
+            }
+        };
+        match item {
+            Some(Item::Entry(entry)) => {
+                entries.push(entry);
+                items.ends.push(chunk.input_offset(reader.position()));
+            }
+            Some(Item::Rejected(mut rejected)) => {
+                rejected.error.offset = chunk.input_offset(rejected.error.offset);
+                rejected.start = chunk.input_offset(rejected.start);
+                rejected.end = chunk.input_offset(rejected.end);
+                items.rejected.push(rejected);
+            }
+            None => break,
+        }
+    }
+    if let Some(message) = &chunk.read_error {
+        // The bytes before the failure parsed as a whole document; the input is still broken.
+        return Err(ParseError {
+            offset: chunk.base + chunk.input_len as u64,
+            accession: None,
+            kind: ParseErrorKind::Io(message.clone()),
+        });
+    }
+    items.unmapped = reader.unmapped();
+    items.copyright = reader.trailer().copyright.clone();
+    Ok(items)
+}
+
+/// When the input failed to read right after this chunk, the parser's complaint about the
+/// cut-off end is really that read error: report it, keeping position and accession.
+fn read_error_instead(chunk: &Chunk, error: ParseError) -> ParseError {
+    match (&chunk.read_error, &error.kind) {
+        (Some(message), ParseErrorKind::Truncated(_) | ParseErrorKind::Xml(_)) => ParseError {
+            kind: ParseErrorKind::Io(message.clone()),
+            ..error
+        },
+        _ => error,
+    }
+}
