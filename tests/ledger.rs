@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use uniprot_etl::config::Settings;
 use uniprot_etl::ledger::catalog::load_report;
-use uniprot_etl::ledger::report::{Report, RunStatus};
+use uniprot_etl::ledger::report::{Bottleneck, Report, RunStatus};
 
 use crate::cli::{run, stderr};
 use crate::util::samples_dir;
@@ -66,6 +66,11 @@ fn conversion_leaves_a_complete_run_directory() {
     assert_eq!(lines.count(), report.resources.samples);
     let log = std::fs::read_to_string(run_dir.join("etl.log")).unwrap();
     assert!(log.contains("250 entries"), "{log}");
+    // A run far shorter than the sampler's interval still has its CPU time measured, and is
+    // too short for a verdict.
+    assert!(report.metrics.cpu_secs > 0.0, "{:?}", report.metrics);
+    assert_eq!(report.diagnosis.bottleneck, Bottleneck::TooShort);
+    assert!(report.metrics.threads >= 1);
     insta::assert_yaml_snapshot!(report, {
         ".run_id" => "[run_id]",
         ".started_at" => "[time]",
@@ -78,11 +83,13 @@ fn conversion_leaves_a_complete_run_directory() {
         ".output.bytes" => "[bytes]",
         ".metrics.entries_per_sec" => "[rate]",
         ".metrics.mb_per_sec" => "[rate]",
-        ".metrics.parse_secs" => "[secs]",
-        ".metrics.write_secs" => "[secs]",
-        ".metrics.parser_blocked_secs" => "[secs]",
-        ".metrics.writer_blocked_secs" => "[secs]",
+        ".metrics.threads" => "[cores]",
+        ".metrics.cpu_secs" => "[secs]",
+        ".metrics.cpu_percent" => "[rate]",
+        ".metrics.chunks_in_flight_peak" => "[sampled]",
+        ".metrics.stages.*.*" => "[secs]",
         ".resources.*" => "[sampled]",
+        ".channel.capacity" => "[cores + 8]",
         ".channel.fullness_mean" => "[sampled]",
         ".channel.fullness_p95" => "[sampled]",
         ".channel.samples_above_90pct" => "[sampled]",

@@ -12,9 +12,10 @@ use serde_yaml_ng::Value;
 use super::report::{Bottleneck, Report, RunStatus};
 
 /// The configuration keys a sweep varies, used when no `--group-by` is given.
-pub const DEFAULT_GROUP_BY: [&str; 3] = [
+pub const DEFAULT_GROUP_BY: [&str; 4] = [
     "pipeline.batch_size",
     "pipeline.channel_capacity",
+    "pipeline.threads",
     "parquet.compression",
 ];
 

@@ -10,8 +10,8 @@
 //! last chunk carries the document's real end (`<copyright>`, `</uniprot>`); a read error
 //! ends the stream with a chunk that says so, so the worker can name the entry it cut.
 //!
-//! Memory: one chunk buffer being filled, capped at the chunk target plus the parser's entry
-//! and token limits (a longer stretch without a boundary is sent as it is and the parser's
+//! Memory: one chunk buffer being filled, capped at the chunk target plus the larger of the
+//! parser's entry and token limits (a longer stretch without a boundary is sent as it is and the parser's
 //! limit error stops the run). Buffers come back from the workers and are reused.
 
 use std::io::BufRead;
@@ -82,9 +82,9 @@ impl<'a, R: BufRead> ChunkReader<'a, R> {
         recycled: &'a Receiver<Vec<u8>>,
     ) -> Self {
         let max_entry = usize::try_from(parser.max_entry_bytes).unwrap_or(usize::MAX);
+        // Enough for the parser to see either limit exceeded inside the chunk.
         let limit = target
-            .saturating_add(max_entry)
-            .saturating_add(parser.max_text_bytes)
+            .saturating_add(max_entry.max(parser.max_text_bytes))
             .saturating_add(CHUNK_SLACK_BYTES);
         ChunkReader {
             input,
@@ -203,6 +203,14 @@ impl<'a, R: BufRead> ChunkReader<'a, R> {
             match self.input.fill_buf() {
                 Ok(block) => {
                     let n = block.len();
+                    if data.len() + n > data.capacity() {
+                        // Grow by doubling, but never far past the limit: a hostile stretch
+                        // without boundaries must not allocate twice what it may hold.
+                        let wanted = (data.capacity() * 2)
+                            .min(self.limit + n)
+                            .max(data.len() + n);
+                        data.reserve_exact(wanted - data.len());
+                    }
                     data.extend_from_slice(block);
                     self.input.consume(n);
                     self.xml_bytes += n as u64;

@@ -28,6 +28,28 @@ pub enum Command {
     Floor(FloorArgs),
     /// Regression gate against benches/baseline.yaml.
     Regress(RegressArgs),
+    /// Time another converter's command line side by side with ours on the same corpus.
+    Compare(CompareArgs),
+}
+
+/// `compare` flags.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The corpus.
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// Runs of each command, interleaved.
+    #[arg(long, default_value_t = 3)]
+    pub repeats: usize,
+    /// Extra flags for our `convert` (e.g. `--ours-args=--threads=1`).
+    #[arg(long, allow_hyphen_values = true, value_delimiter = ' ')]
+    pub ours_args: Vec<String>,
+    /// Binary to run instead of building the release binary.
+    #[arg(long, hide = true)]
+    pub binary: Option<PathBuf>,
+    /// The other converter's command line; `{input}` and `{output}` are replaced.
+    #[arg(last = true)]
+    pub command: Vec<String>,
 }
 
 /// Which corpus to use: a file, or a generated one (cached under runs/corpus).
@@ -80,6 +102,9 @@ pub struct SweepArgs {
     /// Channel capacities to try.
     #[arg(long, value_delimiter = ',', default_value = "1,2,8,32")]
     pub channel_capacities: Vec<usize>,
+    /// Worker thread counts to try (default: the machine's cores).
+    #[arg(long, value_delimiter = ',')]
+    pub threads: Vec<usize>,
     /// Compression codecs to try (none, snappy, zstd).
     #[arg(long, value_delimiter = ',', default_value = "zstd")]
     pub compression: Vec<String>,

@@ -1,10 +1,12 @@
-//! The uniprot-etl performance lab: `cargo xtask gen | sweep | report | flamegraph | floor | regress`.
+//! The uniprot-etl performance lab: `cargo xtask gen | sweep | report | flamegraph | floor |
+//! regress | compare`.
 //!
 //! One module per task; each task's `run` does the work and ends by printing the path of what
 //! it wrote. Conversions run as the release binary in its own process (clean RSS, real
 //! startup); aggregation and tables come from the converter's library (`ledger::aggregate`).
 
 mod charts;
+mod compare;
 mod corpus;
 mod flags;
 mod flamegraph;
@@ -26,6 +28,7 @@ fn main() -> std::process::ExitCode {
         flags::Command::Flamegraph(args) => flamegraph::run(args),
         flags::Command::Floor(args) => floor::run(args),
         flags::Command::Regress(args) => regress::run(args),
+        flags::Command::Compare(args) => compare::run(args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

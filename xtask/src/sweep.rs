@@ -1,5 +1,5 @@
 //! `cargo xtask sweep`: convert one corpus with every combination of batch size, channel
-//! capacity and compression, `--repeats` times, round-robin (each repeat runs the whole grid,
+//! capacity, worker threads and compression, `--repeats` times, round-robin (each repeat runs the whole grid,
 //! so machine drift spreads evenly over configurations). Each conversion is the release binary
 //! in its own process, leaving its run directory under `runs/sweeps/sweep_*/runs/`. The sweep
 //! directory gets `summary.md`, `summary.csv`, `floor.yaml` and throughput / peak-RSS heatmaps.
@@ -28,6 +28,14 @@ pub fn run(args: SweepArgs) -> Result<()> {
             "the grid is empty: give batch sizes, channel capacities, compression and repeats >= 1"
         );
     }
+    let threads = if args.threads.is_empty() {
+        vec![std::thread::available_parallelism().map_or(1, |n| n.get())]
+    } else {
+        args.threads.clone()
+    };
+    if threads.contains(&0) {
+        bail!("--threads takes thread counts of 1 or more");
+    }
     let corpus = corpus::resolve(&args.corpus)?;
     let binary = match &args.binary {
         Some(binary) => binary.clone(),
@@ -52,14 +60,18 @@ pub fn run(args: SweepArgs) -> Result<()> {
     let total = args.repeats
         * args.batch_sizes.len()
         * args.channel_capacities.len()
+        * threads.len()
         * args.compression.len();
     let mut done = 0;
     for repeat in 1..=args.repeats {
         for &batch_size in &args.batch_sizes {
             for &capacity in &args.channel_capacities {
-                for compression in &args.compression {
+                for (&thread_count, compression) in threads
+                    .iter()
+                    .flat_map(|t| args.compression.iter().map(move |c| (t, c)))
+                {
                     done += 1;
-                    eprintln!("[{done}/{total}] batch_size={batch_size} channel_capacity={capacity} compression={compression} repeat={repeat}");
+                    eprintln!("[{done}/{total}] batch_size={batch_size} channel_capacity={capacity} threads={thread_count} compression={compression} repeat={repeat}");
                     let run_args: Vec<String> = [
                         "-q",
                         "convert",
@@ -72,10 +84,14 @@ pub fn run(args: SweepArgs) -> Result<()> {
                         &batch_size.to_string(),
                         "--channel-capacity",
                         &capacity.to_string(),
+                        "--threads",
+                        &thread_count.to_string(),
                         "--compression",
                         compression,
                         "--run-name",
-                        &format!("bs{batch_size}_cc{capacity}_{compression}_r{repeat}"),
+                        &format!(
+                            "bs{batch_size}_cc{capacity}_t{thread_count}_{compression}_r{repeat}"
+                        ),
                     ]
                     .map(str::to_owned)
                     .to_vec();
@@ -104,21 +120,24 @@ pub fn run(args: SweepArgs) -> Result<()> {
         dir.join("summary.csv"),
         aggregate::to_csv(&rows, &DEFAULT_GROUP_BY),
     )?;
-    for compression in &args.compression {
-        draw_heatmaps(
-            &dir,
-            &rows,
-            &args.batch_sizes,
-            &args.channel_capacities,
-            compression,
-        )?;
+    for &thread_count in &threads {
+        for compression in &args.compression {
+            draw_heatmaps(
+                &dir,
+                &rows,
+                (&args.batch_sizes, &args.channel_capacities),
+                thread_count,
+                compression,
+            )?;
+        }
     }
     print!("{markdown}");
     if let Some(best) = aggregate::best(&rows) {
         println!(
-            "\nbest: batch_size={} channel_capacity={} compression={} at {:.1} MB/s",
+            "\nbest: batch_size={} channel_capacity={} threads={} compression={} at {:.1} MB/s",
             best.config["pipeline.batch_size"],
             best.config["pipeline.channel_capacity"],
+            best.config["pipeline.threads"],
             best.config["parquet.compression"],
             best.mb_per_sec_median
         );
@@ -197,10 +216,11 @@ fn summary_markdown(
 fn draw_heatmaps(
     dir: &Path,
     rows: &[GroupSummary],
-    batch_sizes: &[usize],
-    capacities: &[usize],
+    (batch_sizes, capacities): (&[usize], &[usize]),
+    threads: usize,
     compression: &str,
 ) -> Result<()> {
+    let thread_text = threads.to_string();
     let xs: Vec<String> = batch_sizes.iter().map(|b| b.to_string()).collect();
     let ys: Vec<String> = capacities.iter().map(|c| c.to_string()).collect();
     let cell = |batch: &str, capacity: &str| {
@@ -208,6 +228,7 @@ fn draw_heatmaps(
             r.config["pipeline.batch_size"] == batch
                 && r.config["pipeline.channel_capacity"] == capacity
                 && r.config["parquet.compression"] == compression
+                && r.config["pipeline.threads"] == thread_text
                 && r.runs > 0
         })
     };
@@ -220,16 +241,16 @@ fn draw_heatmaps(
             .collect(),
     };
     charts::heatmap(
-        &dir.join(format!("throughput_{compression}.svg")),
-        &format!("Median throughput (MB/s of XML), {compression}"),
+        &dir.join(format!("throughput_t{threads}_{compression}.svg")),
+        &format!("Median throughput (MB/s of XML), {threads} threads, {compression}"),
         "batch_size",
         "channel_capacity",
         "MB/s",
         &grid(|r| r.mb_per_sec_median),
     )?;
     charts::heatmap(
-        &dir.join(format!("rss_{compression}.svg")),
-        &format!("Peak RSS (MiB), {compression}"),
+        &dir.join(format!("rss_t{threads}_{compression}.svg")),
+        &format!("Peak RSS (MiB), {threads} threads, {compression}"),
         "batch_size",
         "channel_capacity",
         "MiB",
@@ -277,7 +298,8 @@ mod tests {
                 from: None,
             },
             batch_sizes: vec![50, 500],
-            channel_capacities: vec![1, 4],
+            channel_capacities: vec![2],
+            threads: vec![1, 2],
             compression: vec!["zstd".into()],
             repeats: 1,
             binary: Some(debug_binary()),
@@ -294,8 +316,10 @@ mod tests {
             "summary.md",
             "summary.csv",
             "floor.yaml",
-            "throughput_zstd.svg",
-            "rss_zstd.svg",
+            "throughput_t1_zstd.svg",
+            "throughput_t2_zstd.svg",
+            "rss_t1_zstd.svg",
+            "rss_t2_zstd.svg",
         ] {
             assert!(sweep.join(file).is_file(), "{file} missing");
         }
@@ -305,7 +329,7 @@ mod tests {
             csv.lines().skip(1).all(|l| l.contains(",1,0,")),
             "one successful run per configuration: {csv}"
         );
-        let svg = std::fs::read_to_string(sweep.join("throughput_zstd.svg")).unwrap();
+        let svg = std::fs::read_to_string(sweep.join("throughput_t2_zstd.svg")).unwrap();
         assert!(
             svg.starts_with("<svg") && svg.contains("MB/s"),
             "{}",
@@ -327,6 +351,7 @@ mod tests {
             },
             batch_sizes: vec![],
             channel_capacities: vec![1],
+            threads: vec![],
             compression: vec!["zstd".into()],
             repeats: 1,
             binary: Some(PathBuf::from("/nonexistent")),
