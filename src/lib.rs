@@ -1,12 +1,13 @@
 //! uniprot-etl: streaming conversion of UniProtKB XML to Apache Parquet.
 //!
 //! The pipeline in a paragraph: [`input`] opens a path or stdin, sniffs gzip by magic bytes and
-//! counts bytes; [`parse`] turns quick-xml events into one [`model::Entry`] at a time without a
-//! DOM; [`pipeline`] groups entries into batches on the main thread and sends them through a
-//! bounded crossbeam channel to the writer thread in [`writer`], which turns each batch into an
-//! Arrow `RecordBatch` ([`batch`], schema in [`schema`]) and writes it as one Parquet row group
-//! to a temporary file that is renamed into place only on success. [`config`] merges defaults,
-//! `config.yaml` and CLI flags; [`metrics`] holds the counters both threads update. [`run`]
+//! counts bytes; [`pipeline`] cuts the decompressed XML into chunks of whole entries, parses them
+//! on a pool of worker threads ([`parse`] turns quick-xml events into [`model::Entry`] values
+//! without a DOM, [`batch`] turns those into Arrow columns of the [`schema`]), takes them back in
+//! input order, encodes each row group's columns in parallel and hands them to the writer
+//! thread in [`writer`], which appends them to a temporary file that is renamed into place only
+//! on success. [`config`] merges defaults,
+//! `config.yaml` and CLI flags; [`metrics`] holds the counters every stage updates. [`run`]
 //! wraps a conversion in the execution [`ledger`] (run directory, report, resource sampler).
 
 pub mod batch;

@@ -200,11 +200,13 @@ fn count_instructions(binary: &Path, corpus: &Path) -> Result<u64> {
     let scratch = crate::floor::tempfile_dir()?;
     let out = scratch.join("callgrind.out");
     let config = scratch.join("config.yaml");
-    // No sampler and no progress: only the conversion's own work is counted.
+    // No sampler and no progress: only the conversion's own work is counted. One worker
+    // thread: valgrind serialises threads anyway, and idle pool threads spinning for work
+    // would add instructions that depend on scheduling.
     std::fs::write(
         &config,
         format!(
-            "runs:\n  runs_dir: {}\n  sample_interval_secs: 0\n  keep_runs: 0\n",
+            "pipeline:\n  threads: 1\nruns:\n  runs_dir: {}\n  sample_interval_secs: 0\n  keep_runs: 0\n",
             scratch.join("runs").display()
         ),
     )?;
