@@ -12,6 +12,8 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 
+use uniprot_etl::ledger::aggregate::median;
+
 use crate::flags::CompareArgs;
 use crate::{corpus, project};
 
@@ -123,16 +125,6 @@ fn wait4(pid: u32) -> Result<(i32, Measurement)> {
     ))
 }
 
-fn median(values: impl Iterator<Item = f64>) -> f64 {
-    let mut values: Vec<f64> = values.collect();
-    values.sort_by(f64::total_cmp);
-    match values.len() {
-        0 => 0.0,
-        n if n % 2 == 1 => values[n / 2],
-        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
-    }
-}
-
 fn table(
     corpus: &Path,
     xml_bytes: u64,
@@ -141,7 +133,7 @@ fn table(
     ours_runs: &[Measurement],
     theirs_runs: &[Measurement],
 ) -> String {
-    let ours_wall = median(ours_runs.iter().map(|m| m.wall_secs));
+    let ours_wall = median(&ours_runs.iter().map(|m| m.wall_secs).collect::<Vec<_>>());
     let mut out = String::from("# Side by side\n\n");
     let corpus_name = corpus
         .file_name()
@@ -157,7 +149,7 @@ fn table(
     out.push_str("| tool | wall median (s) | wall min–max (s) | CPU median (s) | peak RSS max (MiB) | MB/s | wall ÷ ours |\n");
     out.push_str("|---|---|---|---|---|---|---|\n");
     for (name, runs) in [("uniprot-etl", ours_runs), ("other", theirs_runs)] {
-        let wall = median(runs.iter().map(|m| m.wall_secs));
+        let wall = median(&runs.iter().map(|m| m.wall_secs).collect::<Vec<_>>());
         let min = runs
             .iter()
             .map(|m| m.wall_secs)
@@ -167,11 +159,61 @@ fn table(
         let _ = writeln!(
             out,
             "| {name} | {wall:.2} | {min:.2}–{max:.2} | {:.2} | {:.0} | {:.0} | {:.2} |",
-            median(runs.iter().map(|m| m.cpu_secs)),
+            median(&runs.iter().map(|m| m.cpu_secs).collect::<Vec<_>>()),
             rss as f64 / (1024.0 * 1024.0),
             xml_bytes as f64 / 1e6 / wall.max(1e-9),
             wall / ours_wall.max(1e-9),
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_child_is_measured_and_a_failing_one_is_an_error() {
+        let burn = measure(
+            "sh",
+            &[
+                "-c".into(),
+                "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done".into(),
+            ],
+        )
+        .unwrap();
+        assert!(burn.wall_secs > 0.0 && burn.cpu_secs > 0.0, "{burn:?}");
+        assert!(burn.rss_bytes > 0, "{burn:?}");
+        let err = measure("sh", &["-c".into(), "exit 3".into()]).unwrap_err();
+        assert!(err.to_string().contains("status 3"), "{err}");
+    }
+
+    #[test]
+    fn the_table_has_one_row_per_tool_with_the_ratio_to_ours() {
+        let run = |wall_secs| Measurement {
+            wall_secs,
+            cpu_secs: 1.0,
+            rss_bytes: 1 << 20,
+        };
+        let text = table(
+            Path::new("/tmp/c.xml"),
+            10_000_000,
+            &["convert".into()],
+            &["other".into()],
+            &[run(2.0), run(4.0), run(3.0)],
+            &[run(1.5), run(1.5), run(1.5)],
+        );
+        assert!(
+            text.contains("| uniprot-etl | 3.00 | 2.00–4.00 | 1.00 | 1 | 3 | 1.00 |"),
+            "{text}"
+        );
+        assert!(
+            text.contains("| other | 1.50 | 1.50–1.50 | 1.00 | 1 | 7 | 0.50 |"),
+            "{text}"
+        );
+        assert!(
+            text.contains("`c.xml`") && !text.contains("/tmp/c.xml`"),
+            "{text}"
+        );
+    }
 }
