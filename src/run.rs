@@ -116,14 +116,7 @@ pub fn execute(run_dir: &RunDir, request: &ConvertRequest) -> RunOutcome {
         .zip(ledger::cpu::process_cpu_secs())
         .map_or(0.0, |(start, end)| (end - start).max(0.0));
     let report = build_report(
-        run_dir,
-        request,
-        &result,
-        &metrics,
-        &samples,
-        input_info,
-        started_at,
-        (duration, cpu_secs),
+        run_dir, request, &result, &metrics, &samples, input_info, started_at, duration, cpu_secs,
     );
     if let Err(e) = ledger::write_atomic(
         &run_dir.file(ledger::REPORT_FILE),
@@ -221,7 +214,8 @@ fn build_report(
     samples: &[report::Sample],
     input: InputInfo,
     started_at: chrono::DateTime<Local>,
-    (duration, cpu_secs): (Duration, f64),
+    duration: Duration,
+    cpu_secs: f64,
 ) -> Report {
     let secs = duration.as_secs_f64().max(1e-9);
     let summary = result.as_ref().ok();

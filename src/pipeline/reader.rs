@@ -62,6 +62,23 @@ pub enum ReaderStop {
     Interrupted,
 }
 
+/// How the document is cut, decided once its root start tag has been read.
+enum Framing {
+    /// The root start tag has not been read yet.
+    Unknown,
+    /// No usable root (not XML, wrong, or self-closing): the input goes to the parser whole.
+    Whole,
+    /// Chunks are framed with copies of the root's tags and cut at its entries.
+    Split {
+        /// The root start tag, put in front of every chunk after the first.
+        start_tag: Vec<u8>,
+        /// The root end tag, put behind every chunk but the last.
+        end_tag: Vec<u8>,
+        /// Finds the `<entry` boundaries (boxed: it holds three SIMD searchers).
+        scanner: Box<BoundaryScanner>,
+    },
+}
+
 /// Reads `input` to its end, handing each chunk to `dispatch` in input order.
 pub struct ChunkReader<'a, R> {
     input: R,
@@ -103,12 +120,11 @@ impl<'a, R: BufRead> ChunkReader<'a, R> {
         stop_requested: impl Fn() -> bool,
     ) -> Result<(), ReaderStop> {
         let mut data = self.buffer();
-        let mut header: Option<(Vec<u8>, Vec<u8>, BoundaryScanner)> = None;
+        let mut framing = Framing::Unknown;
         let mut header_len = 0;
         let mut base = 0u64;
         let mut scan_from = 0;
         let mut seq = 0u64;
-        let mut splittable = true;
         loop {
             if stop_requested() {
                 return Err(ReaderStop::Interrupted);
@@ -116,37 +132,38 @@ impl<'a, R: BufRead> ChunkReader<'a, R> {
             let read = self.read_more(&mut data);
             let ended = !matches!(read, Ok(n) if n > 0);
             let stretch = data.len() - header_len;
-            if ended || stretch > self.limit || !splittable {
-                if ended || stretch > self.limit {
-                    let chunk = Chunk {
-                        seq,
-                        input_len: stretch,
-                        data,
-                        header_len,
-                        base,
-                        read_error: read.err(),
-                    };
-                    return dispatch(chunk);
-                }
-                continue;
+            if ended || stretch > self.limit {
+                let chunk = Chunk {
+                    seq,
+                    input_len: stretch,
+                    data,
+                    header_len,
+                    base,
+                    read_error: read.err(),
+                };
+                return dispatch(chunk);
             }
-            if header.is_none() {
-                match find_root(&data) {
-                    RootScan::Found(root) if !root.self_closing => {
-                        let start = data[root.start..root.end].to_vec();
-                        let end = format!("</{}>", root.name).into_bytes();
-                        scan_from = root.end;
-                        header = Some((start, end, BoundaryScanner::for_root(&root.name)));
-                    }
+            if let Framing::Unknown = framing {
+                framing = match find_root(&data) {
                     RootScan::NeedMore => continue,
-                    // Nothing to split: the parser reads it whole and says what is wrong.
-                    RootScan::Found(_) | RootScan::Unusable => {
-                        splittable = false;
-                        continue;
+                    RootScan::Found(root) if !root.self_closing => {
+                        scan_from = root.end;
+                        Framing::Split {
+                            start_tag: data[root.start..root.end].to_vec(),
+                            end_tag: format!("</{}>", root.name).into_bytes(),
+                            scanner: Box::new(BoundaryScanner::for_root(&root.name)),
+                        }
                     }
-                }
+                    // Nothing to split: the parser reads it whole and says what is wrong.
+                    RootScan::Found(_) | RootScan::Unusable => Framing::Whole,
+                };
             }
-            let Some((start_tag, end_tag, scanner)) = &header else {
+            let Framing::Split {
+                start_tag,
+                end_tag,
+                scanner,
+            } = &framing
+            else {
                 continue;
             };
             // Cut at every boundary far enough from the chunk start, as often as the bytes allow.

@@ -6,7 +6,7 @@
 //! Entries are found with the pipeline's own boundary scanner; each source file may be plain
 //! or gzip. The output is one well-formed UniProt document.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -78,17 +78,9 @@ pub fn replicate<W: Write>(
         let path_text = path.to_string_lossy();
         let opened = crate::input::open(&path_text, Arc::default())
             .map_err(|e| io::Error::other(e.to_string()))?;
-        let mut reader = opened.reader;
         let mut bytes = Vec::new();
-        loop {
-            let block = reader.fill_buf()?;
-            if block.is_empty() {
-                break;
-            }
-            bytes.extend_from_slice(block);
-            let n = block.len();
-            reader.consume(n);
-        }
+        let mut reader = opened.reader;
+        reader.read_to_end(&mut bytes)?;
         documents.push(bytes);
     }
     let entries: Vec<&[u8]> = documents.iter().flat_map(|d| entries_of(d)).collect();
@@ -139,14 +131,14 @@ fn write_with_round<W: Write>(out: &mut W, entry: &[u8], round: u64) -> io::Resu
     if round == 0 {
         return out.write_all(entry);
     }
+    const END_TAG: &[u8] = b"</accession>";
     let suffix = format!("_r{round}");
     let mut rest = entry;
-    while let Some(at) = memmem::find(rest, b"</accession>") {
+    while let Some(at) = memmem::find(rest, END_TAG) {
         out.write_all(&rest[..at])?;
         out.write_all(suffix.as_bytes())?;
-        rest = &rest[at..];
-        out.write_all(&rest[..1])?;
-        rest = &rest[1..];
+        out.write_all(END_TAG)?;
+        rest = &rest[at + END_TAG.len()..];
     }
     out.write_all(rest)
 }
@@ -192,5 +184,6 @@ mod tests {
             out,
             b"<entry a=\"1\"><accession>P1_r3</accession><accession>Q9_r3</accession></entry>"
         );
+        assert!(entries_of(b"<html><entry></entry></html>").is_empty());
     }
 }

@@ -39,16 +39,7 @@ pub fn run(args: CompareArgs) -> Result<()> {
     std::fs::create_dir_all(&dir)?;
     let ours_out = dir.join("ours.parquet");
     let theirs_out = dir.join("theirs.out");
-    let mut ours: Vec<String> = vec![
-        "-q".into(),
-        "convert".into(),
-        corpus.display().to_string(),
-        "-o".into(),
-        ours_out.display().to_string(),
-        "--runs-dir".into(),
-        dir.join("runs").display().to_string(),
-    ];
-    ours.extend(args.ours_args.iter().cloned());
+    let ours = project::convert_args(&corpus, &ours_out, &dir.join("runs"), &args.ours_args);
     let theirs: Vec<String> = args
         .command
         .iter()

@@ -78,6 +78,18 @@ pub fn convert(
     runs_dir: &Path,
     extra: &[&str],
 ) -> Result<()> {
+    let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+    run_binary(binary, &convert_args(corpus, output, runs_dir, &extra)).map(|_| ())
+}
+
+/// The arguments of a quiet `convert` of `corpus` into `output`, its run under `runs_dir`,
+/// followed by `extra` flags.
+pub fn convert_args(
+    corpus: &Path,
+    output: &Path,
+    runs_dir: &Path,
+    extra: &[String],
+) -> Vec<String> {
     let mut args: Vec<String> = vec![
         "-q".into(),
         "convert".into(),
@@ -87,6 +99,6 @@ pub fn convert(
         "--runs-dir".into(),
         runs_dir.display().to_string(),
     ];
-    args.extend(extra.iter().map(|s| s.to_string()));
-    run_binary(binary, &args).map(|_| ())
+    args.extend_from_slice(extra);
+    args
 }
