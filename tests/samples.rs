@@ -74,3 +74,67 @@ fn sample_fields_match_the_xml() {
     assert!(organism.scientific_name.is_some());
     assert!(organism.taxon_id.is_some());
 }
+
+/// Byte ranges of every element strictly inside an `<entry>` of `xml` (start tag to end tag).
+fn elements_inside_entries(xml: &str) -> Vec<(usize, usize)> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let (mut open, mut spans) = (Vec::new(), Vec::new());
+    loop {
+        let start = reader.buffer_position() as usize;
+        match reader.read_event().unwrap() {
+            Event::Start(_) => open.push(start),
+            Event::End(_) => {
+                let begin = open.pop().unwrap();
+                if open.len() >= 2 {
+                    spans.push((begin, reader.buffer_position() as usize));
+                }
+            }
+            Event::Empty(_) if open.len() >= 2 => {
+                spans.push((start, reader.buffer_position() as usize))
+            }
+            Event::Eof => return spans,
+            _ => {}
+        }
+    }
+}
+
+/// A repeated element never vanishes silently: duplicating any element of a rich real entry,
+/// one at a time, either changes what is parsed (a list got one more item) or is reported as
+/// unmapped (a single-valued slot keeps its first value).
+#[test]
+fn a_duplicated_element_is_kept_or_reported_never_dropped() {
+    // The entries of the 250-entry file with a <molecule> (rare), as a document of their own.
+    let many = std::fs::read(crate::util::samples_dir().join("uniprot-rs-tests-250.xml")).unwrap();
+    let mut with_molecule = xml_out::DOCUMENT_HEADER.to_owned();
+    for entry in uniprot_etl::synth::entries_of(&many) {
+        let entry = std::str::from_utf8(entry).unwrap();
+        if entry.contains("<molecule") {
+            with_molecule.push_str(entry);
+        }
+    }
+    with_molecule.push_str(xml_out::DOCUMENT_FOOTER);
+    let read = |name: &str| std::fs::read_to_string(crate::util::samples_dir().join(name)).unwrap();
+    for (name, xml) in [
+        ("Q13639.xml", read("Q13639.xml")),
+        ("uni003.xml", read("uni003.xml")),
+        ("entries with <molecule>", with_molecule),
+    ] {
+        let (original, unmapped) = parse_all(xml.as_bytes()).unwrap();
+        assert!(unmapped.is_empty(), "{name}: {unmapped:?}");
+        let spans = elements_inside_entries(&xml);
+        assert!(spans.len() > 100, "{name}: {} elements", spans.len());
+        for (start, end) in spans {
+            let doubled = format!("{}{}{}", &xml[..end], &xml[start..end], &xml[end..]);
+            let element = &xml[start..end.min(start + 60)];
+            match parse_all(doubled.as_bytes()) {
+                Ok((entries, unmapped)) => assert!(
+                    entries != original || !unmapped.is_empty(),
+                    "{name}: a second {element:?}… vanished without a trace"
+                ),
+                // Refusing the document is not silent either.
+                Err(_) => {}
+            }
+        }
+    }
+}

@@ -60,20 +60,14 @@ pub fn comment<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Comment,
             }
             "isoform" => out.isoforms.push(isoform(cur, child)?),
             "interactant" => out.interactants.push(interactant(cur, child)?),
-            "organismsDiffer" => {
-                if out.organisms_differ.is_some() {
-                    return Ok(false);
-                }
+            "organismsDiffer" => once!(out.organisms_differ, {
                 let text = cur.plain_text(child)?;
-                out.organisms_differ = Some(cur.value(&text, boolean)?);
-            }
-            "experiments" => {
-                if out.experiments.is_some() {
-                    return Ok(false);
-                }
+                cur.value(&text, boolean)?
+            }),
+            "experiments" => once!(out.experiments, {
                 let text = cur.plain_text(child)?;
-                out.experiments = Some(cur.value(&text, int)?);
-            }
+                cur.value(&text, int)?
+            }),
             "disease" => once!(out.disease, disease(cur, child)?),
             "absorption" => once!(out.absorption, absorption(cur, child)?),
             "kinetics" => once!(out.kinetics, kinetics(cur, child)?),
@@ -192,18 +186,20 @@ fn conflict<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Conflict, P
         _ => Ok(false),
     })?;
     cur.children(tag, |cur, child| {
-        if child.local_name() != "sequence" || out.sequence.is_some() {
+        if child.local_name() != "sequence" {
             return Ok(false);
         }
-        let mut sequence = ConflictSequence::default();
-        cur.attrs(child, |name, value| match name {
-            "resource" => set(&mut sequence.resource, value),
-            "id" => set(&mut sequence.id, value),
-            "version" => set_with(&mut sequence.version, &value, int),
-            _ => Ok(false),
-        })?;
-        cur.children(child, |_, _| Ok(false))?;
-        out.sequence = Some(sequence);
+        once!(out.sequence, {
+            let mut sequence = ConflictSequence::default();
+            cur.attrs(child, |name, value| match name {
+                "resource" => set(&mut sequence.resource, value),
+                "id" => set(&mut sequence.id, value),
+                "version" => set_with(&mut sequence.version, &value, int),
+                _ => Ok(false),
+            })?;
+            cur.children(child, |_, _| Ok(false))?;
+            sequence
+        });
         Ok(true)
     })?;
     Ok(out)

@@ -23,12 +23,7 @@ pub fn feature<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Feature,
     })?;
     cur.children(tag, |cur, child| {
         match child.local_name() {
-            "original" => {
-                if out.original.is_some() {
-                    return Ok(false);
-                }
-                out.original = Some(cur.plain_text(child)?);
-            }
+            "original" => once!(out.original, cur.plain_text(child)?),
             "variation" => out.variations.push(cur.plain_text(child)?),
             "location" => once!(out.location, location(cur, child)?),
             "ligand" => once!(out.ligand, ligand(cur, child)?),

@@ -64,14 +64,11 @@ fn protein_name<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Protein
     })?;
     cur.children(tag, |cur, child| {
         match child.local_name() {
-            "fullName" => {
-                if out.full.is_some() {
-                    return Ok(false);
-                }
+            "fullName" => once!(out.full, {
                 let (full, evidence) = text_with_evidence(cur, child)?;
-                out.full = Some(full);
                 out.full_evidence = evidence;
-            }
+                full
+            }),
             "shortName" => {
                 let (short, evidence) = text_with_evidence(cur, child)?;
                 out.short.push(short);

@@ -73,18 +73,8 @@ fn citation<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Citation, P
     })?;
     cur.children(tag, |cur, child| {
         match child.local_name() {
-            "title" => {
-                if out.title.is_some() {
-                    return Ok(false);
-                }
-                out.title = Some(cur.plain_text(child)?);
-            }
-            "locator" => {
-                if out.locator.is_some() {
-                    return Ok(false);
-                }
-                out.locator = Some(cur.plain_text(child)?);
-            }
+            "title" => once!(out.title, cur.plain_text(child)?),
+            "locator" => once!(out.locator, cur.plain_text(child)?),
             "authorList" => name_list(cur, child, &mut out.authors, &mut out.author_types)?,
             "editorList" => name_list(cur, child, &mut out.editors, &mut out.editor_types)?,
             "dbReference" => out.db_references.push(db_reference(cur, child)?),

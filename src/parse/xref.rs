@@ -85,7 +85,7 @@ pub fn db_reference<R: BufRead>(
     })?;
     cur.children(tag, |cur, child| {
         match child.local_name() {
-            "molecule" => out.molecule = Some(molecule(cur, child)?),
+            "molecule" => once!(out.molecule, molecule(cur, child)?),
             "property" => {
                 let mut property = Property::default();
                 cur.attrs(child, |name, value| match name {
@@ -110,10 +110,10 @@ pub fn single_db_reference<R: BufRead>(
 ) -> Result<Option<DbReference>, ParseError> {
     let mut out = None;
     cur.children(tag, |cur, child| {
-        if child.local_name() != "dbReference" || out.is_some() {
+        if child.local_name() != "dbReference" {
             return Ok(false);
         }
-        out = Some(db_reference(cur, child)?);
+        once!(out, db_reference(cur, child)?);
         Ok(true)
     })?;
     Ok(out)

@@ -45,10 +45,10 @@ pub fn entries_of(document: &[u8]) -> Vec<&[u8]> {
         return Vec::new();
     };
     let scanner = BoundaryScanner::for_root(&root.name);
-    let end_tag = format!(
-        "</{}entry>",
-        &root.name[..root.name.len() - "uniprot".len()]
-    );
+    let Some(prefix) = root.name.strip_suffix("uniprot") else {
+        return Vec::new();
+    };
+    let end_tag = format!("</{prefix}entry>");
     let mut starts = Vec::new();
     let mut pos = root.end;
     while let Scan::Boundary(at) = scanner.scan(document, pos) {
