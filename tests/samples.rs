@@ -127,13 +127,12 @@ fn a_duplicated_element_is_kept_or_reported_never_dropped() {
         for (start, end) in spans {
             let doubled = format!("{}{}{}", &xml[..end], &xml[start..end], &xml[end..]);
             let element = &xml[start..end.min(start + 60)];
-            match parse_all(doubled.as_bytes()) {
-                Ok((entries, unmapped)) => assert!(
+            // Refusing the document (an error) is not silent either.
+            if let Ok((entries, unmapped)) = parse_all(doubled.as_bytes()) {
+                assert!(
                     entries != original || !unmapped.is_empty(),
                     "{name}: a second {element:?}… vanished without a trace"
-                ),
-                // Refusing the document is not silent either.
-                Err(_) => {}
+                );
             }
         }
     }
