@@ -17,9 +17,13 @@ pub fn level_filter(level: LogLevel) -> log::LevelFilter {
     }
 }
 
-/// Installs the global logger: stderr always, plus `log_file` when given.
+/// Installs the global logger: stderr at `level`, plus `log_file` when given. The file always
+/// gets at least the info lines, so the run's record does not depend on `-q`.
 pub fn init(level: LogLevel, log_file: Option<&Path>) -> Result<(), String> {
+    let terminal = level_filter(level);
+    let file_level = terminal.max(log::LevelFilter::Info);
     let stderr = fern::Dispatch::new()
+        .level(terminal)
         .format(|out, message, record| {
             if record.level() == log::Level::Info {
                 out.finish(format_args!("{message}"))
@@ -30,7 +34,11 @@ pub fn init(level: LogLevel, log_file: Option<&Path>) -> Result<(), String> {
         })
         .chain(std::io::stderr());
     let mut dispatch = fern::Dispatch::new()
-        .level(level_filter(level))
+        .level(if log_file.is_some() {
+            file_level
+        } else {
+            terminal
+        })
         // Dependencies log at debug level too; keep our own output readable.
         .level_for("parquet", log::LevelFilter::Warn)
         .chain(stderr);
@@ -38,6 +46,7 @@ pub fn init(level: LogLevel, log_file: Option<&Path>) -> Result<(), String> {
         let file = fern::log_file(path).map_err(|e| format!("{}: {e}", path.display()))?;
         dispatch = dispatch.chain(
             fern::Dispatch::new()
+                .level(file_level)
                 .format(|out, message, record| {
                     out.finish(format_args!(
                         "{} {:<5} {message}",

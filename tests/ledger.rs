@@ -230,3 +230,21 @@ fn metrics_file_is_prometheus_text() {
         .lines()
         .any(|l| l.starts_with("uniprot_etl_success{") && l.ends_with(" 1")));
 }
+
+#[test]
+fn quiet_keeps_the_terminal_silent_but_not_the_run_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.parquet");
+    let input = sample("P97881.xml");
+    let output = run(
+        dir.path(),
+        &["-q", "convert", &input, "-o", out.to_str().unwrap()],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "", "-q printed something");
+    let log = std::fs::read_to_string(run_dirs(dir.path())[0].join("etl.log")).unwrap();
+    assert!(
+        log.contains("1 entries") && log.contains("bottleneck"),
+        "{log}"
+    );
+}

@@ -44,11 +44,39 @@ pub fn build_release(features: &[&str]) -> Result<PathBuf> {
     )
     .run()
     .context("building the release binary failed")?;
-    let binary = root().join("target/release/uniprot-etl");
+    let binary = target_dir()?.join("release/uniprot-etl");
     if !binary.is_file() {
         bail!("{} was not built", binary.display());
     }
     Ok(binary)
+}
+
+/// `path` as written in summaries: relative to the workspace root when inside it, else its file
+/// name, so tables do not carry one machine's absolute paths.
+pub fn display_path(path: &Path) -> String {
+    match path.strip_prefix(root()) {
+        Ok(relative) => relative.display().to_string(),
+        Err(_) => path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        ),
+    }
+}
+
+/// Cargo's target directory for this workspace, as cargo itself resolves it (so
+/// `CARGO_TARGET_DIR` and `build.target-dir` are honoured).
+pub fn target_dir() -> Result<PathBuf> {
+    let sh = shell()?;
+    let metadata = cmd!(sh, "cargo metadata --format-version 1 --no-deps")
+        .quiet()
+        .read()
+        .context("cargo metadata failed")?;
+    let metadata: serde_json::Value =
+        serde_json::from_str(&metadata).context("cannot read cargo metadata")?;
+    metadata["target_directory"]
+        .as_str()
+        .map(PathBuf::from)
+        .context("cargo metadata has no target_directory")
 }
 
 /// Runs `binary` with `args`; on failure the error carries its stderr.

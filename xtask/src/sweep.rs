@@ -196,7 +196,7 @@ fn summary_markdown(
         let _ = writeln!(
             out,
             "- corpus: `{}` ({:.1} MB of XML, {} entries)",
-            corpus.display(),
+            project::display_path(corpus),
             first.metrics.xml_bytes as f64 / 1e6,
             first.metrics.entries
         );
@@ -274,7 +274,7 @@ mod tests {
         )
         .run()
         .unwrap();
-        project::root().join("target/debug/uniprot-etl")
+        project::target_dir().unwrap().join("debug/uniprot-etl")
     }
 
     #[test]
