@@ -6,7 +6,6 @@
 //! written; everything else is, escaped so that any string survives the trip.
 
 use std::fmt::Write as _;
-use std::io::{self, Write};
 
 use crate::model::{
     Citation, Comment, DbReference, Entry, Evidence, EvidencedString, Feature, Ligand, Location,
@@ -23,21 +22,6 @@ pub const DOCUMENT_HEADER: &str = concat!(
 
 /// The closing of a document.
 pub const DOCUMENT_FOOTER: &str = "</uniprot>\n";
-
-/// Writes a complete document holding `entries`.
-pub fn write_document<'a, W: Write>(
-    entries: impl IntoIterator<Item = &'a Entry>,
-    mut out: W,
-) -> io::Result<()> {
-    out.write_all(DOCUMENT_HEADER.as_bytes())?;
-    let mut text = String::new();
-    for entry in entries {
-        text.clear();
-        entry_xml(entry, &mut text);
-        out.write_all(text.as_bytes())?;
-    }
-    out.write_all(DOCUMENT_FOOTER.as_bytes())
-}
 
 /// A complete document holding `entries`, as a string.
 pub fn document(entries: &[Entry]) -> String {

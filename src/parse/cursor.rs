@@ -236,11 +236,6 @@ impl<R: BufRead> XmlCursor<R> {
         (bytes, self.element_start, truncated)
     }
 
-    /// Elements currently open.
-    pub fn depth(&self) -> usize {
-        self.depth
-    }
-
     /// Starts reading one event: checks the size of the top-level element so far, resets the
     /// per-event budget and the buffer.
     fn prepare_read(&mut self) -> Result<(), ParseError> {

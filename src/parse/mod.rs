@@ -30,7 +30,6 @@ mod xref;
 
 pub use cursor::{ParseLimits, Tag, XmlCursor};
 pub use document::{DocumentTrailer, EntryReader, Item, Rejected};
-pub use guard::TokenGuard;
 
 #[cfg(test)]
 mod limit_tests;
