@@ -56,12 +56,24 @@ fn stages(c: &mut Criterion) {
             .map(|chunk| builder.build(chunk).expect("batch builds"))
             .collect()
     };
+    // The project's own writer settings (zstd level, statistics, dictionaries), not parquet's
+    // defaults, so the bench measures what the converter writes.
+    let spec = uniprot_etl::writer::OutputSpec {
+        path: "bench.parquet".into(),
+        parquet: Settings::default().parquet,
+        max_row_group_rows: Settings::default().pipeline.batch_size,
+        input_name: "bench".into(),
+    };
+    let props = uniprot_etl::writer::writer_properties(&spec);
     group.bench_function("parquet_write", |b| {
         b.iter(|| {
             let mut out = Vec::new();
-            let mut writer =
-                parquet::arrow::ArrowWriter::try_new(&mut out, uniprot_etl::schema::schema(), None)
-                    .expect("writer opens");
+            let mut writer = parquet::arrow::ArrowWriter::try_new(
+                &mut out,
+                uniprot_etl::schema::schema(),
+                Some(props.clone()),
+            )
+            .expect("writer opens");
             for batch in &batches {
                 writer.write(batch).expect("batch writes");
                 writer.flush().expect("row group flushes");

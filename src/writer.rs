@@ -233,7 +233,9 @@ pub fn run(
     }
 }
 
-fn writer_properties(spec: &OutputSpec) -> WriterProperties {
+/// The Parquet writer properties of `spec`: codec, statistics, dictionaries, row-group size and
+/// the file's key-value metadata (also what the benches encode with).
+pub fn writer_properties(spec: &OutputSpec) -> WriterProperties {
     let settings = &spec.parquet;
     let compression = match settings.compression {
         Compression::None => ParquetCompression::UNCOMPRESSED,

@@ -29,9 +29,17 @@ const TARGETS: [(&str, Target); 3] = [
 fn inputs(target: &str) -> Vec<PathBuf> {
     let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
     let mut files = Vec::new();
-    for dir in ["seeds", "regressions", "artifacts"] {
-        if let Ok(entries) = std::fs::read_dir(fuzz.join(dir).join(target)) {
-            files.extend(entries.map(|e| e.unwrap().path()).filter(|p| p.is_file()));
+    for (dir, required) in [("seeds", true), ("regressions", true), ("artifacts", false)] {
+        let folder = fuzz.join(dir).join(target);
+        match std::fs::read_dir(&folder) {
+            Ok(entries) => files.extend(
+                entries
+                    .map(|e| e.unwrap().path())
+                    .filter(|p| p.is_file())
+                    .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.')),
+            ),
+            Err(e) if required => panic!("{} must exist: {e}", folder.display()),
+            Err(_) => {}
         }
     }
     files.sort();
