@@ -79,6 +79,25 @@ pub fn target_dir() -> Result<PathBuf> {
         .context("cargo metadata has no target_directory")
 }
 
+/// Builds the dev-profile (debug) binary and returns its path. `--features arbitrary` matches
+/// the feature set `cargo test --workspace` builds (the crate's self dev-dependency), so after
+/// the tests this reuses their artifacts instead of compiling again: tests and the instruction
+/// gate share one profile.
+pub fn build_dev() -> Result<PathBuf> {
+    let sh = shell()?;
+    cmd!(
+        sh,
+        "cargo build --quiet --bin uniprot-etl --features arbitrary"
+    )
+    .run()
+    .context("building the debug binary failed")?;
+    let binary = target_dir()?.join("debug/uniprot-etl");
+    if !binary.is_file() {
+        bail!("{} was not built", binary.display());
+    }
+    Ok(binary)
+}
+
 /// Runs `binary` with `args`; on failure the error carries its stderr.
 pub fn run_binary(binary: &Path, args: &[String]) -> Result<String> {
     let output = std::process::Command::new(binary)

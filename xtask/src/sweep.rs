@@ -263,18 +263,8 @@ mod tests {
     use super::*;
     use crate::flags::CorpusArgs;
 
-    /// The debug converter binary, built if needed (tests run it instead of a release build).
-    /// `--features arbitrary` matches the feature set `cargo test --workspace` already built
-    /// (the crate's self dev-dependency), so the binary is reused instead of rebuilt.
     fn debug_binary() -> PathBuf {
-        let sh = project::shell().unwrap();
-        xshell::cmd!(
-            sh,
-            "cargo build --quiet --bin uniprot-etl --features arbitrary"
-        )
-        .run()
-        .unwrap();
-        project::target_dir().unwrap().join("debug/uniprot-etl")
+        project::build_dev().unwrap()
     }
 
     #[test]
