@@ -2,34 +2,15 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use uniprot_etl::writer::read_entries;
 
-use crate::util::{fixture, samples_dir};
+use crate::util::{bin, fixture, gzip, run, samples_dir, stderr};
 
-/// The binary, run in `dir` so that the repository's config.yaml is out of the way and the
-/// run ledger (`runs/`) lands in the test's own directory.
-pub fn bin(dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_uniprot-etl"));
-    command.current_dir(dir);
-    command
-}
-
-/// Runs the binary in `dir` with `args`.
-pub fn run(dir: &Path, args: &[&str]) -> Output {
-    bin(dir).args(args).output().unwrap()
-}
-
-pub fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn gzip(data: &[u8], path: &Path) {
-    let file = std::fs::File::create(path).unwrap();
-    let mut encoder = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
-    encoder.write_all(data).unwrap();
-    encoder.finish().unwrap();
+/// Writes `data` gzip-compressed to `path`.
+fn gzip_to(data: &[u8], path: &Path) {
+    std::fs::write(path, gzip(data)).unwrap();
 }
 
 #[test]
@@ -61,7 +42,7 @@ fn gzip_is_detected_by_content_and_stdin_works() {
     let xml = std::fs::read(samples_dir().join("uniprot-rs-tests-250.xml")).unwrap();
     // Gzip under a name without .gz: detection must not rely on the extension.
     let gz = dir.path().join("input.xml");
-    gzip(&xml, &gz);
+    gzip_to(&xml, &gz);
     let out_gz = dir.path().join("gz.parquet");
     let output = run(
         dir.path(),
@@ -78,8 +59,8 @@ fn gzip_is_detected_by_content_and_stdin_works() {
     // Multi-member gzip (as produced by parallel compressors): the members concatenated.
     let half = xml.len() / 2;
     let (a, b) = (dir.path().join("a.gz"), dir.path().join("b.gz"));
-    gzip(&xml[..half], &a);
-    gzip(&xml[half..], &b);
+    gzip_to(&xml[..half], &a);
+    gzip_to(&xml[half..], &b);
     let multi = dir.path().join("multi.xml.gz");
     let mut joined = std::fs::read(&a).unwrap();
     joined.extend(std::fs::read(&b).unwrap());

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use uniprot_etl::xml_out::DOCUMENT_HEADER;
 
-use crate::cli::{bin, stderr};
+use crate::util::{bin, stderr};
 
 fn entry(n: usize) -> String {
     format!("<entry><accession>P{n:05}</accession><name>N{n}_HUMAN</name></entry>\n")

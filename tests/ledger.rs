@@ -8,8 +8,7 @@ use uniprot_etl::config::Settings;
 use uniprot_etl::ledger::catalog::load_report;
 use uniprot_etl::ledger::report::{Bottleneck, Report, RunStatus};
 
-use crate::cli::{run, stderr};
-use crate::util::samples_dir;
+use crate::util::{run, samples_dir, stderr};
 
 fn sample(name: &str) -> String {
     samples_dir().join(name).display().to_string()

@@ -14,10 +14,10 @@ use uniprot_etl::pipeline::{self, ConvertOptions};
 use uniprot_etl::synth::{self, Amount, Profile};
 use uniprot_etl::writer::read_entries;
 
-use crate::util::{convert_bytes, parse_all, samples_dir};
+use crate::util::{convert_bytes, parse_all, sample_bytes};
 
 fn sample_xml() -> Vec<u8> {
-    std::fs::read(samples_dir().join("uniprot-rs-tests-250.xml")).unwrap()
+    sample_bytes("uniprot-rs-tests-250.xml")
 }
 
 fn settings(batch_size: usize, channel_capacity: usize) -> Settings {

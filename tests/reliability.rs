@@ -12,8 +12,7 @@ use std::time::{Duration, Instant};
 
 use uniprot_etl::xml_out::DOCUMENT_HEADER;
 
-use crate::cli::stderr;
-use crate::util::fixture;
+use crate::util::{fixture, gzip, stderr};
 
 /// Address-space cap for the converter: far below what buffering a 200 MB text node or a 1 GB
 /// line would take, comfortably above a normal debug-build run (the allocator reserves address
@@ -155,12 +154,6 @@ const GOOD: &str = "<entry><accession>P00001</accession><name>A_HUMAN</name></en
 
 fn sample() -> Vec<u8> {
     std::fs::read(fixture("sample.xml")).unwrap()
-}
-
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    encoder.write_all(data).unwrap();
-    encoder.finish().unwrap()
 }
 
 #[test]

@@ -105,7 +105,7 @@ fn elements_inside_entries(xml: &str) -> Vec<(usize, usize)> {
 #[test]
 fn a_duplicated_element_is_kept_or_reported_never_dropped() {
     // The entries of the 250-entry file with a <molecule> (rare), as a document of their own.
-    let many = std::fs::read(crate::util::samples_dir().join("uniprot-rs-tests-250.xml")).unwrap();
+    let many = crate::util::sample_bytes("uniprot-rs-tests-250.xml");
     let mut with_molecule = xml_out::DOCUMENT_HEADER.to_owned();
     for entry in uniprot_etl::synth::entries_of(&many) {
         let entry = std::str::from_utf8(entry).unwrap();

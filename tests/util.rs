@@ -1,7 +1,9 @@
 //! Helpers shared by the integration tests.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 use std::sync::Arc;
 
 use uniprot_etl::config::Settings;
@@ -10,6 +12,36 @@ use uniprot_etl::metrics::Metrics;
 use uniprot_etl::model::Entry;
 use uniprot_etl::parse::{EntryReader, ParseLimits};
 use uniprot_etl::pipeline::{self, Summary};
+
+/// The binary, run in `dir` so that the repository's config.yaml is out of the way and the
+/// run ledger (`runs/`) lands in the test's own directory.
+pub fn bin(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_uniprot-etl"));
+    command.current_dir(dir);
+    command
+}
+
+/// Runs the binary in `dir` with `args`.
+pub fn run(dir: &Path, args: &[&str]) -> Output {
+    bin(dir).args(args).output().unwrap()
+}
+
+/// A finished process's stderr as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// `data` gzip-compressed (one member, fast level).
+pub fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(data).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// One file of the shared real samples, as bytes.
+pub fn sample_bytes(name: &str) -> Vec<u8> {
+    std::fs::read(samples_dir().join(name)).unwrap()
+}
 
 /// The real UniProt samples shared beside the checkout.
 pub fn samples_dir() -> PathBuf {

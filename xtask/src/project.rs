@@ -79,18 +79,14 @@ pub fn target_dir() -> Result<PathBuf> {
         .context("cargo metadata has no target_directory")
 }
 
-/// Builds the dev-profile (debug) binary and returns its path. `--features arbitrary` matches
-/// the feature set `cargo test --workspace` builds (the crate's self dev-dependency), so after
-/// the tests this reuses their artifacts instead of compiling again: tests and the instruction
-/// gate share one profile.
+/// Builds the dev-profile (debug) binary exactly as `cargo test --workspace` builds it for the
+/// integration tests (same profile, same unified features) and returns its path: after the
+/// tests nothing is compiled again, so tests and the instruction gate share one build.
 pub fn build_dev() -> Result<PathBuf> {
     let sh = shell()?;
-    cmd!(
-        sh,
-        "cargo build --quiet --bin uniprot-etl --features arbitrary"
-    )
-    .run()
-    .context("building the debug binary failed")?;
+    cmd!(sh, "cargo test --workspace --no-run --quiet")
+        .run()
+        .context("building the debug binary failed")?;
     let binary = target_dir()?.join("debug/uniprot-etl");
     if !binary.is_file() {
         bail!("{} was not built", binary.display());
