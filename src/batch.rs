@@ -16,19 +16,19 @@ pub struct EntryBatchBuilder {
 
 impl EntryBatchBuilder {
     /// A builder for the output schema.
-    pub fn new() -> Result<Self, String> {
-        let builder = ArrayBuilder::from_arrow(schema::fields()).map_err(|e| e.to_string())?;
+    pub fn new() -> Result<Self, serde_arrow::Error> {
+        let builder = ArrayBuilder::from_arrow(schema::fields())?;
         Ok(EntryBatchBuilder { builder })
     }
 
     /// Turns `entries` into one record batch.
-    pub fn build(&mut self, entries: &[Entry]) -> Result<RecordBatch, String> {
-        self.builder.extend(entries).map_err(|e| e.to_string())?;
-        self.builder.to_record_batch().map_err(|e| e.to_string())
+    pub fn build(&mut self, entries: &[Entry]) -> Result<RecordBatch, serde_arrow::Error> {
+        self.builder.extend(entries)?;
+        self.builder.to_record_batch()
     }
 }
 
 /// Reads entries back out of a record batch of the output schema (tests, verification).
-pub fn entries_from_batch(batch: &RecordBatch) -> Result<Vec<Entry>, String> {
-    serde_arrow::from_record_batch(batch).map_err(|e| e.to_string())
+pub fn entries_from_batch(batch: &RecordBatch) -> Result<Vec<Entry>, serde_arrow::Error> {
+    serde_arrow::from_record_batch(batch)
 }

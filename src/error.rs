@@ -108,13 +108,40 @@ pub enum Error {
         /// What and where (in the message, not chained as a `source`).
         error: ParseError,
     },
-    /// Building Arrow data or writing Parquet failed.
-    #[error("writing {path}: {message}")]
+    /// Building the Arrow columns of parsed entries failed.
+    #[error("{input}: building Arrow columns")]
+    Arrow {
+        /// The input whose entries were being converted.
+        input: String,
+        /// What serde_arrow reported.
+        #[source]
+        source: serde_arrow::Error,
+    },
+    /// Creating, encoding, writing, syncing or renaming the output failed.
+    #[error("writing {path}: {what}")]
     Write {
         /// The output path.
         path: PathBuf,
-        /// What failed.
-        message: String,
+        /// Which step failed.
+        what: &'static str,
+        /// The cause.
+        #[source]
+        source: StorageError,
+    },
+    /// A stage stopped before the end of the input; the output was not written.
+    #[error("writing {path}: conversion abandoned: the parser stopped")]
+    Abandoned {
+        /// The output path.
+        path: PathBuf,
+    },
+    /// Reading a Parquet file back into entries failed (verification, tests, fuzzing).
+    #[error("reading {path} back")]
+    ReadBack {
+        /// The Parquet file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: StorageError,
     },
     /// The configuration is invalid.
     #[error("configuration: {0}")]
@@ -138,6 +165,35 @@ pub enum Error {
     /// A pipeline thread panicked (a bug; reported instead of propagated).
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// The lower-level failure behind a [`Error::Write`] or [`Error::ReadBack`].
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// The file system.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// The Parquet encoder or decoder.
+    #[error(transparent)]
+    Parquet(#[from] parquet::errors::ParquetError),
+    /// Converting between Arrow data and entries.
+    #[error(transparent)]
+    Arrow(#[from] serde_arrow::Error),
+}
+
+impl Error {
+    /// The error and every cause below it, joined with `: ` (what `{:#}` prints for an
+    /// `anyhow` chain), for places that keep errors as text such as `report.yaml`.
+    pub fn chain(&self) -> String {
+        let mut text = self.to_string();
+        let mut source = std::error::Error::source(self);
+        while let Some(cause) = source {
+            text.push_str(": ");
+            text.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        text
+    }
 }
 
 /// Result with this crate's [`Error`].

@@ -268,7 +268,7 @@ fn build_report(
             Err(Error::Interrupted { .. }) => RunStatus::Interrupted,
             Err(_) => RunStatus::Failed,
         },
-        error: result.as_ref().err().map(|e| e.to_string()),
+        error: result.as_ref().err().map(Error::chain),
         started_at: started_at.to_rfc3339_opts(SecondsFormat::Millis, false),
         finished_at: Local::now().to_rfc3339_opts(SecondsFormat::Millis, false),
         duration_secs: duration.as_secs_f64(),

@@ -25,7 +25,7 @@ use tempfile::NamedTempFile;
 
 use crate::batch::EntryBatchBuilder;
 use crate::config::{Compression, ParquetSettings};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, StorageError};
 use crate::metrics::Metrics;
 use crate::model::Entry;
 use crate::{schema, tempfiles};
@@ -75,29 +75,31 @@ impl WrittenFile {
     /// Syncs the file and renames it onto the output path (atomic on one file system).
     pub fn persist(self) -> Result<PathBuf> {
         let path = self.path;
-        let fail = |message: String| Error::Write {
-            path: path.clone(),
-            message,
-        };
+        let fail = |what, e: std::io::Error| write_error(&path, what, e);
         self.temp
             .as_file()
             .sync_all()
-            .map_err(|e| fail(e.to_string()))?;
-        self.temp.persist(&path).map_err(|e| {
-            fail(format!(
-                "cannot rename temporary file into place: {}",
-                e.error
-            ))
-        })?;
+            .map_err(|e| fail("cannot sync the temporary file", e))?;
+        self.temp
+            .persist(&path)
+            .map_err(|e| fail("cannot rename the temporary file into place", e.error))?;
         Ok(path)
     }
 }
 
 /// The error the writer returns when the parser hung up without `Finish`.
 pub fn abandoned(path: &Path) -> Error {
+    Error::Abandoned {
+        path: path.to_owned(),
+    }
+}
+
+/// A failed step of writing `path`.
+fn write_error(path: &Path, what: &'static str, source: impl Into<StorageError>) -> Error {
     Error::Write {
         path: path.to_owned(),
-        message: "conversion abandoned: the parser stopped".into(),
+        what,
+        source: source.into(),
     }
 }
 
@@ -112,10 +114,6 @@ impl ParquetFile {
     /// Creates the temporary file beside `spec.path` (removing those of dead runs) and the
     /// factory of column writers for its row groups.
     pub fn create(spec: &OutputSpec) -> Result<(ParquetFile, ArrowRowGroupWriterFactory)> {
-        let fail = |message: String| Error::Write {
-            path: spec.path.clone(),
-            message,
-        };
         let dir = match spec.path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
             _ => PathBuf::from("."),
@@ -137,13 +135,12 @@ impl ParquetFile {
         // The output is an ordinary file: readable as the umask allows, not the 0600 of temp files.
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-        let temp = builder.tempfile_in(&dir).map_err(|e| {
-            fail(format!(
-                "cannot create temporary file in {}: {e}",
-                dir.display()
-            ))
-        })?;
-        let file = temp.reopen().map_err(|e| fail(e.to_string()))?;
+        let temp = builder
+            .tempfile_in(&dir)
+            .map_err(|e| write_error(&spec.path, "cannot create the temporary file", e))?;
+        let file = temp
+            .reopen()
+            .map_err(|e| write_error(&spec.path, "cannot open the temporary file", e))?;
         // ArrowWriter sets up the Parquet schema and the embedded Arrow schema exactly as for a
         // sequential write; its parts then take row groups encoded elsewhere.
         let (writer, factory) = ArrowWriter::try_new(
@@ -152,7 +149,7 @@ impl ParquetFile {
             Some(writer_properties(spec)),
         )
         .and_then(ArrowWriter::into_serialized_writer)
-        .map_err(|e| fail(e.to_string()))?;
+        .map_err(|e| write_error(&spec.path, "cannot start the Parquet file", e))?;
         let file = ParquetFile {
             temp,
             writer,
@@ -174,10 +171,6 @@ pub fn run(
         mut writer,
         path,
     } = file;
-    let fail = |message: String| Error::Write {
-        path: path.clone(),
-        message,
-    };
     loop {
         let waiting = Instant::now();
         let message = rx.recv();
@@ -185,13 +178,12 @@ pub fn run(
         let working = Instant::now();
         match message {
             Ok(WriterMessage::RowGroup(chunks)) => {
-                let mut row_group = writer.next_row_group().map_err(|e| fail(e.to_string()))?;
+                let fail = |e| write_error(&path, "cannot append a row group", e);
+                let mut row_group = writer.next_row_group().map_err(fail)?;
                 for chunk in chunks {
-                    chunk
-                        .append_to_row_group(&mut row_group)
-                        .map_err(|e| fail(e.to_string()))?;
+                    chunk.append_to_row_group(&mut row_group).map_err(fail)?;
                 }
-                row_group.close().map_err(|e| fail(e.to_string()))?;
+                row_group.close().map_err(fail)?;
                 metrics.output_bytes.store(
                     writer.bytes_written() as u64,
                     std::sync::atomic::Ordering::Relaxed,
@@ -211,11 +203,15 @@ pub fn run(
                     .iter()
                     .map(|rg| rg.num_rows() as u64)
                     .sum();
-                let buffered = writer.into_inner().map_err(|e| fail(e.to_string()))?;
-                let file = buffered
-                    .into_inner()
-                    .map_err(|e| fail(e.error().to_string()))?;
-                let bytes = file.metadata().map_err(|e| fail(e.to_string()))?.len();
+                let fail = |e| write_error(&path, "cannot finish the Parquet file", e);
+                let buffered = writer.into_inner().map_err(fail)?;
+                let file = buffered.into_inner().map_err(|e| {
+                    write_error(&path, "cannot flush the Parquet file", e.into_error())
+                })?;
+                let bytes = file
+                    .metadata()
+                    .map_err(|e| write_error(&path, "cannot read the file size", e))?
+                    .len();
                 Metrics::add_duration(&metrics.write_nanos, working.elapsed());
                 metrics
                     .output_bytes
@@ -277,17 +273,17 @@ pub fn encode_in_memory(entries: &[Entry], parquet: &ParquetSettings) -> Result<
         max_row_group_rows: entries.len().max(1),
         input_name: "memory".to_owned(),
     };
-    let fail = |message: String| Error::Write {
-        path: spec.path.clone(),
-        message,
-    };
-    let mut builder = EntryBatchBuilder::new().map_err(fail)?;
-    let batch = builder.build(entries).map_err(fail)?;
+    let arrow = |e: serde_arrow::Error| write_error(&spec.path, "cannot build Arrow columns", e);
+    let batch = EntryBatchBuilder::new()
+        .map_err(arrow)?
+        .build(entries)
+        .map_err(arrow)?;
+    let fail = |e| write_error(&spec.path, "cannot encode Parquet", e);
     let mut writer =
         ArrowWriter::try_new(Vec::new(), schema::schema(), Some(writer_properties(&spec)))
-            .map_err(|e| fail(e.to_string()))?;
-    writer.write(&batch).map_err(|e| fail(e.to_string()))?;
-    writer.into_inner().map_err(|e| fail(e.to_string()))
+            .map_err(fail)?;
+    writer.write(&batch).map_err(fail)?;
+    writer.into_inner().map_err(fail)
 }
 
 /// Decodes a Parquet file held in memory back into entries (fuzzing, tests).
@@ -297,10 +293,7 @@ pub fn decode_in_memory(bytes: Vec<u8>) -> Result<Vec<Entry>> {
 
 /// Opens a finished Parquet file for reading back (verification and tests).
 pub fn read_entries(path: &Path) -> Result<Vec<Entry>> {
-    let file = File::open(path).map_err(|e| Error::Write {
-        path: path.to_owned(),
-        message: e.to_string(),
-    })?;
+    let file = File::open(path).map_err(|e| read_error(path, e))?;
     decode(file, path)
 }
 
@@ -309,18 +302,21 @@ fn decode<R: parquet::file::reader::ChunkReader + 'static>(
     source: R,
     path: &Path,
 ) -> Result<Vec<Entry>> {
-    let fail = |message: String| Error::Write {
-        path: path.to_owned(),
-        message,
-    };
     let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(source)
-        .map_err(|e| fail(e.to_string()))?
-        .build()
-        .map_err(|e| fail(e.to_string()))?;
+        .and_then(|builder| builder.build())
+        .map_err(|e| read_error(path, e))?;
     let mut entries = Vec::new();
     for batch in reader {
-        let batch = batch.map_err(|e| fail(e.to_string()))?;
-        entries.extend(crate::batch::entries_from_batch(&batch).map_err(fail)?);
+        let batch = batch.map_err(|e| read_error(path, parquet::errors::ParquetError::from(e)))?;
+        entries.extend(crate::batch::entries_from_batch(&batch).map_err(|e| read_error(path, e))?);
     }
     Ok(entries)
+}
+
+/// A failure reading `path` back.
+fn read_error(path: &Path, source: impl Into<StorageError>) -> Error {
+    Error::ReadBack {
+        path: path.to_owned(),
+        source: source.into(),
+    }
 }

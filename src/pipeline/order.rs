@@ -133,7 +133,8 @@ impl InOrder<'_> {
     fn failed(&self, error: parquet::errors::ParquetError) -> OrderStop {
         OrderStop::Failed(Error::Write {
             path: self.output.to_owned(),
-            message: format!("encoding Parquet: {error}"),
+            what: "cannot encode Parquet",
+            source: error.into(),
         })
     }
 }

@@ -56,9 +56,9 @@ pub fn parse_chunk(
         let scratch = match slot.as_mut() {
             Some(scratch) => scratch,
             None => slot.insert(Scratch {
-                builder: EntryBatchBuilder::new().map_err(|message| Error::Write {
-                    path: input_name.into(),
-                    message,
+                builder: EntryBatchBuilder::new().map_err(|source| Error::Arrow {
+                    input: input_name.to_owned(),
+                    source,
                 })?,
                 entries: Vec::new(),
             }),
@@ -72,9 +72,9 @@ pub fn parse_chunk(
         let rows = scratch
             .builder
             .build(&scratch.entries)
-            .map_err(|message| Error::Write {
-                path: input_name.into(),
-                message: format!("building Arrow columns: {message}"),
+            .map_err(|source| Error::Arrow {
+                input: input_name.to_owned(),
+                source,
             })?;
         scratch.entries.clear();
         Ok(ParsedChunk {

@@ -277,6 +277,29 @@ mod tests {
         assert!(!is_regression(1.0, 1.3, 10.0, 0.0));
     }
 
+    /// The CI performance gate, inside `cargo test --workspace` so CI runs one command in one
+    /// profile: the instruction count of the tests' own dev build must stay within the
+    /// baseline's threshold (deterministic under callgrind; needs valgrind, which `.ci/run`
+    /// installs).
+    #[test]
+    fn instruction_count_stays_within_the_baseline() {
+        let args = RegressArgs {
+            instructions: true,
+            threshold: None,
+            repeats: 1,
+            update: false,
+            baseline: PathBuf::from("benches/baseline.yaml"),
+        };
+        let mut baseline: Baseline = serde_yaml_ng::from_str(
+            &std::fs::read_to_string(project::root().join(&args.baseline)).unwrap(),
+        )
+        .unwrap();
+        let binary = project::build_dev().unwrap();
+        instructions_mode(&args, &binary, &mut baseline)
+            .unwrap()
+            .unwrap();
+    }
+
     #[test]
     fn noise_is_a_robust_spread() {
         assert_eq!(relative_noise(&[1.0, 1.0, 1.0]), 0.0);
