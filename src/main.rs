@@ -10,7 +10,6 @@ use uniprot_etl::config::{LogLevel, Overrides, Settings};
 use uniprot_etl::error::Error;
 use uniprot_etl::interrupt::{self, QuitFlag};
 use uniprot_etl::ledger::{catalog, LOG_FILE};
-use uniprot_etl::pipeline::Summary;
 use uniprot_etl::run::{self, ConvertRequest};
 use uniprot_etl::{floor, logging, schema};
 
@@ -100,68 +99,19 @@ fn convert(args: ConvertArgs, log_level: Option<LogLevel>, quiet: bool) -> anyho
         quit,
     };
     let outcome = run::execute(&run_dir, &request);
-    let summary = outcome.result.with_context(|| {
+    outcome.result.with_context(|| {
         format!(
             "converting {} failed (run report: {})",
             args.input,
             run_dir.path.display()
         )
     })?;
-    log_summary(&summary, &outcome.report);
+    run::log_summary(&outcome.report, &run_dir);
     log::info!(
         "run report: {}",
         run_dir.file(uniprot_etl::ledger::REPORT_FILE).display()
     );
     Ok(())
-}
-
-fn log_summary(summary: &Summary, report: &uniprot_etl::ledger::report::Report) {
-    let secs = summary.elapsed.as_secs_f64().max(1e-9);
-    let mb = |bytes: u64| bytes as f64 / 1e6;
-    log::info!(
-        "{} entries, {:.1} MB XML ({:.1} MB read) -> {:.1} MB Parquet in {} row groups, {:.2} s: {:.0} entries/s, {:.1} MB/s",
-        summary.entries,
-        mb(summary.xml_bytes),
-        mb(report.metrics.bytes_read),
-        mb(summary.output_bytes),
-        summary.row_groups,
-        secs,
-        summary.entries as f64 / secs,
-        mb(summary.xml_bytes) / secs,
-    );
-    let m = &report.metrics;
-    let stages = &m.stages;
-    log::info!(
-        "{} threads, CPU {:.2} s ({:.0}%); busy: read {:.2} s, parse {:.2} s (all threads), encode {:.2} s, write {:.2} s",
-        m.threads,
-        m.cpu_secs,
-        m.cpu_percent,
-        stages.read.busy_secs,
-        stages.parse.busy_secs,
-        stages.encode.busy_secs,
-        stages.write.busy_secs,
-    );
-    log::info!(
-        "bottleneck: {} ({})",
-        report.diagnosis.bottleneck.name(),
-        report.diagnosis.reason
-    );
-    if summary.unmapped.is_empty() {
-        log::info!("unmapped: none");
-    } else {
-        log::warn!("unmapped elements/attributes (kept out of the Parquet file):");
-        for (path, count) in &summary.unmapped {
-            log::warn!("  {path}: {count}");
-        }
-    }
-    if let Some(file) = &summary.rejects_file {
-        log::warn!(
-            "{} entries rejected (parser.on_error: skip), kept in {}",
-            summary.rejected,
-            file.display()
-        );
-    }
-    log::info!("wrote {}", summary.output.display());
 }
 
 fn runs(args: RunsArgs) -> anyhow::Result<()> {

@@ -52,6 +52,57 @@ pub struct RunOutcome {
     pub result: Result<Summary>,
 }
 
+/// Logs the end-of-run summary of a successful run, from its report (the one record of a run):
+/// sizes, time and throughput, threads and stage times, the verdict, unmapped paths, rejects
+/// and the output path.
+pub fn log_summary(report: &Report, run_dir: &RunDir) {
+    let m = &report.metrics;
+    let mb = |bytes: u64| bytes as f64 / 1e6;
+    log::info!(
+        "{} entries, {:.1} MB XML ({:.1} MB read) -> {:.1} MB Parquet in {} row groups, {:.2} s: {:.0} entries/s, {:.1} MB/s",
+        m.entries,
+        mb(m.xml_bytes),
+        mb(m.bytes_read),
+        mb(report.output.bytes.unwrap_or(0)),
+        report.output.row_groups.unwrap_or(0),
+        report.duration_secs,
+        m.entries_per_sec,
+        m.mb_per_sec,
+    );
+    let stages = &m.stages;
+    log::info!(
+        "{} threads, CPU {:.2} s ({:.0}%); busy: read {:.2} s, parse {:.2} s (all threads), encode {:.2} s, write {:.2} s",
+        m.threads,
+        m.cpu_secs,
+        m.cpu_percent,
+        stages.read.busy_secs,
+        stages.parse.busy_secs,
+        stages.encode.busy_secs,
+        stages.write.busy_secs,
+    );
+    log::info!(
+        "bottleneck: {} ({})",
+        report.diagnosis.bottleneck.name(),
+        report.diagnosis.reason
+    );
+    if report.unmapped.is_empty() {
+        log::info!("unmapped: none");
+    } else {
+        log::warn!("unmapped elements/attributes (kept out of the Parquet file):");
+        for (path, count) in &report.unmapped {
+            log::warn!("  {path}: {count}");
+        }
+    }
+    if let Some(file) = &report.rejects.file {
+        log::warn!(
+            "{} entries rejected (parser.on_error: skip), kept in {}",
+            report.rejects.entries,
+            run_dir.path.join(file).display()
+        );
+    }
+    log::info!("wrote {}", report.output.path);
+}
+
 /// Creates the run directory for a conversion with `settings`.
 pub fn create_run_dir(settings: &Settings, run_name: Option<&str>) -> Result<RunDir> {
     let runs_dir = &settings.runs.runs_dir;
