@@ -17,6 +17,19 @@ pub fn level_filter(level: LogLevel) -> log::LevelFilter {
     }
 }
 
+/// Installs the global logger like [`init`]; when the log file cannot be opened, warns on stderr
+/// and logs to stderr alone, so later messages (the final error above all) are never lost.
+pub fn init_or_stderr(level: LogLevel, log_file: Option<&Path>) {
+    if let Err(e) = init(level, log_file) {
+        eprintln!("warning: logging into the run directory unavailable: {e}");
+        if log_file.is_some() {
+            if let Err(e) = init(level, None) {
+                eprintln!("warning: logging unavailable: {e}");
+            }
+        }
+    }
+}
+
 /// Installs the global logger: stderr at `level`, plus `log_file` when given. The file always
 /// gets at least the info lines, so the run's record does not depend on `-q`.
 pub fn init(level: LogLevel, log_file: Option<&Path>) -> Result<(), String> {

@@ -8,9 +8,9 @@ use clap::Parser;
 use uniprot_etl::cli::{Cli, Command, ConvertArgs, RunsArgs, RunsCommand};
 use uniprot_etl::config::{LogLevel, Overrides, Settings};
 use uniprot_etl::error::Error;
-use uniprot_etl::interrupt::{self, QuitFlag};
-use uniprot_etl::ledger::{catalog, LOG_FILE};
-use uniprot_etl::run::{self, ConvertRequest};
+use uniprot_etl::interrupt;
+use uniprot_etl::ledger::catalog;
+use uniprot_etl::run::{self, RunRequest};
 use uniprot_etl::{floor, logging, schema};
 
 /// mimalloc: the parser allocates entries on one thread and the writer frees them on another;
@@ -58,59 +58,27 @@ fn exit_code(err: &anyhow::Error) -> ExitCode {
 }
 
 fn init_stderr_logging(level: LogLevel) {
-    if let Err(e) = logging::init(level, None) {
-        eprintln!("warning: logging unavailable: {e}");
-    }
+    logging::init_or_stderr(level, None);
 }
 
 fn convert(args: ConvertArgs, log_level: Option<LogLevel>, quiet: bool) -> anyhow::Result<()> {
-    let resolved = Settings::resolve(args.config.as_deref(), &args.overrides(log_level));
-    let (settings, config_file) = match resolved {
-        Ok(resolved) => resolved,
-        Err(e) => {
-            init_stderr_logging(LogLevel::Error);
-            return Err(e.into());
-        }
-    };
-    let run_dir = match run::create_run_dir(&settings, args.run_name.as_deref()) {
-        Ok(dir) => dir,
-        Err(e) => {
-            init_stderr_logging(settings.logging.level);
-            return Err(e.into());
-        }
-    };
-    if let Err(e) = logging::init(settings.logging.level, Some(&run_dir.file(LOG_FILE))) {
-        eprintln!("warning: logging unavailable: {e}");
-    }
-    if let Some(file) = &config_file {
-        log::debug!("config: {}", file.display());
-    }
-    let quit = QuitFlag::install().unwrap_or_else(|e| {
-        log::warn!("cannot handle SIGINT/SIGTERM cleanly: {e}");
-        QuitFlag::new()
-    });
-    let request = ConvertRequest {
+    let outcome = run::run(RunRequest {
         input: args.input.clone(),
         output: args.output.clone(),
-        settings,
+        config_file: args.config.clone(),
+        overrides: args.overrides(log_level),
+        run_name: args.run_name.clone(),
         metrics_file: args.metrics_file.clone(),
         show_progress: !quiet,
         profile: args.profile,
-        quit,
-    };
-    let outcome = run::execute(&run_dir, &request);
+    })?;
     outcome.result.with_context(|| {
         format!(
             "converting {} failed (run report: {})",
             args.input,
-            run_dir.path.display()
+            outcome.run_dir.path.display()
         )
     })?;
-    run::log_summary(&outcome.report, &run_dir);
-    log::info!(
-        "run report: {}",
-        run_dir.file(uniprot_etl::ledger::REPORT_FILE).display()
-    );
     Ok(())
 }
 

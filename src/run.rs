@@ -1,7 +1,8 @@
-//! One `convert` run with its ledger: run directory, config snapshot, sampler, progress bar,
-//! the pipeline, then `report.yaml` (written whether the run succeeded or not), the optional
-//! Prometheus metrics file, and retention. The binary calls [`create_run_dir`], sets up logging
-//! into it, then [`execute`].
+//! One `convert` run with its ledger, as one library call ([`run`]): settings, run directory,
+//! logging, the quit flag, config snapshot, sampler, progress bar, the pipeline, then
+//! `report.yaml` (written whether the run succeeded or not), the optional Prometheus metrics
+//! file, retention, and the terminal summary printed from the report. The binary only parses
+//! flags, calls [`run`] and turns the error into an exit code.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -10,7 +11,7 @@ use std::time::{Duration, Instant};
 use chrono::{Local, SecondsFormat};
 use sysinfo::System;
 
-use crate::config::Settings;
+use crate::config::{LogLevel, Overrides, Settings};
 use crate::error::{Error, Result};
 use crate::interrupt::QuitFlag;
 use crate::ledger::report::{
@@ -22,7 +23,7 @@ use crate::ledger::{self, prometheus, RunDir};
 use crate::metrics::Metrics;
 use crate::pipeline::{self, ConvertOptions, Summary};
 use crate::rejects::REJECTS_FILE;
-use crate::{input, progress};
+use crate::{input, logging, progress};
 
 /// What to convert and how.
 #[derive(Debug, Clone)]
@@ -43,9 +44,90 @@ pub struct ConvertRequest {
     pub quit: QuitFlag,
 }
 
-/// What a run produced: the report always, the summary on success.
+/// A conversion as the command line asks for it: what to read and write, where the settings
+/// come from, and the run's name and extras. [`run`] turns it into a [`RunOutcome`].
+#[derive(Debug, Clone, Default)]
+pub struct RunRequest {
+    /// Input path or `-`.
+    pub input: String,
+    /// Output Parquet path.
+    pub output: PathBuf,
+    /// `--config` (else `config.yaml` in the working directory, when present).
+    pub config_file: Option<PathBuf>,
+    /// Values given as flags (the last word over the file).
+    pub overrides: Overrides,
+    /// Appended to the run directory's name.
+    pub run_name: Option<String>,
+    /// Where to also write Prometheus metrics.
+    pub metrics_file: Option<PathBuf>,
+    /// Show the progress bar (when stderr is a terminal).
+    pub show_progress: bool,
+    /// Profile the conversion into the run directory (needs the `pprof` feature).
+    pub profile: bool,
+}
+
+/// One conversion run, end to end — the library call behind `uniprot-etl convert`: resolves
+/// the settings, creates the run directory, starts logging (stderr and the run's `etl.log`),
+/// installs the SIGINT/SIGTERM handler, converts, writes the report and logs the summary from
+/// it. `Err` only when the run could not start (invalid configuration, no run directory);
+/// otherwise the outcome's `result` says whether the conversion succeeded.
+pub fn run(request: RunRequest) -> Result<RunOutcome> {
+    let resolved = Settings::resolve(request.config_file.as_deref(), &request.overrides);
+    let (settings, config_file) = match resolved {
+        Ok(resolved) => resolved,
+        Err(e) => {
+            logging::init_or_stderr(LogLevel::Error, None);
+            return Err(e);
+        }
+    };
+    let run_dir = match create_run_dir(&settings, request.run_name.as_deref()) {
+        Ok(dir) => dir,
+        Err(e) => {
+            logging::init_or_stderr(settings.logging.level, None);
+            return Err(e);
+        }
+    };
+    logging::init_or_stderr(
+        settings.logging.level,
+        Some(&run_dir.file(ledger::LOG_FILE)),
+    );
+    if let Some(file) = &config_file {
+        log::debug!("config: {}", file.display());
+    }
+    let quit = QuitFlag::install().unwrap_or_else(|e| {
+        log::warn!("cannot handle SIGINT/SIGTERM cleanly: {e}");
+        QuitFlag::new()
+    });
+    let convert = ConvertRequest {
+        input: request.input,
+        output: request.output,
+        settings,
+        metrics_file: request.metrics_file,
+        show_progress: request.show_progress,
+        profile: request.profile,
+        quit,
+    };
+    let (report, result) = execute(&run_dir, &convert);
+    let outcome = RunOutcome {
+        run_dir,
+        report,
+        result,
+    };
+    if outcome.result.is_ok() {
+        log_summary(&outcome.report, &outcome.run_dir);
+        log::info!(
+            "run report: {}",
+            outcome.run_dir.file(ledger::REPORT_FILE).display()
+        );
+    }
+    Ok(outcome)
+}
+
+/// What a run produced: its directory and report always, the summary on success.
 #[derive(Debug)]
 pub struct RunOutcome {
+    /// The run directory (report, log, config snapshot, samples).
+    pub run_dir: RunDir,
     /// The report as written to `report.yaml`.
     pub report: Report,
     /// The conversion's summary, or the error that ended it.
@@ -115,7 +197,7 @@ pub fn create_run_dir(settings: &Settings, run_name: Option<&str>) -> Result<Run
 }
 
 /// Runs the conversion inside `run_dir` and records it.
-pub fn execute(run_dir: &RunDir, request: &ConvertRequest) -> RunOutcome {
+fn execute(run_dir: &RunDir, request: &ConvertRequest) -> (Report, Result<Summary>) {
     let started_at = Local::now();
     let clock = Instant::now();
     let cpu_at_start = ledger::cpu::process_cpu_secs();
@@ -193,7 +275,7 @@ pub fn execute(run_dir: &RunDir, request: &ConvertRequest) -> RunOutcome {
             Err(e) => log::warn!("cannot prune old runs: {e}"),
         }
     }
-    RunOutcome { report, result }
+    (report, result)
 }
 
 fn start_sampler(
