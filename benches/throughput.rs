@@ -59,7 +59,7 @@ fn stages(c: &mut Criterion) {
     // The project's own writer settings (zstd level, statistics, dictionaries), not parquet's
     // defaults, so the bench measures what the converter writes.
     let spec = uniprot_etl::writer::OutputSpec {
-        path: "bench.parquet".into(),
+        target: uniprot_etl::writer::Target::File("bench.parquet".into()),
         parquet: Settings::default().parquet,
         max_row_group_rows: Settings::default().pipeline.batch_size,
         input_name: "bench".into(),

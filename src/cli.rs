@@ -4,7 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{Compression, LogLevel, OnError, Overrides};
+use crate::config::{parse_size, Compression, LogLevel, OnError, Overrides};
+use crate::dataset::shard::Shard;
+use crate::dataset::split::PartCompression;
+use crate::pipeline::FileLimits;
 
 /// Streaming UniProtKB XML → Apache Parquet converter.
 #[derive(Debug, Parser)]
@@ -24,8 +27,26 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Convert UniProt XML (plain or gzip, a path or `-` for stdin) to one Parquet file.
+    /// Convert UniProt XML (plain or gzip, a path or `-` for stdin) to one Parquet file, or
+    /// inputs (files, directories, globs) or a shard of one into a Parquet dataset directory.
     Convert(ConvertArgs),
+    /// Split one UniProt XML input (plain, gzip or stdin) into N well-formed documents, in one
+    /// sequential pass, so that its parts can be converted on several machines.
+    Split(SplitArgs),
+    /// Write a dataset's `_manifest.json` from its units' records, once every unit finished.
+    Commit {
+        /// The dataset directory.
+        dir: PathBuf,
+        /// Fail unless exactly this many units are recorded.
+        #[arg(long)]
+        units: Option<usize>,
+    },
+    /// Check a dataset against its manifest: every part present, with its size and SHA-256,
+    /// and no part the manifest does not list.
+    Verify {
+        /// The dataset directory.
+        dir: PathBuf,
+    },
     /// Print the Arrow schema of the output.
     Schema,
     /// Inspect the execution ledger (run directories).
@@ -70,14 +91,66 @@ pub enum RunsCommand {
     },
 }
 
+/// Arguments of `split`.
+#[derive(Debug, Args)]
+pub struct SplitArgs {
+    /// Input UniProt XML (plain or gzip), or `-` for stdin.
+    pub input: String,
+    /// Output directory of `part-NNNNN.xml[.gz|.zst]` documents.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Number of parts: entries are dealt to them in runs of ~`--chunk-bytes`, balanced
+    /// without knowing the input's size.
+    #[arg(long, conflicts_with = "part_size", required_unless_present = "part_size")]
+    pub parts: Option<u32>,
+    /// Contiguous parts of about this much XML each (e.g. 2GB).
+    #[arg(long, value_parser = parse_size_arg)]
+    pub part_size: Option<u64>,
+    /// Compression of the parts.
+    #[arg(long, value_enum, default_value = "gzip")]
+    pub compress: PartCompression,
+    /// Bytes of XML dealt to one part at a time with `--parts`.
+    #[arg(long, value_parser = parse_size_arg, default_value = "1MiB")]
+    pub chunk_bytes: u64,
+}
+
+/// A size argument such as `2GB`, `512MiB` or `1000`.
+fn parse_size_arg(text: &str) -> Result<u64, String> {
+    parse_size(text).ok_or_else(|| format!("`{text}` is not a size (e.g. 2GB, 512MiB, 1000)"))
+}
+
 /// Arguments of `convert`.
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
-    /// Input UniProt XML file (`.xml` or `.xml.gz`), or `-` for stdin.
-    pub input: String,
-    /// Output Parquet file.
+    /// Input UniProt XML files (`.xml` or `.xml.gz`), directories of them, glob patterns, or
+    /// `-` for stdin. Several inputs make a dataset.
+    #[arg(required = true)]
+    pub inputs: Vec<String>,
+    /// Output Parquet file, or dataset directory (an existing directory, or a path ending in
+    /// `/`).
     #[arg(short, long)]
     pub output: PathBuf,
+    /// Convert only the entries starting in the K-th of N byte ranges of a plain input file
+    /// (K from 1); the N shards' union is the whole file.
+    #[arg(long)]
+    pub shard: Option<Shard>,
+    /// Unit number of this conversion in the dataset (names its parts; default: the shard's
+    /// K−1, else the input's position).
+    #[arg(long)]
+    pub unit: Option<u32>,
+    /// Skip dataset units already converted (record and parts in place).
+    #[arg(long)]
+    pub resume: bool,
+    /// Do not write the dataset's manifest (run `commit` once every unit is done).
+    #[arg(long)]
+    pub no_commit: bool,
+    /// Start the next part file after this many rows (makes the output a dataset).
+    #[arg(long)]
+    pub max_file_rows: Option<u64>,
+    /// Start the next part file once a part holds this many bytes (e.g. 512MB; makes the
+    /// output a dataset).
+    #[arg(long, value_parser = parse_size_arg)]
+    pub max_file_bytes: Option<u64>,
     /// Config file (default: ./config.yaml when present).
     #[arg(long)]
     pub config: Option<PathBuf>,
@@ -142,6 +215,14 @@ impl Cli {
 }
 
 impl ConvertArgs {
+    /// The dataset part limits given.
+    pub fn file_limits(&self) -> FileLimits {
+        FileLimits {
+            max_rows: self.max_file_rows,
+            max_bytes: self.max_file_bytes,
+        }
+    }
+
     /// The flags that override the config file; `log_level` comes from the global -q/-v.
     pub fn overrides(&self, log_level: Option<LogLevel>) -> Overrides {
         Overrides {

@@ -143,6 +143,32 @@ pub enum Error {
         #[source]
         source: StorageError,
     },
+    /// The input cannot be converted in shards.
+    #[error("{path}: cannot shard: {reason}")]
+    Shard {
+        /// The input.
+        path: String,
+        /// Why, and what to do instead.
+        reason: String,
+    },
+    /// An input cannot be split into documents.
+    #[error("{path}: byte {offset}: cannot split: {problem}")]
+    Split {
+        /// The input.
+        path: String,
+        /// Where in the (decompressed) XML.
+        offset: u64,
+        /// What is wrong.
+        problem: String,
+    },
+    /// A dataset directory's files or records are inconsistent, or cannot be read or written.
+    #[error("dataset {dir}: {problem}")]
+    Dataset {
+        /// The dataset directory.
+        dir: PathBuf,
+        /// What is wrong, naming the file.
+        problem: String,
+    },
     /// The configuration is invalid.
     #[error("configuration: {0}")]
     Config(String),

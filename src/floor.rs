@@ -44,7 +44,7 @@ pub struct Floors {
 }
 
 fn open(path: &str) -> Result<Box<dyn BufRead>> {
-    Ok(input::open(path, Arc::new(AtomicU64::new(0)))?.reader)
+    Ok(input::open(path, Arc::new(AtomicU64::new(0)), None)?.reader)
 }
 
 fn timed(run: impl FnOnce() -> Result<u64>) -> Result<Throughput> {

@@ -1,5 +1,5 @@
-//! Opening the input: a path or `-` for stdin, gzip detected by its magic bytes (not the file
-//! name; multi-member gzip supported), and a [`TrackedReader`] that counts the bytes consumed
+//! Opening the input: a path or `-` for stdin, gzip or Zstandard detected by its magic bytes
+//! (not the file name; multi-member gzip and multi-frame zstd supported), and a [`TrackedReader`] that counts the bytes consumed
 //! so progress and metrics know how far the conversion is.
 //!
 //! Reading is streaming: memory is a few fixed buffers whatever the input size.
@@ -7,9 +7,10 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use flate2::bufread::MultiGzDecoder;
+use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 
@@ -19,16 +20,51 @@ const READ_BUFFER_BYTES: usize = 256 * 1024;
 /// The first two bytes of every gzip member.
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
-/// A `BufRead` that adds every consumed byte to a shared counter.
+/// The first four bytes of every Zstandard frame (what `split --compress zstd` writes).
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
+
+/// A SHA-256 fed by a reader on one thread and read by whoever finishes the run.
+pub type DigestHandle = Arc<Mutex<Sha256>>;
+
+/// A new, empty [`DigestHandle`].
+pub fn new_digest() -> DigestHandle {
+    Arc::new(Mutex::new(Sha256::new()))
+}
+
+/// The hex SHA-256 of everything fed into `digest` so far.
+pub fn digest_hex(digest: &DigestHandle) -> String {
+    let hasher = digest.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    format!("{:x}", hasher.finalize())
+}
+
+/// A `BufRead` that adds every consumed byte to a shared counter and, when asked, to a
+/// SHA-256 (the manifest's source checksums cost no second read).
 pub struct TrackedReader<R> {
     inner: R,
     consumed: Arc<AtomicU64>,
+    digest: Option<DigestHandle>,
 }
 
 impl<R> TrackedReader<R> {
     /// Wraps `inner`, counting into `consumed`.
     pub fn new(inner: R, consumed: Arc<AtomicU64>) -> Self {
-        TrackedReader { inner, consumed }
+        TrackedReader {
+            inner,
+            consumed,
+            digest: None,
+        }
+    }
+
+    /// Also hashes every consumed byte into `digest`, when given.
+    pub fn hashing(mut self, digest: Option<DigestHandle>) -> Self {
+        self.digest = digest;
+        self
+    }
+
+    fn hash(&self, bytes: &[u8]) {
+        if let Some(digest) = &self.digest {
+            digest.lock().unwrap_or_else(|e| e.into_inner()).update(bytes);
+        }
     }
 }
 
@@ -36,6 +72,7 @@ impl<R: Read> Read for TrackedReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.consumed.fetch_add(n as u64, Ordering::Relaxed);
+        self.hash(&buf[..n]);
         Ok(n)
     }
 }
@@ -47,6 +84,16 @@ impl<R: BufRead> BufRead for TrackedReader<R> {
 
     fn consume(&mut self, amount: usize) {
         self.consumed.fetch_add(amount as u64, Ordering::Relaxed);
+        if let Some(digest) = &self.digest {
+            // The bytes being consumed are the front of the buffer already filled.
+            if let Ok(buffered) = self.inner.fill_buf() {
+                let end = amount.min(buffered.len());
+                digest
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .update(&buffered[..end]);
+            }
+        }
         self.inner.consume(amount);
     }
 }
@@ -63,8 +110,9 @@ pub struct Input {
     pub compressed: bool,
 }
 
-/// Opens `path` (or stdin for `-`), counting raw (possibly compressed) bytes into `consumed`.
-pub fn open(path: &str, consumed: Arc<AtomicU64>) -> Result<Input> {
+/// Opens `path` (or stdin for `-`), counting raw (possibly compressed) bytes into `consumed`
+/// and hashing them into `digest` when given.
+pub fn open(path: &str, consumed: Arc<AtomicU64>, digest: Option<DigestHandle>) -> Result<Input> {
     let io_error = |error| Error::Input {
         path: path.to_owned(),
         error,
@@ -83,16 +131,23 @@ pub fn open(path: &str, consumed: Arc<AtomicU64>) -> Result<Input> {
         (Box::new(file), Some(metadata.len()))
     };
     let mut tracked =
-        TrackedReader::new(BufReader::with_capacity(READ_BUFFER_BYTES, raw), consumed);
-    let compressed = starts_with_gzip_magic(&mut tracked).map_err(io_error)?;
-    let reader: Box<dyn BufRead> = if compressed {
+        TrackedReader::new(BufReader::with_capacity(READ_BUFFER_BYTES, raw), consumed)
+            .hashing(digest);
+    let gzip = starts_with(&mut tracked, &GZIP_MAGIC).map_err(io_error)?;
+    let zstd = starts_with(&mut tracked, &ZSTD_MAGIC).map_err(io_error)?;
+    let reader: Box<dyn BufRead> = if gzip {
         Box::new(BufReader::with_capacity(
             READ_BUFFER_BYTES,
             MultiGzDecoder::new(tracked),
         ))
+    } else if zstd {
+        // Reads every frame of a multi-frame stream.
+        let decoder = zstd::stream::read::Decoder::with_buffer(tracked).map_err(io_error)?;
+        Box::new(BufReader::with_capacity(READ_BUFFER_BYTES, decoder))
     } else {
         Box::new(tracked)
     };
+    let compressed = gzip || zstd;
     Ok(Input {
         reader,
         name: path.to_owned(),
@@ -102,7 +157,7 @@ pub fn open(path: &str, consumed: Arc<AtomicU64>) -> Result<Input> {
 }
 
 /// Peeks at the first bytes without consuming them.
-fn starts_with_gzip_magic<R: BufRead>(reader: &mut R) -> io::Result<bool> {
+fn starts_with<R: BufRead>(reader: &mut R, magic: &[u8]) -> io::Result<bool> {
     let available = reader.fill_buf()?;
-    Ok(available.len() >= GZIP_MAGIC.len() && available[..GZIP_MAGIC.len()] == GZIP_MAGIC)
+    Ok(available.starts_with(magic))
 }

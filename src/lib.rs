@@ -9,10 +9,13 @@
 //! on success. [`config`] merges defaults,
 //! `config.yaml` and CLI flags; [`metrics`] holds the counters every stage updates. [`run`]
 //! wraps a conversion in the execution [`ledger`] (run directory, report, resource sampler).
+//! [`dataset`] goes beyond one file: shards of one input, one input split into many documents,
+//! and Parquet datasets of part files with a manifest.
 
 pub mod batch;
 pub mod cli;
 pub mod config;
+pub mod dataset;
 pub mod error;
 pub mod floor;
 pub mod fuzz;

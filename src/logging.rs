@@ -2,7 +2,7 @@
 //! directory's `etl.log` (with timestamps). Built on `log` + `fern`; called once per process by
 //! the binary.
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use crate::config::LogLevel;
 
@@ -17,22 +17,23 @@ pub fn level_filter(level: LogLevel) -> log::LevelFilter {
     }
 }
 
-/// Installs the global logger like [`init`]; when the log file cannot be opened, warns on stderr
+/// Installs the global logger like [`init`]; when a log file cannot be opened, warns on stderr
 /// and logs to stderr alone, so later messages (the final error above all) are never lost.
-pub fn init_or_stderr(level: LogLevel, log_file: Option<&Path>) {
-    if let Err(e) = init(level, log_file) {
+pub fn init_or_stderr(level: LogLevel, log_files: &[PathBuf]) {
+    if let Err(e) = init(level, log_files) {
         eprintln!("warning: logging into the run directory unavailable: {e}");
-        if log_file.is_some() {
-            if let Err(e) = init(level, None) {
+        if !log_files.is_empty() {
+            if let Err(e) = init(level, &[]) {
                 eprintln!("warning: logging unavailable: {e}");
             }
         }
     }
 }
 
-/// Installs the global logger: stderr at `level`, plus `log_file` when given. The file always
-/// gets at least the info lines, so the run's record does not depend on `-q`.
-pub fn init(level: LogLevel, log_file: Option<&Path>) -> Result<(), String> {
+/// Installs the global logger: stderr at `level`, plus each of `log_files` (one per run of
+/// the invocation). The files always get at least the info lines, so the run's record does not
+/// depend on `-q`.
+pub fn init(level: LogLevel, log_files: &[PathBuf]) -> Result<(), String> {
     let terminal = level_filter(level);
     let file_level = terminal.max(log::LevelFilter::Info);
     let stderr = fern::Dispatch::new()
@@ -47,7 +48,7 @@ pub fn init(level: LogLevel, log_file: Option<&Path>) -> Result<(), String> {
         })
         .chain(std::io::stderr());
     let mut dispatch = fern::Dispatch::new()
-        .level(if log_file.is_some() {
+        .level(if !log_files.is_empty() {
             file_level
         } else {
             terminal
@@ -55,7 +56,7 @@ pub fn init(level: LogLevel, log_file: Option<&Path>) -> Result<(), String> {
         // Dependencies log at debug level too; keep our own output readable.
         .level_for("parquet", log::LevelFilter::Warn)
         .chain(stderr);
-    if let Some(path) = log_file {
+    for path in log_files {
         let file = fern::log_file(path).map_err(|e| format!("{}: {e}", path.display()))?;
         dispatch = dispatch.chain(
             fern::Dispatch::new()

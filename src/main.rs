@@ -5,12 +5,14 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
-use uniprot_etl::cli::{Cli, Command, ConvertArgs, RunsArgs, RunsCommand};
+use uniprot_etl::cli::{Cli, Command, ConvertArgs, RunsArgs, RunsCommand, SplitArgs};
 use uniprot_etl::config::{LogLevel, Overrides, Settings};
 use uniprot_etl::error::Error;
 use uniprot_etl::interrupt;
 use uniprot_etl::ledger::catalog;
-use uniprot_etl::run::{self, RunRequest};
+use uniprot_etl::dataset::manifest;
+use uniprot_etl::dataset::split::{self, PartCount, SplitRequest};
+use uniprot_etl::run::{self, DatasetOptions, RunRequest};
 use uniprot_etl::{floor, logging, schema};
 
 /// mimalloc: the parser allocates entries on one thread and the writer frees them on another;
@@ -39,6 +41,28 @@ fn main() -> ExitCode {
             init_stderr_logging(log_level.unwrap_or(LogLevel::Info));
             runs(args)
         }
+        Command::Split(args) => {
+            init_stderr_logging(log_level.unwrap_or(LogLevel::Info));
+            split_input(args)
+        }
+        Command::Commit { dir, units } => {
+            init_stderr_logging(log_level.unwrap_or(LogLevel::Info));
+            manifest::commit(&dir, units)
+                .map(|m| {
+                    log::info!(
+                        "committed {}: {} rows in {} files from {} sources",
+                        dir.display(),
+                        m.rows,
+                        m.files.len(),
+                        m.sources.len()
+                    )
+                })
+                .map_err(anyhow::Error::from)
+        }
+        Command::Verify { dir } => {
+            init_stderr_logging(log_level.unwrap_or(LogLevel::Info));
+            verify(&dir)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -58,13 +82,21 @@ fn exit_code(err: &anyhow::Error) -> ExitCode {
 }
 
 fn init_stderr_logging(level: LogLevel) {
-    logging::init_or_stderr(level, None);
+    logging::init_or_stderr(level, &[]);
 }
 
 fn convert(args: ConvertArgs, log_level: Option<LogLevel>, quiet: bool) -> anyhow::Result<()> {
     let outcome = run::run(RunRequest {
-        input: args.input.clone(),
+        inputs: args.inputs.clone(),
         output: args.output.clone(),
+        shard: args.shard,
+        dataset: DatasetOptions {
+            force: false,
+            unit: args.unit,
+            resume: args.resume,
+            no_commit: args.no_commit,
+            file_limits: args.file_limits(),
+        },
         config_file: args.config.clone(),
         overrides: args.overrides(log_level),
         run_name: args.run_name.clone(),
@@ -72,13 +104,76 @@ fn convert(args: ConvertArgs, log_level: Option<LogLevel>, quiet: bool) -> anyho
         show_progress: !quiet,
         profile: args.profile,
     })?;
-    outcome.result.with_context(|| {
-        format!(
-            "converting {} failed (run report: {})",
-            args.input,
-            outcome.run_dir.path.display()
-        )
+    let mut failed = outcome.runs.into_iter().filter(|r| r.result.is_err());
+    if let Some(run) = failed.next() {
+        let others = match failed.count() {
+            0 => String::new(),
+            n => format!(" ({n} other conversions failed too)"),
+        };
+        let (input, run_dir) = (run.input, run.run_dir.path);
+        run.result.with_context(|| {
+            format!(
+                "converting {input} failed{others} (run report: {})",
+                run_dir.display()
+            )
+        })?;
+    }
+    Ok(())
+}
+
+fn split_input(args: SplitArgs) -> anyhow::Result<()> {
+    let count = match (args.parts, args.part_size) {
+        (Some(parts), _) => PartCount::Parts(parts),
+        (None, Some(size)) => PartCount::Size(size),
+        (None, None) => anyhow::bail!("give --parts N or --part-size SIZE"),
+    };
+    let summary = split::split(&SplitRequest {
+        input: args.input.clone(),
+        dir: args.output.clone(),
+        count,
+        compression: args.compress,
+        chunk_bytes: args.chunk_bytes,
     })?;
+    let secs = summary.elapsed.as_secs_f64().max(1e-9);
+    log::info!(
+        "split {} into {} parts in {}: {:.1} MB XML ({:.1} MB read) in {secs:.2} s, {:.1} MB/s",
+        args.input,
+        summary.parts.len(),
+        args.output.display(),
+        summary.xml_bytes as f64 / 1e6,
+        summary.input_bytes as f64 / 1e6,
+        summary.xml_bytes as f64 / 1e6 / secs,
+    );
+    for part in &summary.parts {
+        log::info!(
+            "  {}: {} entries, {:.1} MB XML, {:.1} MB",
+            part.path.display(),
+            part.entries,
+            part.xml_bytes as f64 / 1e6,
+            part.bytes as f64 / 1e6
+        );
+    }
+    Ok(())
+}
+
+fn verify(dir: &std::path::Path) -> anyhow::Result<()> {
+    let verification = manifest::verify(dir)?;
+    for problem in &verification.problems {
+        log::error!("{problem}");
+    }
+    if !verification.problems.is_empty() {
+        anyhow::bail!(
+            "dataset {} does not match its manifest: {} problem(s)",
+            dir.display(),
+            verification.problems.len()
+        );
+    }
+    log::info!(
+        "dataset {}: {} files, {} rows, all match the manifest",
+        dir.display(),
+        verification.files,
+        verification.rows
+    );
     Ok(())
 }
 

@@ -74,6 +74,24 @@ pub struct Report {
     /// Entries rejected under `parser.on_error: skip` (absent in older reports: none).
     #[serde(default)]
     pub rejects: RejectsInfo,
+    /// The dataset unit this run converted, when it wrote into a dataset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<DatasetInfo>,
+}
+
+/// Which unit of which dataset a run converted (`runs list` groups runs by it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatasetInfo {
+    /// The dataset directory, absolute.
+    pub dir: String,
+    /// The unit's number.
+    pub unit: u32,
+    /// `K/N` when the unit is a shard of its input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
+    /// The part files written, by name.
+    #[serde(default)]
+    pub parts: Vec<String>,
 }
 
 /// Entries rejected under `parser.on_error: skip` and where they were kept.

@@ -44,15 +44,17 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{bounded, unbounded, Receiver, Sender};
 
 use self::encode::RowGroupEncoder;
-use self::order::{InOrder, OrderStop};
+use self::order::{FileProgress, InOrder, OrderStop};
+pub use self::order::FileLimits;
 use self::reader::{Chunk, ChunkReader, ReaderStop};
+pub use self::reader::Relocation;
 use self::worker::ParsedChunk;
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::interrupt::QuitFlag;
 use crate::metrics::Metrics;
 use crate::rejects::{RejectsFile, REJECTS_FILE};
-use crate::writer::{self, OutputSpec, ParquetFile, WriterMessage};
+use crate::writer::{self, FileFacts, OutputSpec, Target, WriterMessage};
 
 /// What a successful conversion did.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,15 +65,19 @@ pub struct Summary {
     pub batches: u64,
     /// Bytes of XML parsed (decompressed).
     pub xml_bytes: u64,
-    /// Bytes of the Parquet file.
+    /// Bytes of the Parquet file (all files, for dataset parts).
     pub output_bytes: u64,
-    /// Row groups in the Parquet file.
+    /// Row groups in the Parquet file (all files).
     pub row_groups: usize,
+    /// Every file written, in order, with its figures.
+    pub files: Vec<FileFacts>,
+    /// The document's `<copyright>` text.
+    pub copyright: Option<String>,
     /// Wall time of the whole conversion.
     pub elapsed: Duration,
     /// Unmapped element/attribute paths with their counts (empty when the model covers all).
     pub unmapped: BTreeMap<String, u64>,
-    /// Final output path.
+    /// Final output path (the dataset directory for parts).
     pub output: PathBuf,
     /// Entries rejected under `parser.on_error: skip`.
     pub rejected: u64,
@@ -88,6 +94,10 @@ pub struct ConvertOptions {
     pub rejects_path: Option<PathBuf>,
     /// Checked between chunks; set by SIGINT/SIGTERM in the binary.
     pub quit: QuitFlag,
+    /// Maps offsets of the input stream to its file (shards).
+    pub relocation: Option<Relocation>,
+    /// When a dataset unit starts its next part file.
+    pub file_limits: FileLimits,
 }
 
 /// Converts the XML read from `input` into the Parquet file `output`.
@@ -103,18 +113,19 @@ pub fn convert<R: BufRead>(
     convert_with(
         input,
         input_name,
-        output,
+        Target::File(output),
         settings,
         metrics,
         &ConvertOptions::default(),
     )
 }
 
-/// [`convert`] with a rejects file location and a quit flag.
+/// [`convert`] into a file or dataset parts, with a rejects file location, a quit flag, offset
+/// relocation and file limits.
 pub fn convert_with<R: BufRead>(
     input: R,
     input_name: &str,
-    output: PathBuf,
+    target: Target,
     settings: &Settings,
     metrics: Arc<Metrics>,
     options: &ConvertOptions,
@@ -122,16 +133,21 @@ pub fn convert_with<R: BufRead>(
     let started = Instant::now();
     let threads = settings.pipeline.effective_threads();
     let spec = OutputSpec {
-        path: output,
+        target,
         parquet: settings.parquet.clone(),
         max_row_group_rows: settings.pipeline.batch_size,
         input_name: input_name.to_owned(),
     };
     let rejects_path = options.rejects_path.clone().unwrap_or_else(|| {
-        let mut name = spec.path.as_os_str().to_owned();
-        name.push(".");
-        name.push(REJECTS_FILE);
-        PathBuf::from(name)
+        match &spec.target {
+            Target::File(path) => {
+                let mut name = path.as_os_str().to_owned();
+                name.push(".");
+                name.push(REJECTS_FILE);
+                PathBuf::from(name)
+            }
+            Target::Parts { dir, unit } => dir.join(format!("_unit-{unit:05}.{REJECTS_FILE}")),
+        }
     });
     let mut rejects = RejectsFile::new(rejects_path, input_name);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -139,9 +155,10 @@ pub fn convert_with<R: BufRead>(
         .thread_name(|i| format!("worker-{i}"))
         .build()
         .map_err(|e| Error::Internal(format!("cannot start the worker pool: {e}")))?;
-    let (file, factory) = ParquetFile::create(&spec)?;
+    let factory = writer::column_writer_factory(&spec)?;
     let encoder = RowGroupEncoder::new(factory, crate::schema::schema());
-    let output_path = spec.path.clone();
+    let output_path = spec.target.path().to_owned();
+    let relocation = options.relocation.unwrap_or(Relocation::NONE);
     let in_flight = threads + settings.pipeline.channel_capacity;
     let stages = Stages {
         input_name: Arc::from(input_name),
@@ -165,7 +182,7 @@ pub fn convert_with<R: BufRead>(
         let writer_metrics = Arc::clone(&metrics);
         let writer = std::thread::Builder::new()
             .name("parquet-writer".into())
-            .spawn_scoped(scope, move || writer::run(writer_rx, file, writer_metrics));
+            .spawn_scoped(scope, move || writer::run(writer_rx, spec, writer_metrics));
         let in_order = InOrder {
             settings: &settings.pipeline,
             encoder,
@@ -176,8 +193,12 @@ pub fn convert_with<R: BufRead>(
             metrics: &metrics,
             unmapped: BTreeMap::new(),
             copyright: None,
-            group_start: 0,
+            // Row groups close by the bytes of the stream the pipeline reads.
+            group_start: relocation.shift,
             output: &output_path,
+            limits: options.file_limits,
+            file: FileProgress::default(),
+            group_accessions: None,
         };
         let stages_ref = &stages;
         let ordering = std::thread::Builder::new()
@@ -202,7 +223,8 @@ pub fn convert_with<R: BufRead>(
             settings.pipeline.chunk_bytes,
             &settings.parser,
             &recycle_rx,
-        );
+        )
+        .relocated(relocation);
         let read = stages.read_all(
             &mut chunk_reader,
             &pool,
@@ -233,31 +255,35 @@ pub fn convert_with<R: BufRead>(
         path: rejects_path,
         message: e.to_string(),
     });
-    let (file, unmapped) = match (read, ordered, written) {
+    let (files, (unmapped, copyright)) = match (read, ordered, written) {
         (Err(ReaderStop::Interrupted), _, _) => return Err(interrupted(&options.quit, &metrics)),
         (_, Err(OrderStop::Failed(e)), _) => return Err(e),
         (_, _, Err(e)) => return Err(e),
         (_, Err(OrderStop::WriterGone | OrderStop::ReaderStopped), Ok(_)) | (_, _, Ok(None)) => {
             return Err(writer::abandoned(&output_path))
         }
-        (_, Ok(unmapped), Ok(Some(file))) => (file, unmapped),
+        (_, Ok(finished), Ok(Some(files))) => (files, finished),
     };
     let rejects_file = rejects_file?;
     if options.quit.requested().is_some() {
         // A signal that arrived after the last entry still stops the run before the rename.
         return Err(interrupted(&options.quit, &metrics));
     }
-    let (bytes, row_groups) = (file.bytes, file.row_groups);
-    let output = file.persist()?;
+    let files = files
+        .into_iter()
+        .map(writer::WrittenFile::persist)
+        .collect::<Result<Vec<_>>>()?;
     Ok(Summary {
         entries: Metrics::get(&metrics.entries),
         batches: Metrics::get(&metrics.batches),
         xml_bytes,
-        output_bytes: bytes,
-        row_groups,
+        output_bytes: files.iter().map(|f| f.bytes).sum(),
+        row_groups: files.iter().map(|f| f.row_groups).sum(),
+        files,
+        copyright,
         elapsed: started.elapsed(),
         unmapped,
-        output,
+        output: output_path,
         rejected,
         rejects_file,
         threads,
@@ -380,7 +406,7 @@ fn run_in_order(
     results: Receiver<StageMessage>,
     slots: Sender<()>,
     stages: &Stages,
-) -> std::result::Result<BTreeMap<String, u64>, OrderStop> {
+) -> std::result::Result<(BTreeMap<String, u64>, Option<String>), OrderStop> {
     let metrics = &stages.metrics;
     let mut waiting: BTreeMap<u64, Result<ParsedChunk>> = BTreeMap::new();
     let mut next = 0u64;

@@ -19,7 +19,7 @@ use crate::config::PipelineSettings;
 use crate::error::Error;
 use crate::metrics::Metrics;
 use crate::rejects::RejectsFile;
-use crate::writer::WriterMessage;
+use crate::writer::{merge_ranges, EncodedRowGroup, WriterMessage};
 
 /// Why the in-order stage stopped.
 #[derive(Debug)]
@@ -56,6 +56,28 @@ pub struct InOrder<'a> {
     pub group_start: u64,
     /// The output path, named in encoding errors.
     pub output: &'a std::path::Path,
+    /// When to start the next output file.
+    pub limits: FileLimits,
+    /// Rows and bytes in the output file in progress.
+    pub file: FileProgress,
+    /// Smallest and largest primary accession of the row group in progress.
+    pub group_accessions: Option<(String, String)>,
+}
+
+/// Size limits of one output file (a dataset part); `None` is unlimited.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FileLimits {
+    /// Most rows in one file: row groups are cut so that no file exceeds it.
+    pub max_rows: Option<u64>,
+    /// The next file starts once a file's encoded row groups reach this many bytes.
+    pub max_bytes: Option<u64>,
+}
+
+/// Rows and encoded bytes written into the current output file.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FileProgress {
+    rows: u64,
+    bytes: u64,
 }
 
 impl InOrder<'_> {
@@ -82,7 +104,14 @@ impl InOrder<'_> {
         for (i, &end) in chunk.ends.iter().enumerate() {
             let in_group = self.encoder.rows() + (i + 1 - start);
             let bytes = end.saturating_sub(self.group_start);
-            if in_group >= self.settings.batch_size || bytes >= self.settings.batch_max_bytes {
+            let file_full = self
+                .limits
+                .max_rows
+                .is_some_and(|max| self.file.rows + in_group as u64 >= max);
+            if in_group >= self.settings.batch_size
+                || bytes >= self.settings.batch_max_bytes
+                || file_full
+            {
                 self.encode(&chunk.rows.slice(start, i + 1 - start))?;
                 self.close_row_group()?;
                 self.group_start = end;
@@ -96,28 +125,50 @@ impl InOrder<'_> {
         Ok(())
     }
 
-    /// Closes the last row group and tells the writer to finish the file.
-    pub fn finish(mut self) -> Result<BTreeMap<String, u64>, OrderStop> {
+    /// Closes the last row group and tells the writer to finish the file. Returns the unmapped
+    /// paths and the document's copyright text.
+    pub fn finish(mut self) -> Result<(BTreeMap<String, u64>, Option<String>), OrderStop> {
         if self.encoder.rows() > 0 {
             self.close_row_group()?;
         }
-        let copyright = self.copyright.take();
-        self.send(WriterMessage::Finish { copyright })?;
-        Ok(self.unmapped)
+        let copyright = self.copyright.clone();
+        self.send(WriterMessage::Finish {
+            copyright: copyright.clone(),
+        })?;
+        Ok((self.unmapped, copyright))
     }
 
     fn encode(&mut self, rows: &arrow::record_batch::RecordBatch) -> Result<(), OrderStop> {
+        self.group_accessions = merge_ranges(self.group_accessions.take(), accession_range(rows));
         let (encoder, busy) = (&mut self.encoder, &self.metrics.encode_nanos);
         let written = self.pool.install(|| encoder.write(rows, busy));
         written.map_err(|e| self.failed(e))
     }
 
     fn close_row_group(&mut self) -> Result<(), OrderStop> {
+        let rows = self.encoder.rows() as u64;
         let (encoder, busy) = (&mut self.encoder, &self.metrics.encode_nanos);
         let chunks = self.pool.install(|| encoder.finish_row_group(busy));
         let chunks = chunks.map_err(|e| self.failed(e))?;
         Metrics::add(&self.metrics.batches, 1);
-        self.send(WriterMessage::RowGroup(chunks))
+        self.file.rows += rows;
+        self.file.bytes += chunks
+            .iter()
+            .map(|chunk| chunk.close().metadata.compressed_size().max(0) as u64)
+            .sum::<u64>();
+        let accessions = self.group_accessions.take();
+        self.send(WriterMessage::RowGroup(EncodedRowGroup {
+            chunks,
+            rows,
+            accessions,
+        }))?;
+        let full = self.limits.max_rows.is_some_and(|max| self.file.rows >= max)
+            || self.limits.max_bytes.is_some_and(|max| self.file.bytes >= max);
+        if full {
+            self.file = FileProgress::default();
+            self.send(WriterMessage::NextFile)?;
+        }
+        Ok(())
     }
 
     fn send(&self, message: WriterMessage) -> Result<(), OrderStop> {
@@ -137,4 +188,19 @@ impl InOrder<'_> {
             source: error.into(),
         })
     }
+}
+
+/// Smallest and largest primary accession of `rows`.
+fn accession_range(rows: &arrow::record_batch::RecordBatch) -> Option<(String, String)> {
+    use arrow::array::AsArray;
+    let column = rows.column_by_name("accession")?;
+    let values: Box<dyn Iterator<Item = &str>> = match column.as_string_opt::<i32>() {
+        Some(strings) => Box::new(strings.iter().flatten()),
+        None => Box::new(column.as_string_opt::<i64>()?.iter().flatten()),
+    };
+    values.fold(None, |range, value| match range {
+        None => Some((value, value)),
+        Some((min, max)) => Some((min.min(value), max.max(value))),
+    })
+    .map(|(min, max)| (min.to_owned(), max.to_owned()))
 }

@@ -41,6 +41,36 @@ pub struct Chunk {
     pub base: u64,
     /// Reading the input failed right after this chunk's bytes.
     pub read_error: Option<String>,
+    /// Maps stream offsets to the file's (a shard's stream skips part of the file).
+    pub relocation: Relocation,
+}
+
+/// Maps offsets of the stream the pipeline reads to offsets in the file it came from: a
+/// shard's stream is the file's prologue followed by a stretch from further in, so offsets
+/// from `from` on move by `shift`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Relocation {
+    /// First stream offset that moves.
+    pub from: u64,
+    /// How far it moves.
+    pub shift: u64,
+}
+
+impl Relocation {
+    /// The stream is the file.
+    pub const NONE: Relocation = Relocation {
+        from: u64::MAX,
+        shift: 0,
+    };
+
+    /// The file offset of stream offset `offset`.
+    pub fn apply(self, offset: u64) -> u64 {
+        if offset >= self.from {
+            offset + self.shift
+        } else {
+            offset
+        }
+    }
 }
 
 impl Chunk {
@@ -49,7 +79,7 @@ impl Chunk {
         let own = local
             .saturating_sub(self.header_len as u64)
             .min(self.input_len as u64);
-        self.base + own
+        self.relocation.apply(self.base + own)
     }
 }
 
@@ -85,6 +115,7 @@ pub struct ChunkReader<'a, R> {
     target: usize,
     limit: usize,
     recycled: &'a Receiver<Vec<u8>>,
+    relocation: Relocation,
     /// Decompressed bytes read so far.
     pub xml_bytes: u64,
 }
@@ -108,8 +139,15 @@ impl<'a, R: BufRead> ChunkReader<'a, R> {
             target,
             limit,
             recycled,
+            relocation: Relocation::NONE,
             xml_bytes: 0,
         }
+    }
+
+    /// Positions in the chunks are mapped to the file with `relocation`.
+    pub fn relocated(mut self, relocation: Relocation) -> Self {
+        self.relocation = relocation;
+        self
     }
 
     /// Cuts the whole input into chunks; `dispatch` fails when the pipeline is closing, and
@@ -140,6 +178,7 @@ impl<'a, R: BufRead> ChunkReader<'a, R> {
                     header_len,
                     base,
                     read_error: read.err(),
+                    relocation: self.relocation,
                 };
                 return dispatch(chunk);
             }
@@ -190,6 +229,7 @@ impl<'a, R: BufRead> ChunkReader<'a, R> {
                             input_len,
                             base,
                             read_error: None,
+                            relocation: self.relocation,
                         };
                         dispatch(chunk)?;
                         seq += 1;

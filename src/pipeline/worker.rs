@@ -138,7 +138,7 @@ fn read_entries(
     if let Some(message) = &chunk.read_error {
         // The bytes before the failure parsed as a whole document; the input is still broken.
         return Err(ParseError {
-            offset: chunk.base + chunk.input_len as u64,
+            offset: chunk.input_offset((chunk.header_len + chunk.input_len) as u64),
             accession: None,
             kind: ParseErrorKind::Io(message.clone()),
         });

@@ -914,27 +914,6 @@ pub fn write_corpus<W: Write>(
     Ok(stats)
 }
 
-/// Parses a size such as `500MB`, `2GB`, `64KiB` or `1000` (bytes).
-pub fn parse_size(text: &str) -> Option<u64> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit() && c != '.')
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let number: f64 = number.parse().ok()?;
-    let factor: f64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1.0,
-        "kb" | "k" => 1e3,
-        "mb" | "m" => 1e6,
-        "gb" | "g" => 1e9,
-        "kib" => 1024.0,
-        "mib" => 1024.0 * 1024.0,
-        "gib" => 1024.0 * 1024.0 * 1024.0,
-        _ => return None,
-    };
-    Some((number * factor) as u64)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -952,6 +931,7 @@ mod tests {
 
     #[test]
     fn sizes_parse() {
+        use crate::config::parse_size;
         assert_eq!(parse_size("500MB"), Some(500_000_000));
         assert_eq!(parse_size("1.5GB"), Some(1_500_000_000));
         assert_eq!(parse_size("64KiB"), Some(65_536));

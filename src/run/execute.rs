@@ -1,8 +1,6 @@
-//! One `convert` run with its ledger, as one library call ([`run`]): settings, run directory,
-//! logging, the quit flag, config snapshot, sampler, progress bar, the pipeline, then
-//! `report.yaml` (written whether the run succeeded or not), the optional Prometheus metrics
-//! file, retention, and the terminal summary printed from the report. The binary only parses
-//! flags, calls [`run`] and turns the error into an exit code.
+//! One conversion inside its run directory: config snapshot, sampler, profiler, progress bar,
+//! the input (whole, or a shard), the pipeline, then `report.yaml` (written whether the
+//! conversion succeeded or not) and the optional Prometheus metrics file.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,27 +9,38 @@ use std::time::{Duration, Instant};
 use chrono::{Local, SecondsFormat};
 use sysinfo::System;
 
-use crate::config::{LogLevel, Overrides, Settings};
+use crate::config::Settings;
+use crate::dataset::shard::{self, ByteRange, Shard};
 use crate::error::{Error, Result};
+use crate::input::{self, DigestHandle};
 use crate::interrupt::QuitFlag;
 use crate::ledger::report::{
-    self, InputInfo, OutputInfo, RejectsInfo, Report, RunMetrics, RunStatus, StageTime, StageTimes,
-    ToolInfo,
+    self, DatasetInfo, InputInfo, OutputInfo, RejectsInfo, Report, RunMetrics, RunStatus,
+    StageTime, StageTimes, ToolInfo,
 };
 use crate::ledger::sampler::ResourceSampler;
 use crate::ledger::{self, prometheus, RunDir};
 use crate::metrics::Metrics;
-use crate::pipeline::{self, ConvertOptions, Summary};
+use crate::pipeline::{self, ConvertOptions, FileLimits, Summary};
 use crate::rejects::REJECTS_FILE;
-use crate::{input, logging, progress};
+use crate::progress;
+use crate::writer::Target;
 
 /// What to convert and how.
 #[derive(Debug, Clone)]
 pub struct ConvertRequest {
     /// Input path or `-`.
     pub input: String,
-    /// Output Parquet path.
-    pub output: PathBuf,
+    /// Convert only this shard of the input.
+    pub shard: Option<Shard>,
+    /// Hash the bytes read (for a dataset's records).
+    pub hash_input: bool,
+    /// The output file or dataset parts.
+    pub target: Target,
+    /// When the next part file starts.
+    pub file_limits: FileLimits,
+    /// The dataset unit, for the report.
+    pub dataset: Option<DatasetInfo>,
     /// Effective settings.
     pub settings: Settings,
     /// Where to also write Prometheus metrics.
@@ -44,160 +53,71 @@ pub struct ConvertRequest {
     pub quit: QuitFlag,
 }
 
-/// A conversion as the command line asks for it: what to read and write, where the settings
-/// come from, and the run's name and extras. [`run`] turns it into a [`RunOutcome`].
+/// What a conversion read, as a dataset's unit record describes it.
 #[derive(Debug, Clone, Default)]
-pub struct RunRequest {
-    /// Input path or `-`.
-    pub input: String,
-    /// Output Parquet path.
-    pub output: PathBuf,
-    /// `--config` (else `config.yaml` in the working directory, when present).
-    pub config_file: Option<PathBuf>,
-    /// Values given as flags (the last word over the file).
-    pub overrides: Overrides,
-    /// Appended to the run directory's name.
-    pub run_name: Option<String>,
-    /// Where to also write Prometheus metrics.
-    pub metrics_file: Option<PathBuf>,
-    /// Show the progress bar (when stderr is a terminal).
-    pub show_progress: bool,
-    /// Profile the conversion into the run directory (needs the `pprof` feature).
-    pub profile: bool,
+pub struct SourceFacts {
+    /// Size of the input file, when known.
+    pub bytes: Option<u64>,
+    /// Whether it was gzip.
+    pub compressed: bool,
+    /// The stretch a shard converted.
+    pub range: Option<ByteRange>,
+    /// Hex SHA-256 of the bytes read (the file, or the shard's stretch), when asked for.
+    pub sha256: Option<String>,
 }
 
-/// One conversion run, end to end — the library call behind `uniprot-etl convert`: resolves
-/// the settings, creates the run directory, starts logging (stderr and the run's `etl.log`),
-/// installs the SIGINT/SIGTERM handler, converts, writes the report and logs the summary from
-/// it. `Err` only when the run could not start (invalid configuration, no run directory);
-/// otherwise the outcome's `result` says whether the conversion succeeded.
-pub fn run(request: RunRequest) -> Result<RunOutcome> {
-    let resolved = Settings::resolve(request.config_file.as_deref(), &request.overrides);
-    let (settings, config_file) = match resolved {
-        Ok(resolved) => resolved,
-        Err(e) => {
-            logging::init_or_stderr(LogLevel::Error, None);
-            return Err(e);
-        }
-    };
-    let run_dir = match create_run_dir(&settings, request.run_name.as_deref()) {
-        Ok(dir) => dir,
-        Err(e) => {
-            logging::init_or_stderr(settings.logging.level, None);
-            return Err(e);
-        }
-    };
-    logging::init_or_stderr(
-        settings.logging.level,
-        Some(&run_dir.file(ledger::LOG_FILE)),
-    );
-    if let Some(file) = &config_file {
-        log::debug!("config: {}", file.display());
+/// An input opened for the pipeline: whole, or one shard.
+struct OpenedInput {
+    reader: Box<dyn std::io::BufRead>,
+    name: String,
+    size: Option<u64>,
+    compressed: bool,
+    relocation: Option<pipeline::Relocation>,
+    range: Option<ByteRange>,
+}
+
+/// Opens the request's input, or its shard, counting (and hashing) the bytes read.
+fn open_input(
+    request: &ConvertRequest,
+    metrics: &Metrics,
+    digest: Option<DigestHandle>,
+) -> Result<OpenedInput> {
+    let consumed = Arc::clone(&metrics.input_bytes);
+    match request.shard {
+        None => input::open(&request.input, consumed, digest).map(|opened| OpenedInput {
+            reader: opened.reader,
+            name: opened.name,
+            size: opened.size,
+            compressed: opened.compressed,
+            relocation: None,
+            range: None,
+        }),
+        Some(which) => shard::open(&request.input, which, consumed, digest).map(|opened| {
+            log::info!(
+                "{}: shard {which}, bytes {}..{} of {}",
+                request.input,
+                opened.range.start,
+                opened.range.end,
+                opened.file_bytes
+            );
+            OpenedInput {
+                reader: opened.reader,
+                name: request.input.clone(),
+                size: Some(opened.range.end - opened.range.start),
+                compressed: false,
+                relocation: Some(opened.relocation),
+                range: Some(opened.range),
+            }
+        }),
     }
-    let quit = QuitFlag::install().unwrap_or_else(|e| {
-        log::warn!("cannot handle SIGINT/SIGTERM cleanly: {e}");
-        QuitFlag::new()
-    });
-    let convert = ConvertRequest {
-        input: request.input,
-        output: request.output,
-        settings,
-        metrics_file: request.metrics_file,
-        show_progress: request.show_progress,
-        profile: request.profile,
-        quit,
-    };
-    let (report, result) = execute(&run_dir, &convert);
-    let outcome = RunOutcome {
-        run_dir,
-        report,
-        result,
-    };
-    if outcome.result.is_ok() {
-        log_summary(&outcome.report, &outcome.run_dir);
-        log::info!(
-            "run report: {}",
-            outcome.run_dir.file(ledger::REPORT_FILE).display()
-        );
-    }
-    Ok(outcome)
 }
 
-/// What a run produced: its directory and report always, the summary on success.
-#[derive(Debug)]
-pub struct RunOutcome {
-    /// The run directory (report, log, config snapshot, samples).
-    pub run_dir: RunDir,
-    /// The report as written to `report.yaml`.
-    pub report: Report,
-    /// The conversion's summary, or the error that ended it.
-    pub result: Result<Summary>,
-}
-
-/// Logs the end-of-run summary of a successful run, from its report (the one record of a run):
-/// sizes, time and throughput, threads and stage times, the verdict, unmapped paths, rejects
-/// and the output path.
-pub fn log_summary(report: &Report, run_dir: &RunDir) {
-    let m = &report.metrics;
-    let mb = |bytes: u64| bytes as f64 / 1e6;
-    log::info!(
-        "{} entries, {:.1} MB XML ({:.1} MB read) -> {:.1} MB Parquet in {} row groups, {:.2} s: {:.0} entries/s, {:.1} MB/s",
-        m.entries,
-        mb(m.xml_bytes),
-        mb(m.bytes_read),
-        mb(report.output.bytes.unwrap_or(0)),
-        report.output.row_groups.unwrap_or(0),
-        report.duration_secs,
-        m.entries_per_sec,
-        m.mb_per_sec,
-    );
-    let stages = &m.stages;
-    log::info!(
-        "{} threads, CPU {:.2} s ({:.0}%); busy: read {:.2} s, parse {:.2} s (all threads), encode {:.2} s, write {:.2} s",
-        m.threads,
-        m.cpu_secs,
-        m.cpu_percent,
-        stages.read.busy_secs,
-        stages.parse.busy_secs,
-        stages.encode.busy_secs,
-        stages.write.busy_secs,
-    );
-    log::info!(
-        "bottleneck: {} ({})",
-        report.diagnosis.bottleneck.name(),
-        report.diagnosis.reason
-    );
-    if report.unmapped.is_empty() {
-        log::info!("unmapped: none");
-    } else {
-        log::warn!("unmapped elements/attributes (kept out of the Parquet file):");
-        for (path, count) in &report.unmapped {
-            log::warn!("  {path}: {count}");
-        }
-    }
-    if let Some(file) = &report.rejects.file {
-        log::warn!(
-            "{} entries rejected (parser.on_error: skip), kept in {}",
-            report.rejects.entries,
-            run_dir.path.join(file).display()
-        );
-    }
-    log::info!("wrote {}", report.output.path);
-}
-
-/// Creates the run directory for a conversion with `settings`.
-pub fn create_run_dir(settings: &Settings, run_name: Option<&str>) -> Result<RunDir> {
-    let runs_dir = &settings.runs.runs_dir;
-    RunDir::create(runs_dir, Local::now(), run_name).map_err(|e| {
-        Error::Config(format!(
-            "cannot create a run directory in {}: {e}",
-            runs_dir.display()
-        ))
-    })
-}
-
-/// Runs the conversion inside `run_dir` and records it.
-fn execute(run_dir: &RunDir, request: &ConvertRequest) -> (Report, Result<Summary>) {
+/// Runs the conversion inside `run_dir` and records it: the report, the summary or error, and
+/// what was read.
+pub fn execute(
+    run_dir: &RunDir,
+    request: &ConvertRequest,
+) -> (Report, Result<Summary>, SourceFacts) {
     let started_at = Local::now();
     let clock = Instant::now();
     let cpu_at_start = ledger::cpu::process_cpu_secs();
@@ -220,18 +140,26 @@ fn execute(run_dir: &RunDir, request: &ConvertRequest) -> (Report, Result<Summar
         bytes: None,
         compressed: false,
     };
-    let result = input::open(&request.input, Arc::clone(&metrics.input_bytes)).and_then(|opened| {
+    let digest = request.hash_input.then(input::new_digest);
+    let mut source = SourceFacts::default();
+    let opened = open_input(request, &metrics, digest.clone());
+    let result = opened.and_then(|opened| {
         input_info.bytes = opened.size;
         input_info.compressed = opened.compressed;
+        source.bytes = opened.size;
+        source.compressed = opened.compressed;
+        source.range = opened.range;
         let bar = progress::start(opened.size, Arc::clone(&metrics), !request.show_progress);
         let options = ConvertOptions {
             rejects_path: Some(run_dir.file(REJECTS_FILE)),
             quit: request.quit.clone(),
+            relocation: opened.relocation,
+            file_limits: request.file_limits,
         };
         let result = pipeline::convert_with(
             opened.reader,
             &opened.name,
-            request.output.clone(),
+            request.target.clone(),
             settings,
             Arc::clone(&metrics),
             &options,
@@ -241,6 +169,7 @@ fn execute(run_dir: &RunDir, request: &ConvertRequest) -> (Report, Result<Summar
         }
         result
     });
+    source.sha256 = digest.as_ref().map(input::digest_hex);
     let samples = sampler.and_then(|s| s.stop()).unwrap_or_default();
     finish_profiler(profiler, run_dir);
 
@@ -262,20 +191,7 @@ fn execute(run_dir: &RunDir, request: &ConvertRequest) -> (Report, Result<Summar
             log::error!("cannot write metrics file {}: {e}", path.display());
         }
     }
-    if result.is_ok() {
-        match ledger::prune(
-            &settings.runs.runs_dir,
-            settings.runs.keep_runs,
-            &run_dir.path,
-        ) {
-            Ok(deleted) if !deleted.is_empty() => {
-                log::debug!("pruned {} old run(s)", deleted.len())
-            }
-            Ok(_) => {}
-            Err(e) => log::warn!("cannot prune old runs: {e}"),
-        }
-    }
-    (report, result)
+    (report, result, source)
 }
 
 fn start_sampler(
@@ -412,7 +328,7 @@ fn build_report(
         host: host_info(),
         input,
         output: OutputInfo {
-            path: request.output.display().to_string(),
+            path: request.target.path().display().to_string(),
             bytes: summary.map(|s| s.output_bytes),
             row_groups: summary.map(|s| s.row_groups),
         },
@@ -423,6 +339,16 @@ fn build_report(
         diagnosis,
         unmapped: summary.map(|s| s.unmapped.clone()).unwrap_or_default(),
         rejects: rejects_info(run_dir, metrics),
+        dataset: request.dataset.clone().map(|mut dataset| {
+            dataset.parts = summary.map_or_else(Vec::new, |s| {
+                s.files
+                    .iter()
+                    .filter_map(|f| f.path.file_name())
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .collect()
+            });
+            dataset
+        }),
     }
 }
 

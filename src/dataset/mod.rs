@@ -1,0 +1,63 @@
+//! Beyond one file: shards of one input ([`shard`]), one input split into many documents
+//! ([`split`]), and Parquet datasets — a directory of part files with a manifest
+//! ([`manifest`]).
+//!
+//! A dataset is built from **units**, each the conversion of one input or one shard of an
+//! input, run by this process or by any other (a Dask task, a Slurm job). A unit `U` writes
+//! `part-UUUUU-FFFFF.parquet` (rolled over at `--max-file-rows` / `--max-file-bytes`; each
+//! file complete or absent, by temp file and rename) and then its record
+//! `_units/unit-UUUUU.json`; [`manifest::commit`] checks that the records cover every source
+//! (all N shards, contiguous) and writes `_manifest.json` last, as the commit marker. Readers
+//! that glob `*.parquet` or open the directory (pyarrow, Spark skip names starting with `_`
+//! and `.`) see only finished parts. Converting a unit again replaces its parts; the manifest
+//! is removed as soon as a unit starts, so a manifest always describes the files beside it.
+
+pub mod manifest;
+pub mod shard;
+pub mod split;
+
+use std::path::Path;
+
+/// The dataset's commit marker, written last.
+pub const MANIFEST_FILE: &str = "_manifest.json";
+
+/// Directory of the units' records inside a dataset.
+pub const UNITS_DIR: &str = "_units";
+
+/// File name of the `index`-th part (from 0) of unit `unit`.
+pub fn part_file_name(unit: u32, index: u32) -> String {
+    format!("part-{unit:05}-{index:05}.parquet")
+}
+
+/// The unit and index of a part file's name, if it is one.
+pub fn parse_part_file_name(name: &str) -> Option<(u32, u32)> {
+    let rest = name.strip_prefix("part-")?.strip_suffix(".parquet")?;
+    let (unit, index) = rest.split_once('-')?;
+    let number = |s: &str| (s.len() == 5 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten();
+    Some((number(unit)?, number(index)?))
+}
+
+/// File name of unit `unit`'s record, inside [`UNITS_DIR`].
+pub fn unit_record_name(unit: u32) -> String {
+    format!("unit-{unit:05}.json")
+}
+
+/// Whether `-o output` names a dataset directory rather than one file: it is an existing
+/// directory or ends with a path separator.
+pub fn names_a_directory(output: &Path) -> bool {
+    output.is_dir() || output.as_os_str().to_string_lossy().ends_with(std::path::MAIN_SEPARATOR)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn part_names_round_trip_and_nothing_else_parses() {
+        assert_eq!(part_file_name(3, 12), "part-00003-00012.parquet");
+        assert_eq!(parse_part_file_name("part-00003-00012.parquet"), Some((3, 12)));
+        for other in ["part-3-12.parquet", "part-00003.parquet", "x.parquet", ".part-00003-00012.parquet"] {
+            assert_eq!(parse_part_file_name(other), None, "{other}");
+        }
+    }
+}

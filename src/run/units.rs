@@ -1,0 +1,273 @@
+//! The units of one invocation: which inputs (a directory or glob expands to its XML files)
+//! or which shard, their unit numbers, which are already done (`--resume`), and converting
+//! them — several at once when there are several, the threads shared between them.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use super::execute::{execute, ConvertRequest};
+use super::{target_of, RunRequest, UnitRun};
+use crate::config::Settings;
+use crate::dataset::manifest::{self, PartRecord, SourceRecord, UnitRecord};
+use crate::dataset::shard::Shard;
+use crate::error::{Error, Result};
+use crate::interrupt::QuitFlag;
+use crate::ledger::report::DatasetInfo;
+use crate::ledger::RunDir;
+
+/// One conversion to do: an input, or a shard of one, and its unit number in the dataset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitPlan {
+    /// The unit's number (names its part files).
+    pub unit: u32,
+    /// The input path or `-`.
+    pub input: String,
+    /// The shard, when converting one.
+    pub shard: Option<Shard>,
+}
+
+/// The units `request` asks for, checked.
+pub fn plan(request: &RunRequest) -> Result<Vec<UnitPlan>> {
+    let inputs = expand_inputs(&request.inputs)?;
+    let usage = |message: &str| Err(Error::Config(message.to_owned()));
+    if inputs.is_empty() {
+        return usage("no input given");
+    }
+    if inputs.len() > 1 && request.shard.is_some() {
+        return usage("--shard takes exactly one input");
+    }
+    if inputs.len() > 1 && request.dataset.unit.is_some() {
+        return usage("--unit takes exactly one input");
+    }
+    if !request.writes_dataset() && (request.dataset.unit.is_some() || request.dataset.resume) {
+        return usage("--unit and --resume need a dataset directory as output (-o DIR/)");
+    }
+    if request.writes_dataset() && request.output.is_file() {
+        return Err(Error::Config(format!(
+            "{} is a file; a dataset needs a directory",
+            request.output.display()
+        )));
+    }
+    Ok(inputs
+        .into_iter()
+        .enumerate()
+        .map(|(index, input)| UnitPlan {
+            unit: request
+                .dataset
+                .unit
+                .or(request.shard.map(|s| s.index - 1))
+                .unwrap_or(index as u32),
+            input,
+            shard: request.shard,
+        })
+        .collect())
+}
+
+/// Inputs as given, with each directory replaced by its `*.xml` and `*.xml.gz` files and each
+/// glob pattern that names no file by its matches, both sorted.
+fn expand_inputs(inputs: &[String]) -> Result<Vec<String>> {
+    let mut expanded = Vec::new();
+    for input in inputs {
+        let path = Path::new(input);
+        if input != "-" && path.is_dir() {
+            let entries = std::fs::read_dir(path).map_err(|error| Error::Input {
+                path: input.clone(),
+                error,
+            })?;
+            let mut files: Vec<String> = entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    let name = p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+                    p.is_file() && (name.ends_with(".xml") || name.ends_with(".xml.gz"))
+                })
+                .map(|p| p.display().to_string())
+                .collect();
+            files.sort();
+            expanded.extend(files);
+        } else if !path.exists() && input.contains(['*', '?', '[']) {
+            let pattern = glob::glob(input)
+                .map_err(|e| Error::Config(format!("input pattern {input}: {e}")))?;
+            let mut files: Vec<String> = pattern
+                .flatten()
+                .filter(|p| p.is_file())
+                .map(|p| p.display().to_string())
+                .collect();
+            if files.is_empty() {
+                return Err(Error::Config(format!("input pattern {input} matches no file")));
+            }
+            files.sort();
+            expanded.extend(files);
+        } else {
+            expanded.push(input.clone());
+        }
+    }
+    Ok(expanded)
+}
+
+/// Splits the plans into those to convert and the units `--resume` finds done (record present,
+/// same source and shard, every part in place).
+pub fn skip_done(request: &RunRequest, plans: Vec<UnitPlan>) -> Result<(Vec<UnitPlan>, Vec<u32>)> {
+    if !(request.writes_dataset() && request.dataset.resume) {
+        return Ok((plans, Vec::new()));
+    }
+    let mut to_run = Vec::new();
+    let mut skipped = Vec::new();
+    for plan in plans {
+        let done = manifest::read_unit(&request.output, plan.unit)?.is_some_and(|record| {
+            record.source.path == manifest::source_identity(&plan.input)
+                && record.source.shard == plan.shard
+                && manifest::parts_present(&request.output, &record)
+        });
+        if done {
+            skipped.push(plan.unit);
+        } else {
+            to_run.push(plan);
+        }
+    }
+    Ok((to_run, skipped))
+}
+
+/// Prepares the dataset directory for each unit about to be converted (see
+/// [`manifest::begin_unit`]); nothing to do for a single output file.
+pub fn begin(request: &RunRequest, plans: &[UnitPlan]) -> Result<()> {
+    if !request.writes_dataset() {
+        return Ok(());
+    }
+    for plan in plans {
+        let source = manifest::source_identity(&plan.input);
+        manifest::begin_unit(&request.output, plan.unit, &source, plan.shard)?;
+    }
+    Ok(())
+}
+
+/// The run directory's name suffix for a unit: `--run-name`, plus the unit for datasets.
+pub fn run_name(base: Option<&str>, plan: &UnitPlan, writes_dataset: bool) -> Option<String> {
+    match (base, writes_dataset) {
+        (base, true) => Some(match base {
+            Some(base) => format!("{base}_u{:05}", plan.unit),
+            None => format!("u{:05}", plan.unit),
+        }),
+        (base, false) => base.map(str::to_owned),
+    }
+}
+
+/// Converts every plan in its run directory, up to one unit per thread at a time (the threads
+/// of the pipeline shared between them), and records each finished dataset unit.
+pub fn convert_all(
+    request: &RunRequest,
+    settings: &Settings,
+    plans: Vec<UnitPlan>,
+    run_dirs: Vec<RunDir>,
+    quit: &QuitFlag,
+) -> Vec<UnitRun> {
+    let threads = settings.pipeline.effective_threads();
+    let parallel = plans.len().clamp(1, threads);
+    let mut unit_settings = settings.clone();
+    if parallel > 1 {
+        unit_settings.pipeline.threads = (threads / parallel).max(1);
+        log::info!(
+            "converting {} inputs, {parallel} at a time with {} threads each",
+            plans.len(),
+            unit_settings.pipeline.threads
+        );
+    }
+    let jobs: Vec<(UnitPlan, RunDir)> = plans.into_iter().zip(run_dirs).collect();
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<(usize, UnitRun)>> = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for worker in 0..parallel {
+            let (jobs, next, done, unit_settings) = (&jobs, &next, &done, &unit_settings);
+            let spawned = std::thread::Builder::new()
+                .name(format!("unit-{worker}"))
+                .spawn_scoped(scope, move || loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((plan, run_dir)) = jobs.get(index) else {
+                        break;
+                    };
+                    let show_progress = request.show_progress && parallel == 1;
+                    let run =
+                        convert_unit(request, unit_settings, plan, run_dir, quit, show_progress);
+                    done.lock().unwrap_or_else(|e| e.into_inner()).push((index, run));
+                });
+            if let Err(e) = spawned {
+                log::warn!("cannot start unit thread {worker}: {e}");
+            }
+        }
+    });
+    let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    // A unit a thread could not take (none started at all) is converted here.
+    for (index, (plan, run_dir)) in jobs.iter().enumerate() {
+        if !done.iter().any(|(i, _)| *i == index) {
+            let run = convert_unit(request, &unit_settings, plan, run_dir, quit, false);
+            done.push((index, run));
+        }
+    }
+    done.sort_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, run)| run).collect()
+}
+
+/// Converts one unit and, into a dataset, writes its record.
+fn convert_unit(
+    request: &RunRequest,
+    settings: &Settings,
+    plan: &UnitPlan,
+    run_dir: &RunDir,
+    quit: &QuitFlag,
+    show_progress: bool,
+) -> UnitRun {
+    let writes_dataset = request.writes_dataset();
+    let convert = ConvertRequest {
+        input: plan.input.clone(),
+        shard: plan.shard,
+        hash_input: writes_dataset,
+        target: target_of(request, plan),
+        file_limits: request.dataset.file_limits,
+        dataset: writes_dataset.then(|| DatasetInfo {
+            dir: absolute(&request.output).display().to_string(),
+            unit: plan.unit,
+            shard: plan.shard.map(|s| s.to_string()),
+            parts: Vec::new(),
+        }),
+        settings: settings.clone(),
+        metrics_file: request.metrics_file.clone(),
+        show_progress,
+        profile: request.profile,
+        quit: quit.clone(),
+    };
+    let (report, result, source) = execute(run_dir, &convert);
+    let result = result.and_then(|summary| {
+        if writes_dataset {
+            let record = UnitRecord {
+                unit: plan.unit,
+                source: SourceRecord {
+                    path: manifest::source_identity(&plan.input),
+                    bytes: std::fs::metadata(&plan.input).ok().map(|m| m.len()),
+                    compressed: source.compressed,
+                    shard: plan.shard,
+                    range: source.range,
+                    sha256: source.sha256.unwrap_or_default(),
+                },
+                parts: summary.files.iter().map(PartRecord::from_facts).collect(),
+                copyright: summary.copyright.clone(),
+                schema_version: crate::schema::SCHEMA_VERSION,
+                tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+                run_id: run_dir.id.clone(),
+            };
+            manifest::finish_unit(&request.output, &record)?;
+        }
+        Ok(summary)
+    });
+    UnitRun {
+        input: plan.input.clone(),
+        run_dir: run_dir.clone(),
+        report,
+        result,
+    }
+}
+
+/// `path` made absolute against the working directory.
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
+}

@@ -1,0 +1,240 @@
+//! One Parquet file on its way to disk: written at a temporary path beside its final name,
+//! hashed as it is written, and renamed into place only by [`WrittenFile::persist`].
+//!
+//! Dropping a [`WrittenFile`] or failing midway removes the temporary file, so a failed run
+//! never leaves (or clobbers) a file at the output path. The temporary file's name carries the
+//! PID ([`tempfiles`]), so files of killed runs are cleaned the next time.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use parquet::arrow::arrow_writer::ArrowRowGroupWriterFactory;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression as ParquetCompression, ZstdLevel};
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::file::writer::SerializedFileWriter;
+use sha2::{Digest, Sha256};
+use tempfile::NamedTempFile;
+
+use super::{write_error, OutputSpec};
+use crate::config::Compression;
+use crate::error::Result;
+use crate::{schema, tempfiles};
+
+/// Buffer between the Parquet encoder and the file, in bytes.
+const WRITE_BUFFER_BYTES: usize = 1024 * 1024;
+
+/// What one finished Parquet file holds: the manifest's and the report's figures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileFacts {
+    /// Final path.
+    pub path: PathBuf,
+    /// Rows written.
+    pub rows: u64,
+    /// Row groups written.
+    pub row_groups: usize,
+    /// Bytes in the file.
+    pub bytes: u64,
+    /// Hex SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// Smallest and largest primary accession, when the file has rows.
+    pub accessions: Option<(String, String)>,
+}
+
+/// A finished Parquet file still at its temporary path.
+#[derive(Debug)]
+pub struct WrittenFile {
+    temp: NamedTempFile,
+    /// What the file holds.
+    pub facts: FileFacts,
+}
+
+impl WrittenFile {
+    /// Syncs the file and renames it onto its final path (atomic on one file system).
+    pub fn persist(self) -> Result<FileFacts> {
+        let path = &self.facts.path;
+        let fail = |what, e: io::Error| write_error(path, what, e);
+        self.temp
+            .as_file()
+            .sync_all()
+            .map_err(|e| fail("cannot sync the temporary file", e))?;
+        self.temp
+            .persist(path)
+            .map_err(|e| fail("cannot rename the temporary file into place", e.error))?;
+        Ok(self.facts)
+    }
+}
+
+/// A `Write` that hashes what passes through, so a file's checksum costs no second read.
+pub(super) struct HashingWriter {
+    file: File,
+    hasher: Sha256,
+}
+
+impl Write for HashingWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// An open Parquet file at its temporary path, receiving encoded row groups.
+pub struct ParquetFile {
+    temp: NamedTempFile,
+    /// The Parquet writer; row groups are appended through it.
+    pub(super) writer: SerializedFileWriter<BufWriter<HashingWriter>>,
+    path: PathBuf,
+    /// Rows appended so far.
+    pub(super) rows: u64,
+    /// Smallest and largest primary accession appended so far.
+    pub(super) accessions: Option<(String, String)>,
+}
+
+impl ParquetFile {
+    /// Creates the temporary file beside `path` (removing those of dead runs).
+    pub fn create(path: &Path, spec: &OutputSpec) -> Result<ParquetFile> {
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".into());
+        for stale in tempfiles::remove_stale(&dir, &file_name) {
+            log::warn!(
+                "removed {}, left by a conversion that died",
+                stale.display()
+            );
+        }
+        let prefix = tempfiles::temp_prefix(&file_name);
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(tempfiles::TEMP_SUFFIX);
+        // The output is an ordinary file: readable as the umask allows, not the 0600 of temp files.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let temp = builder
+            .tempfile_in(&dir)
+            .map_err(|e| write_error(path, "cannot create the temporary file", e))?;
+        let file = temp
+            .reopen()
+            .map_err(|e| write_error(path, "cannot open the temporary file", e))?;
+        let sink = HashingWriter {
+            file,
+            hasher: Sha256::new(),
+        };
+        // ArrowWriter sets up the Parquet schema and the embedded Arrow schema exactly as for a
+        // sequential write; its file writer then takes row groups encoded elsewhere.
+        let (writer, _) = ArrowWriter::try_new(
+            BufWriter::with_capacity(WRITE_BUFFER_BYTES, sink),
+            schema::schema(),
+            Some(writer_properties(spec)),
+        )
+        .and_then(ArrowWriter::into_serialized_writer)
+        .map_err(|e| write_error(path, "cannot start the Parquet file", e))?;
+        Ok(ParquetFile {
+            temp,
+            writer,
+            path: path.to_owned(),
+            rows: 0,
+            accessions: None,
+        })
+    }
+
+    /// The file's final path.
+    pub(super) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes the footer (with `copyright` in the key-value metadata, when given) and closes
+    /// the file, still at its temporary path.
+    pub fn finish(self, copyright: Option<String>) -> Result<WrittenFile> {
+        let ParquetFile {
+            temp,
+            mut writer,
+            path,
+            rows,
+            accessions,
+        } = self;
+        if let Some(copyright) = copyright {
+            writer.append_key_value_metadata(KeyValue::new(
+                "uniprot_etl.copyright".to_owned(),
+                copyright,
+            ));
+        }
+        let row_groups = writer.flushed_row_groups().len();
+        let fail = |e| write_error(&path, "cannot finish the Parquet file", e);
+        let buffered = writer.into_inner().map_err(fail)?;
+        let sink = buffered
+            .into_inner()
+            .map_err(|e| write_error(&path, "cannot flush the Parquet file", e.into_error()))?;
+        let bytes = sink
+            .file
+            .metadata()
+            .map_err(|e| write_error(&path, "cannot read the file size", e))?
+            .len();
+        Ok(WrittenFile {
+            temp,
+            facts: FileFacts {
+                path,
+                rows,
+                row_groups,
+                bytes,
+                sha256: format!("{:x}", sink.hasher.finalize()),
+                accessions,
+            },
+        })
+    }
+}
+
+/// The factory of column writers for files written with `spec`'s properties. It depends only
+/// on the schema and the properties, so one factory serves every file of a dataset.
+pub fn column_writer_factory(spec: &OutputSpec) -> Result<ArrowRowGroupWriterFactory> {
+    ArrowWriter::try_new(io::sink(), schema::schema(), Some(writer_properties(spec)))
+        .and_then(ArrowWriter::into_serialized_writer)
+        .map(|(_, factory)| factory)
+        .map_err(|e| write_error(spec.target.path(), "cannot set up the Parquet encoder", e))
+}
+
+/// The Parquet writer properties of `spec`: codec, statistics, dictionaries, row-group size and
+/// the file's key-value metadata (also what the benches encode with).
+pub fn writer_properties(spec: &OutputSpec) -> WriterProperties {
+    let settings = &spec.parquet;
+    let compression = match settings.compression {
+        Compression::None => ParquetCompression::UNCOMPRESSED,
+        Compression::Snappy => ParquetCompression::SNAPPY,
+        Compression::Zstd => {
+            ParquetCompression::ZSTD(ZstdLevel::try_new(settings.zstd_level).unwrap_or_default())
+        }
+    };
+    let statistics = if settings.statistics {
+        EnabledStatistics::Page
+    } else {
+        EnabledStatistics::None
+    };
+    WriterProperties::builder()
+        .set_compression(compression)
+        .set_statistics_enabled(statistics)
+        .set_dictionary_enabled(settings.dictionary)
+        .set_max_row_group_row_count(Some(spec.max_row_group_rows))
+        .set_created_by(format!("uniprot-etl {}", env!("CARGO_PKG_VERSION")))
+        .set_key_value_metadata(Some(vec![
+            KeyValue::new(
+                schema::SCHEMA_VERSION_KEY.to_owned(),
+                schema::SCHEMA_VERSION.to_string(),
+            ),
+            KeyValue::new(
+                "uniprot_etl.tool_version".to_owned(),
+                env!("CARGO_PKG_VERSION").to_owned(),
+            ),
+            KeyValue::new("uniprot_etl.input_file".to_owned(), spec.input_name.clone()),
+        ]))
+        .build()
+}

@@ -1,0 +1,71 @@
+//! Parquet files read back into entries, and entries encoded in memory: for verification,
+//! tests and fuzzing, never on the conversion path.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use parquet::arrow::ArrowWriter;
+
+use super::{writer_properties, OutputSpec, Target};
+use crate::batch::EntryBatchBuilder;
+use crate::config::ParquetSettings;
+use crate::error::{Error, Result, StorageError};
+use crate::model::Entry;
+use crate::schema;
+
+/// Encodes `entries` as one Parquet file in memory, with `parquet` settings (fuzzing, tests).
+pub fn encode_in_memory(entries: &[Entry], parquet: &ParquetSettings) -> Result<Vec<u8>> {
+    let path = PathBuf::from("memory.parquet");
+    let spec = OutputSpec {
+        target: Target::File(path.clone()),
+        parquet: parquet.clone(),
+        max_row_group_rows: entries.len().max(1),
+        input_name: "memory".to_owned(),
+    };
+    let arrow = |e: serde_arrow::Error| super::write_error(&path, "cannot build Arrow columns", e);
+    let batch = EntryBatchBuilder::new()
+        .map_err(arrow)?
+        .build(entries)
+        .map_err(arrow)?;
+    let fail = |e| super::write_error(&path, "cannot encode Parquet", e);
+    let mut writer =
+        ArrowWriter::try_new(Vec::new(), schema::schema(), Some(writer_properties(&spec)))
+            .map_err(fail)?;
+    writer.write(&batch).map_err(fail)?;
+    writer.into_inner().map_err(fail)
+}
+
+/// Decodes a Parquet file held in memory back into entries (fuzzing, tests).
+pub fn decode_in_memory(bytes: Vec<u8>) -> Result<Vec<Entry>> {
+    decode(bytes::Bytes::from(bytes), Path::new("memory.parquet"))
+}
+
+/// Opens a finished Parquet file for reading back (verification and tests).
+pub fn read_entries(path: &Path) -> Result<Vec<Entry>> {
+    let file = File::open(path).map_err(|e| read_error(path, e))?;
+    decode(file, path)
+}
+
+/// Reads every row group of a Parquet file back into entries; `path` names it in errors.
+fn decode<R: parquet::file::reader::ChunkReader + 'static>(
+    source: R,
+    path: &Path,
+) -> Result<Vec<Entry>> {
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(source)
+        .and_then(|builder| builder.build())
+        .map_err(|e| read_error(path, e))?;
+    let mut entries = Vec::new();
+    for batch in reader {
+        let batch = batch.map_err(|e| read_error(path, parquet::errors::ParquetError::from(e)))?;
+        entries.extend(crate::batch::entries_from_batch(&batch).map_err(|e| read_error(path, e))?);
+    }
+    Ok(entries)
+}
+
+/// A failure reading `path` back.
+fn read_error(path: &Path, source: impl Into<StorageError>) -> Error {
+    Error::ReadBack {
+        path: path.to_owned(),
+        source: source.into(),
+    }
+}
