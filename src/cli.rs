@@ -101,7 +101,11 @@ pub struct SplitArgs {
     pub output: PathBuf,
     /// Number of parts: entries are dealt to them in runs of ~`--chunk-bytes`, balanced
     /// without knowing the input's size.
-    #[arg(long, conflicts_with = "part_size", required_unless_present = "part_size")]
+    #[arg(
+        long,
+        conflicts_with = "part_size",
+        required_unless_present = "part_size"
+    )]
     pub parts: Option<u32>,
     /// Contiguous parts of about this much XML each (e.g. 2GB).
     #[arg(long, value_parser = parse_size_arg)]

@@ -63,7 +63,10 @@ impl<R> TrackedReader<R> {
 
     fn hash(&self, bytes: &[u8]) {
         if let Some(digest) = &self.digest {
-            digest.lock().unwrap_or_else(|e| e.into_inner()).update(bytes);
+            digest
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .update(bytes);
         }
     }
 }

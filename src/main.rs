@@ -7,11 +7,11 @@ use anyhow::Context;
 use clap::Parser;
 use uniprot_etl::cli::{Cli, Command, ConvertArgs, RunsArgs, RunsCommand, SplitArgs};
 use uniprot_etl::config::{LogLevel, Overrides, Settings};
+use uniprot_etl::dataset::manifest;
+use uniprot_etl::dataset::split::{self, PartCount, SplitRequest};
 use uniprot_etl::error::Error;
 use uniprot_etl::interrupt;
 use uniprot_etl::ledger::catalog;
-use uniprot_etl::dataset::manifest;
-use uniprot_etl::dataset::split::{self, PartCount, SplitRequest};
 use uniprot_etl::run::{self, DatasetOptions, RunRequest};
 use uniprot_etl::{floor, logging, schema};
 

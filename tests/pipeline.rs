@@ -221,13 +221,13 @@ fn a_signal_mid_run_stops_every_stage_and_leaves_no_output() {
     settings.pipeline.threads = 3;
     settings.pipeline.chunk_bytes = 8 * 1024;
     let options = ConvertOptions {
-        rejects_path: None,
         quit,
+        ..ConvertOptions::default()
     };
     let err = pipeline::convert_with(
         input,
         "stdin",
-        out.clone(),
+        uniprot_etl::writer::Target::File(out.clone()),
         &settings,
         Arc::new(Metrics::default()),
         &options,

@@ -210,12 +210,18 @@ pub fn begin_unit(dir: &Path, unit: u32, source: &str, shard: Option<Shard>) -> 
                 format!(
                     "unit {unit} already holds {}{}; give this conversion another --unit",
                     old.source.path,
-                    old.source.shard.map(|s| format!(" shard {s}")).unwrap_or_default()
+                    old.source
+                        .shard
+                        .map(|s| format!(" shard {s}"))
+                        .unwrap_or_default()
                 ),
             ));
         }
     }
-    for stale in [dir.join(MANIFEST_FILE), dir.join(UNITS_DIR).join(unit_record_name(unit))] {
+    for stale in [
+        dir.join(MANIFEST_FILE),
+        dir.join(UNITS_DIR).join(unit_record_name(unit)),
+    ] {
         match std::fs::remove_file(&stale) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
@@ -326,7 +332,10 @@ pub fn commit(dir: &Path, expected_units: Option<usize>) -> Result<Manifest> {
         }) {
             return Err(problem(
                 dir,
-                format!("{} of unit {} is missing or has changed", part.file, record.unit),
+                format!(
+                    "{} of unit {} is missing or has changed",
+                    part.file, record.unit
+                ),
             ));
         }
     }
@@ -385,7 +394,10 @@ fn collect_sources(dir: &Path, units: &BTreeMap<u32, UnitRecord>) -> Result<Vec<
             None => {
                 if records.len() > 1 || records.iter().any(|r| r.source.shard.is_some()) {
                     let units: Vec<u32> = records.iter().map(|r| r.unit).collect();
-                    return Err(problem(dir, format!("{path} was converted by units {units:?}")));
+                    return Err(problem(
+                        dir,
+                        format!("{path} was converted by units {units:?}"),
+                    ));
                 }
                 source.sha256 = Some(first.sha256.clone());
             }
@@ -408,7 +420,10 @@ fn shards_of(
     let mut shards = Vec::new();
     for record in records {
         let (Some(shard), Some(range)) = (record.source.shard, record.source.range) else {
-            return Err(problem(dir, format!("{path} was converted both whole and in shards")));
+            return Err(problem(
+                dir,
+                format!("{path} was converted both whole and in shards"),
+            ));
         };
         if shard.count != count {
             return Err(problem(
@@ -433,7 +448,9 @@ fn shards_of(
         ));
     }
     let size = records[0].source.bytes.unwrap_or(0);
-    let contiguous = shards.windows(2).all(|w| w[0].range.end == w[1].range.start)
+    let contiguous = shards
+        .windows(2)
+        .all(|w| w[0].range.end == w[1].range.start)
         && shards.last().is_some_and(|s| s.range.end == size);
     if !contiguous {
         return Err(problem(
@@ -466,10 +483,13 @@ pub fn verify(dir: &Path) -> Result<Verification> {
         ),
         _ => io_problem(dir, &path, e),
     })?;
-    let manifest: Manifest =
-        serde_json::from_slice(&bytes).map_err(|e| problem(dir, format!("{MANIFEST_FILE}: {e}")))?;
+    let manifest: Manifest = serde_json::from_slice(&bytes)
+        .map_err(|e| problem(dir, format!("{MANIFEST_FILE}: {e}")))?;
     if manifest.format != MANIFEST_FORMAT {
-        return Err(problem(dir, format!("{MANIFEST_FILE}: not a {MANIFEST_FORMAT} manifest")));
+        return Err(problem(
+            dir,
+            format!("{MANIFEST_FILE}: not a {MANIFEST_FORMAT} manifest"),
+        ));
     }
     let mut verification = Verification {
         files: manifest.files.len(),
@@ -480,22 +500,29 @@ pub fn verify(dir: &Path) -> Result<Verification> {
         let part = &file.part;
         let path = dir.join(&part.file);
         match sha256_of(&path) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                verification.problems.push(format!("{}: missing", path.display()))
-            }
-            Err(e) => verification.problems.push(format!("{}: {e}", path.display())),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => verification
+                .problems
+                .push(format!("{}: missing", path.display())),
+            Err(e) => verification
+                .problems
+                .push(format!("{}: {e}", path.display())),
             Ok((bytes, _)) if bytes != part.bytes => verification.problems.push(format!(
                 "{}: {bytes} bytes, the manifest says {}",
                 path.display(),
                 part.bytes
             )),
-            Ok((_, sha256)) if sha256 != part.sha256 => verification
-                .problems
-                .push(format!("{}: corrupt (SHA-256 differs from the manifest's)", path.display())),
+            Ok((_, sha256)) if sha256 != part.sha256 => verification.problems.push(format!(
+                "{}: corrupt (SHA-256 differs from the manifest's)",
+                path.display()
+            )),
             Ok(_) => {}
         }
     }
-    let listed: BTreeSet<&str> = manifest.files.iter().map(|f| f.part.file.as_str()).collect();
+    let listed: BTreeSet<&str> = manifest
+        .files
+        .iter()
+        .map(|f| f.part.file.as_str())
+        .collect();
     for name in visible_parquet_files(dir)? {
         if !listed.contains(name.as_str()) {
             verification

@@ -33,7 +33,11 @@ pub fn part_file_name(unit: u32, index: u32) -> String {
 pub fn parse_part_file_name(name: &str) -> Option<(u32, u32)> {
     let rest = name.strip_prefix("part-")?.strip_suffix(".parquet")?;
     let (unit, index) = rest.split_once('-')?;
-    let number = |s: &str| (s.len() == 5 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten();
+    let number = |s: &str| {
+        (s.len() == 5 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
     Some((number(unit)?, number(index)?))
 }
 
@@ -45,7 +49,11 @@ pub fn unit_record_name(unit: u32) -> String {
 /// Whether `-o output` names a dataset directory rather than one file: it is an existing
 /// directory or ends with a path separator.
 pub fn names_a_directory(output: &Path) -> bool {
-    output.is_dir() || output.as_os_str().to_string_lossy().ends_with(std::path::MAIN_SEPARATOR)
+    output.is_dir()
+        || output
+            .as_os_str()
+            .to_string_lossy()
+            .ends_with(std::path::MAIN_SEPARATOR)
 }
 
 #[cfg(test)]
@@ -55,8 +63,16 @@ mod tests {
     #[test]
     fn part_names_round_trip_and_nothing_else_parses() {
         assert_eq!(part_file_name(3, 12), "part-00003-00012.parquet");
-        assert_eq!(parse_part_file_name("part-00003-00012.parquet"), Some((3, 12)));
-        for other in ["part-3-12.parquet", "part-00003.parquet", "x.parquet", ".part-00003-00012.parquet"] {
+        assert_eq!(
+            parse_part_file_name("part-00003-00012.parquet"),
+            Some((3, 12))
+        );
+        for other in [
+            "part-3-12.parquet",
+            "part-00003.parquet",
+            "x.parquet",
+            ".part-00003-00012.parquet",
+        ] {
             assert_eq!(parse_part_file_name(other), None, "{other}");
         }
     }

@@ -53,7 +53,11 @@ impl FromStr for Shard {
         let (k, n) = text
             .split_once('/')
             .ok_or_else(|| format!("`{text}`: expected K/N, e.g. 3/8"))?;
-        let parse = |s: &str| s.trim().parse::<u32>().map_err(|e| format!("`{text}`: {e}"));
+        let parse = |s: &str| {
+            s.trim()
+                .parse::<u32>()
+                .map_err(|e| format!("`{text}`: {e}"))
+        };
         let (index, count) = (parse(k)?, parse(n)?);
         if count == 0 || index == 0 || index > count {
             return Err(format!("`{text}`: K must be between 1 and N (N ≥ 1)"));
@@ -105,6 +109,18 @@ pub fn open(
     consumed: Arc<AtomicU64>,
     digest: Option<DigestHandle>,
 ) -> Result<ShardInput> {
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    open_range(path, shard.nominal_range(size), consumed, digest)
+}
+
+/// Opens the entries of `path` that start in the byte range `[lo, hi)` (what [`open`] does
+/// for a shard's nominal range; any ranges that tile the file give shards that tile it).
+pub fn open_range(
+    path: &str,
+    (lo, hi): (u64, u64),
+    consumed: Arc<AtomicU64>,
+    digest: Option<DigestHandle>,
+) -> Result<ShardInput> {
     let refuse = |reason: String| Error::Shard {
         path: path.to_owned(),
         reason,
@@ -139,20 +155,35 @@ pub fn open(
         // Nothing to cut: the first shard reads it whole (the parser says what is wrong, or
         // finds no entries); the others are empty.
         _ => {
-            let whole = if shard.index == 1 { size } else { 0 };
-            return range_reader(file, Vec::new(), ByteRange { start: 0, end: whole }, None)
-                .map(|reader| ShardInput {
-                    reader: wrap(reader, consumed, digest),
-                    relocation: Relocation::NONE,
-                    range: ByteRange { start: 0, end: whole },
-                    file_bytes: size,
-                })
-                .map_err(io_error);
+            // The shard that holds byte 0 (all of them for an empty file).
+            let whole = if lo == 0 && (hi > 0 || size == 0) {
+                size
+            } else {
+                0
+            };
+            return range_reader(
+                file,
+                Vec::new(),
+                ByteRange {
+                    start: 0,
+                    end: whole,
+                },
+                None,
+            )
+            .map(|reader| ShardInput {
+                reader: wrap(reader, consumed, digest),
+                relocation: Relocation::NONE,
+                range: ByteRange {
+                    start: 0,
+                    end: whole,
+                },
+                file_bytes: size,
+            })
+            .map_err(io_error);
         }
     };
     let header_end = root.end as u64;
     let scanner = BoundaryScanner::for_root(&root.name);
-    let (lo, hi) = shard.nominal_range(size);
     let start = cut_point(&mut file, lo.max(header_end), size, &scanner).map_err(io_error)?;
     let end = cut_point(&mut file, hi.max(header_end), size, &scanner)
         .map_err(io_error)?
@@ -198,7 +229,12 @@ fn read_prologue(file: &mut File) -> io::Result<Vec<u8>> {
 }
 
 /// The first `<entry` start tag at or after `from`, or `size` when none follows.
-pub fn cut_point(file: &mut File, from: u64, size: u64, scanner: &BoundaryScanner) -> io::Result<u64> {
+pub fn cut_point(
+    file: &mut File,
+    from: u64,
+    size: u64,
+    scanner: &BoundaryScanner,
+) -> io::Result<u64> {
     if from >= size {
         return Ok(size);
     }

@@ -44,10 +44,10 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{bounded, unbounded, Receiver, Sender};
 
 use self::encode::RowGroupEncoder;
-use self::order::{FileProgress, InOrder, OrderStop};
 pub use self::order::FileLimits;
-use self::reader::{Chunk, ChunkReader, ReaderStop};
+use self::order::{FileProgress, InOrder, OrderStop};
 pub use self::reader::Relocation;
+use self::reader::{Chunk, ChunkReader, ReaderStop};
 use self::worker::ParsedChunk;
 use crate::config::Settings;
 use crate::error::{Error, Result};
@@ -138,8 +138,10 @@ pub fn convert_with<R: BufRead>(
         max_row_group_rows: settings.pipeline.batch_size,
         input_name: input_name.to_owned(),
     };
-    let rejects_path = options.rejects_path.clone().unwrap_or_else(|| {
-        match &spec.target {
+    let rejects_path = options
+        .rejects_path
+        .clone()
+        .unwrap_or_else(|| match &spec.target {
             Target::File(path) => {
                 let mut name = path.as_os_str().to_owned();
                 name.push(".");
@@ -147,8 +149,7 @@ pub fn convert_with<R: BufRead>(
                 PathBuf::from(name)
             }
             Target::Parts { dir, unit } => dir.join(format!("_unit-{unit:05}.{REJECTS_FILE}")),
-        }
-    });
+        });
     let mut rejects = RejectsFile::new(rejects_path, input_name);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)

@@ -162,8 +162,14 @@ impl InOrder<'_> {
             rows,
             accessions,
         }))?;
-        let full = self.limits.max_rows.is_some_and(|max| self.file.rows >= max)
-            || self.limits.max_bytes.is_some_and(|max| self.file.bytes >= max);
+        let full = self
+            .limits
+            .max_rows
+            .is_some_and(|max| self.file.rows >= max)
+            || self
+                .limits
+                .max_bytes
+                .is_some_and(|max| self.file.bytes >= max);
         if full {
             self.file = FileProgress::default();
             self.send(WriterMessage::NextFile)?;
@@ -198,9 +204,10 @@ fn accession_range(rows: &arrow::record_batch::RecordBatch) -> Option<(String, S
         Some(strings) => Box::new(strings.iter().flatten()),
         None => Box::new(column.as_string_opt::<i64>()?.iter().flatten()),
     };
-    values.fold(None, |range, value| match range {
-        None => Some((value, value)),
-        Some((min, max)) => Some((min.min(value), max.max(value))),
-    })
-    .map(|(min, max)| (min.to_owned(), max.to_owned()))
+    values
+        .fold(None, |range, value| match range {
+            None => Some((value, value)),
+            Some((min, max)) => Some((min.min(value), max.max(value))),
+        })
+        .map(|(min, max)| (min.to_owned(), max.to_owned()))
 }

@@ -22,8 +22,8 @@ use crate::ledger::sampler::ResourceSampler;
 use crate::ledger::{self, prometheus, RunDir};
 use crate::metrics::Metrics;
 use crate::pipeline::{self, ConvertOptions, FileLimits, Summary};
-use crate::rejects::REJECTS_FILE;
 use crate::progress;
+use crate::rejects::REJECTS_FILE;
 use crate::writer::Target;
 
 /// What to convert and how.

@@ -64,7 +64,10 @@ pub fn plan(request: &RunRequest) -> Result<Vec<UnitPlan>> {
         .collect())
 }
 
-/// Inputs as given, with each directory replaced by its `*.xml` and `*.xml.gz` files and each
+/// File names taken from a directory given as input.
+const INPUT_SUFFIXES: [&str; 3] = [".xml", ".xml.gz", ".xml.zst"];
+
+/// Inputs as given, with each directory replaced by its XML files ([`INPUT_SUFFIXES`]) and each
 /// glob pattern that names no file by its matches, both sorted.
 fn expand_inputs(inputs: &[String]) -> Result<Vec<String>> {
     let mut expanded = Vec::new();
@@ -79,11 +82,20 @@ fn expand_inputs(inputs: &[String]) -> Result<Vec<String>> {
                 .flatten()
                 .map(|e| e.path())
                 .filter(|p| {
-                    let name = p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-                    p.is_file() && (name.ends_with(".xml") || name.ends_with(".xml.gz"))
+                    let name = p
+                        .file_name()
+                        .map(|n| n.to_string_lossy())
+                        .unwrap_or_default();
+                    p.is_file() && INPUT_SUFFIXES.iter().any(|suffix| name.ends_with(suffix))
                 })
                 .map(|p| p.display().to_string())
                 .collect();
+            if files.is_empty() {
+                return Err(Error::Config(format!(
+                    "directory {input} holds no {} file",
+                    INPUT_SUFFIXES.join(" / ")
+                )));
+            }
             files.sort();
             expanded.extend(files);
         } else if !path.exists() && input.contains(['*', '?', '[']) {
@@ -95,7 +107,9 @@ fn expand_inputs(inputs: &[String]) -> Result<Vec<String>> {
                 .map(|p| p.display().to_string())
                 .collect();
             if files.is_empty() {
-                return Err(Error::Config(format!("input pattern {input} matches no file")));
+                return Err(Error::Config(format!(
+                    "input pattern {input} matches no file"
+                )));
             }
             files.sort();
             expanded.extend(files);
@@ -189,7 +203,9 @@ pub fn convert_all(
                     let show_progress = request.show_progress && parallel == 1;
                     let run =
                         convert_unit(request, unit_settings, plan, run_dir, quit, show_progress);
-                    done.lock().unwrap_or_else(|e| e.into_inner()).push((index, run));
+                    done.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((index, run));
                 });
             if let Err(e) = spawned {
                 log::warn!("cannot start unit thread {worker}: {e}");

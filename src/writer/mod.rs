@@ -17,9 +17,9 @@ use std::time::Instant;
 use crossbeam_channel::Receiver;
 use parquet::arrow::arrow_writer::ArrowColumnChunk;
 
+use self::file::ParquetFile;
 pub use self::file::{column_writer_factory, writer_properties, FileFacts, WrittenFile};
 pub use self::readback::{decode_in_memory, encode_in_memory, read_entries};
-use self::file::ParquetFile;
 use crate::config::ParquetSettings;
 use crate::error::{Error, Result, StorageError};
 use crate::metrics::Metrics;
@@ -155,10 +155,9 @@ pub fn run(
             Ok(WriterMessage::Finish { copyright }) => {
                 let file = match current.take() {
                     Some(file) => file,
-                    None => ParquetFile::create(
-                        &spec.target.file_path(written.len() as u32),
-                        &spec,
-                    )?,
+                    None => {
+                        ParquetFile::create(&spec.target.file_path(written.len() as u32), &spec)?
+                    }
                 };
                 let done = file.finish(copyright)?;
                 metrics.output_bytes.store(

@@ -17,9 +17,10 @@ pub const DEFAULT_ENTRIES: u64 = 50_000;
 /// The amount requested by the flags (default [`DEFAULT_ENTRIES`]).
 pub fn amount(args: &CorpusArgs) -> Result<Amount> {
     Ok(match (&args.size, args.entries) {
-        (Some(size), _) => {
-            Amount::Bytes(uniprot_etl::config::parse_size(size).with_context(|| format!("bad --size {size:?}"))?)
-        }
+        (Some(size), _) => Amount::Bytes(
+            uniprot_etl::config::parse_size(size)
+                .with_context(|| format!("bad --size {size:?}"))?,
+        ),
         (None, Some(n)) => Amount::Entries(n),
         (None, None) => Amount::Entries(DEFAULT_ENTRIES),
     })
