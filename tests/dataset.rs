@@ -211,7 +211,12 @@ fn corpus(entries: u64, seed: u64) -> Vec<u8> {
     let mut xml = Vec::new();
     synth::write_corpus(&mut xml, Profile::Trembl, seed, Amount::Entries(entries)).unwrap();
     let end = memchr::memmem::rfind(&xml, b"</uniprot>").unwrap();
-    xml.splice(end..end, b"<copyright>\nTest release copyright\n</copyright>\n".iter().copied());
+    xml.splice(
+        end..end,
+        b"<copyright>\nTest release copyright\n</copyright>\n"
+            .iter()
+            .copied(),
+    );
     xml
 }
 

@@ -3,6 +3,7 @@
 mod util;
 
 mod cli;
+mod dask;
 mod dataset;
 mod faults;
 mod fuzz_replay;
