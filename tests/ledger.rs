@@ -247,3 +247,74 @@ fn quiet_keeps_the_terminal_silent_but_not_the_run_record() {
         "{log}"
     );
 }
+
+#[test]
+fn dataset_runs_are_grouped_and_aggregated_with_their_stragglers() {
+    let dir = tempfile::tempdir().unwrap();
+    convert_ok(dir.path(), &["--run-name", "alone"]);
+    let input = sample("uniprot-rs-tests-250.xml");
+    let out = run(
+        dir.path(),
+        &[
+            "convert",
+            "-q",
+            &input,
+            "--shard",
+            "1/2",
+            "-o",
+            "ds/",
+            "--no-commit",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(
+        dir.path(),
+        &["convert", "-q", &input, "--shard", "2/2", "-o", "ds/"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let list = run(dir.path(), &["runs", "list"]);
+    let text = String::from_utf8(list.stdout).unwrap();
+    let heading = text
+        .lines()
+        .position(|l| l.starts_with("dataset "))
+        .expect(&text);
+    assert!(
+        text.lines().nth(heading).unwrap().ends_with("ds (2 runs)"),
+        "{text}"
+    );
+    let units: Vec<&str> = text.lines().skip(heading + 2).collect();
+    assert!(
+        units[0].ends_with("0     1/2") && units[1].ends_with("1     2/2"),
+        "{text}"
+    );
+    assert!(
+        text.lines().take(heading).any(|l| l.contains("_alone")),
+        "{text}"
+    );
+
+    let mut reports: Vec<Report> = run_dirs(dir.path())
+        .iter()
+        .map(|d| load_report(d).unwrap())
+        .collect();
+    let dataset_dir = std::path::absolute(dir.path().join("ds")).unwrap();
+    let dataset_dir = dataset_dir.display().to_string();
+    let figures = uniprot_etl::ledger::datasets::dataset_figures(&reports, &dataset_dir);
+    assert_eq!(figures.units.len(), 2);
+    assert_eq!(figures.entries, 250);
+    // A third unit that ran three times as long as the others is the straggler.
+    let mut slow = reports.last().unwrap().clone();
+    slow.dataset.as_mut().unwrap().unit = 2;
+    slow.duration_secs = 3.0 * reports.iter().map(|r| r.duration_secs).fold(0.0, f64::max);
+    reports.push(slow);
+    let figures = uniprot_etl::ledger::datasets::dataset_figures(&reports, &dataset_dir);
+    let stragglers: Vec<u32> = figures
+        .units
+        .iter()
+        .filter(|u| u.straggler)
+        .map(|u| u.unit)
+        .collect();
+    assert_eq!(stragglers, vec![2]);
+    assert!(uniprot_etl::ledger::datasets::dataset_view(&figures)
+        .contains("stragglers (> 1.5× the median): unit 2"));
+}

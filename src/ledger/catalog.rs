@@ -93,30 +93,51 @@ fn mib(bytes: u64) -> String {
     format!("{:.0} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
 
-/// The `runs list` table: id, status, entries, MB/s, peak RSS, bottleneck.
+/// The `runs list` table: id, status, entries, MB/s, peak RSS, bottleneck; the runs that
+/// wrote into a dataset are grouped under it, with their unit and shard.
 pub fn list_view(runs: &[LoadedRun]) -> String {
-    let rows: Vec<Vec<String>> = runs
-        .iter()
-        .map(|run| {
-            let r = &run.report;
-            vec![
-                r.run_id.clone(),
-                format!("{:?}", r.status).to_lowercase(),
-                r.metrics.entries.to_string(),
-                format!("{:.1}", r.metrics.mb_per_sec),
-                if r.resources.samples == 0 {
-                    "-".to_owned()
-                } else {
-                    mib(r.resources.rss_bytes_peak)
-                },
-                r.diagnosis.bottleneck.name().to_owned(),
-            ]
-        })
-        .collect();
-    table(
-        &["id", "status", "entries", "MB/s", "RSS peak", "bottleneck"],
-        &rows,
-    )
+    let mut out = String::new();
+    for (dataset, members) in super::datasets::group_by_dataset(runs, |run| &run.report) {
+        let rows: Vec<Vec<String>> = members
+            .iter()
+            .map(|run| {
+                let r = &run.report;
+                let mut row = vec![
+                    r.run_id.clone(),
+                    format!("{:?}", r.status).to_lowercase(),
+                    r.metrics.entries.to_string(),
+                    format!("{:.1}", r.metrics.mb_per_sec),
+                    if r.resources.samples == 0 {
+                        "-".to_owned()
+                    } else {
+                        mib(r.resources.rss_bytes_peak)
+                    },
+                    r.diagnosis.bottleneck.name().to_owned(),
+                ];
+                if let Some(d) = &r.dataset {
+                    row.push(d.unit.to_string());
+                    row.push(d.shard.clone().unwrap_or_else(|| "-".into()));
+                }
+                row
+            })
+            .collect();
+        let mut header = vec!["id", "status", "entries", "MB/s", "RSS peak", "bottleneck"];
+        if let Some(dir) = &dataset {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&format!("dataset {dir} ({} runs)\n", members.len()));
+            header.extend(["unit", "shard"]);
+        }
+        out.push_str(&table(&header, &rows));
+    }
+    if out.is_empty() {
+        out = table(
+            &["id", "status", "entries", "MB/s", "RSS peak", "bottleneck"],
+            &[],
+        );
+    }
+    out
 }
 
 /// The comparable figures of a report: (name, value) pairs.

@@ -8,6 +8,7 @@
 pub mod aggregate;
 pub mod catalog;
 pub mod cpu;
+pub mod datasets;
 pub mod prometheus;
 pub mod report;
 pub mod sampler;

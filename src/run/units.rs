@@ -283,7 +283,9 @@ fn convert_unit(
     }
 }
 
-/// `path` made absolute against the working directory.
+/// `path` made absolute against the working directory, without a trailing separator (the
+/// form reports name datasets by).
 fn absolute(path: &Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    absolute.components().collect()
 }

@@ -131,6 +131,10 @@ pub struct ReportArgs {
     /// Config keys to group by (default: batch_size, channel_capacity, compression).
     #[arg(long, value_delimiter = ',')]
     pub group_by: Vec<String>,
+    /// Instead, aggregate the unit runs of this dataset directory: per-unit MB/s, totals,
+    /// stragglers.
+    #[arg(long)]
+    pub dataset: Option<PathBuf>,
 }
 
 /// `flamegraph` flags.

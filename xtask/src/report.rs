@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 use uniprot_etl::floor::Floors;
 use uniprot_etl::ledger::aggregate::{self, DEFAULT_GROUP_BY};
 use uniprot_etl::ledger::report::Report;
-use uniprot_etl::ledger::{catalog, REPORT_FILE};
+use uniprot_etl::ledger::{catalog, datasets, REPORT_FILE};
 
 use crate::flags::ReportArgs;
 
@@ -24,6 +24,19 @@ pub fn run(args: ReportArgs) -> Result<()> {
     let (reports, floor) = collect(&args.paths)?;
     if reports.is_empty() {
         bail!("no report.yaml found under {:?}", args.paths);
+    }
+    if let Some(dataset) = &args.dataset {
+        let dir = std::path::absolute(dataset)?
+            .components()
+            .collect::<PathBuf>()
+            .display()
+            .to_string();
+        let figures = datasets::dataset_figures(&reports, &dir);
+        if figures.units.is_empty() {
+            bail!("no run under {:?} wrote into the dataset {dir}", args.paths);
+        }
+        print!("{}", datasets::dataset_view(&figures));
+        return Ok(());
     }
     let rows = aggregate::summarize(&reports, &group_by, floor.map(|f| f.tokenizer.mb_per_sec()));
     let text = match args.format.as_str() {
