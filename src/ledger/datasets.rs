@@ -15,10 +15,10 @@ pub const STRAGGLER_FACTOR: f64 = 1.5;
 
 /// Runs grouped by dataset directory, in order of first appearance; runs of no dataset form
 /// the group `None`, first.
-pub fn group_by_dataset<'a, T>(
-    runs: &'a [T],
+pub fn group_by_dataset<T>(
+    runs: &[T],
     report: impl Fn(&T) -> &Report,
-) -> Vec<(Option<String>, Vec<&'a T>)> {
+) -> Vec<(Option<String>, Vec<&T>)> {
     let mut groups: Vec<(Option<String>, Vec<&T>)> = vec![(None, Vec::new())];
     for run in runs {
         let key = report(run).dataset.as_ref().map(|d| d.dir.clone());
