@@ -512,3 +512,62 @@ fn shards_written_into_one_directory_commit_only_when_all_are_there() {
     assert!(!dir.path().join("ds/_manifest.json").exists());
     assert!(!run(dir.path(), &["verify", "ds"]).status.success());
 }
+
+#[test]
+fn commit_refuses_datasets_that_do_not_add_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.xml");
+    let b = dir.path().join("b.xml");
+    std::fs::write(&a, corpus(10, 1)).unwrap();
+    std::fs::write(&b, corpus(10, 2)).unwrap();
+    let convert = |input: &Path, unit: &str| {
+        run(
+            dir.path(),
+            &[
+                "convert",
+                "-q",
+                input.to_str().unwrap(),
+                "--unit",
+                unit,
+                "--no-commit",
+                "-o",
+                "ds/",
+            ],
+        )
+    };
+    assert!(convert(&a, "0").status.success());
+    // Unit 0 holds a.xml: b.xml cannot take its part names.
+    let out = convert(&b, "0");
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("unit 0 already holds") && stderr(&out).contains("a.xml"),
+        "{}",
+        stderr(&out)
+    );
+    // The same source under two units.
+    assert!(convert(&a, "1").status.success());
+    let out = run(dir.path(), &["commit", "ds"]);
+    assert!(
+        stderr(&out).contains("converted by units [0, 1]"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_file(dir.path().join("ds/_units/unit-00001.json")).unwrap();
+    // Unit 1's part has no record now.
+    let out = run(dir.path(), &["commit", "ds"]);
+    assert!(
+        stderr(&out).contains("part-00001-00000.parquet belongs to no recorded unit"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_file(dir.path().join("ds/part-00001-00000.parquet")).unwrap();
+    assert!(run(dir.path(), &["commit", "ds"]).status.success());
+    // A record whose part is gone.
+    std::fs::remove_file(dir.path().join("ds/part-00000-00000.parquet")).unwrap();
+    let out = run(dir.path(), &["commit", "ds"]);
+    assert!(
+        stderr(&out).contains("part-00000-00000.parquet of unit 0 is missing"),
+        "{}",
+        stderr(&out)
+    );
+}
