@@ -104,7 +104,8 @@ pub struct SplitArgs {
     #[arg(
         long,
         conflicts_with = "part_size",
-        required_unless_present = "part_size"
+        required_unless_present = "part_size",
+        value_parser = clap::value_parser!(u32).range(1..)
     )]
     pub parts: Option<u32>,
     /// Contiguous parts of about this much XML each (e.g. 2GB).
@@ -148,11 +149,11 @@ pub struct ConvertArgs {
     /// Do not write the dataset's manifest (run `commit` once every unit is done).
     #[arg(long)]
     pub no_commit: bool,
-    /// Start the next part file after this many rows (makes the output a dataset).
-    #[arg(long)]
+    /// Most rows in one part file (row groups are cut to fit; makes the output a dataset).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_file_rows: Option<u64>,
-    /// Start the next part file once a part holds this many bytes (e.g. 512MB; makes the
-    /// output a dataset).
+    /// Most bytes of row groups in one part file (e.g. 512MB; parts are cut between row
+    /// groups, the footer comes on top; makes the output a dataset).
     #[arg(long, value_parser = parse_size_arg)]
     pub max_file_bytes: Option<u64>,
     /// Config file (default: ./config.yaml when present).

@@ -28,7 +28,8 @@ fn owner_pid(name: &str, file_name: &str) -> Option<u32> {
         .flatten()
 }
 
-/// Whether process `pid` is running (Linux: `/proc/PID` exists). Unknown means alive.
+/// Whether process `pid` is running (Linux: `/proc/PID` exists and is not a zombie — a killed
+/// process whose parent died too stays a zombie until something reaps it). Unknown means alive.
 fn is_alive(pid: u32) -> bool {
     if pid == std::process::id() {
         return true;
@@ -37,7 +38,15 @@ fn is_alive(pid: u32) -> bool {
     if !proc_root.join("self").exists() {
         return true;
     }
-    proc_root.join(pid.to_string()).exists()
+    match std::fs::read_to_string(proc_root.join(pid.to_string()).join("stat")) {
+        // The state follows the command name, which is in parentheses and may hold anything.
+        Ok(stat) => !matches!(
+            stat.rsplit_once(')')
+                .and_then(|(_, rest)| rest.trim_start().chars().next()),
+            Some('Z' | 'X')
+        ),
+        Err(_) => proc_root.join(pid.to_string()).exists(),
+    }
 }
 
 /// Removes the temporary files of output `file_name` in `dir` whose process is gone.
@@ -100,5 +109,22 @@ mod tests {
         }
         assert_eq!(remove_stale(dir.path(), "out.parquet"), vec![dead.clone()]);
         assert!(!dead.exists() && live.exists() && unrelated.exists());
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_zombie_counts_as_dead() {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        // Exited but not reaped: a zombie until `wait`.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while is_alive(child.id()) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the child never ended"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert!(Path::new(&format!("/proc/{}", child.id())).exists());
+        child.wait().unwrap();
     }
 }

@@ -447,23 +447,23 @@ fn shards_written_into_one_directory_commit_only_when_all_are_there() {
     let input = dir.path().join("in.xml");
     std::fs::write(&input, &xml).unwrap();
     let input = input.to_str().unwrap();
-    for index in [1, 3] {
+    let convert_shard = |index: u32| {
         let shard = format!("{index}/3");
-        let out = run(
-            dir.path(),
-            &[
-                "convert",
-                "-q",
-                input,
-                "--shard",
-                &shard,
-                "--no-commit",
-                "-o",
-                "ds/",
-            ],
-        );
+        let args = [
+            "convert",
+            "-q",
+            input,
+            "--shard",
+            &shard,
+            "--no-commit",
+            "-o",
+            "ds/",
+        ];
+        let out = run(dir.path(), &args);
         assert!(out.status.success(), "{}", stderr(&out));
-    }
+    };
+    convert_shard(1);
+    convert_shard(3);
     let out = run(dir.path(), &["commit", "ds"]);
     assert!(!out.status.success());
     assert!(
@@ -471,44 +471,17 @@ fn shards_written_into_one_directory_commit_only_when_all_are_there() {
         "{}",
         stderr(&out)
     );
-    let out = run(
-        dir.path(),
-        &[
-            "convert",
-            "-q",
-            input,
-            "--shard",
-            "2/3",
-            "--no-commit",
-            "-o",
-            "ds/",
-        ],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(!run(dir.path(), &["commit", "ds", "--units", "4"])
-        .status
-        .success());
-    let out = run(dir.path(), &["commit", "ds", "--units", "3"]);
+    convert_shard(2);
+    let commit = |units: &str| run(dir.path(), &["commit", "ds", "--units", units]);
+    assert!(!commit("4").status.success());
+    let out = commit("3");
     assert!(out.status.success(), "{}", stderr(&out));
     let manifest = manifest(&dir.path().join("ds"));
     assert_eq!(manifest.rows, 40);
     assert_eq!(manifest.sources[0].shards.len(), 3);
     assert!(run(dir.path(), &["verify", "ds"]).status.success());
     // Another conversion into the directory removes the manifest until the next commit.
-    let out = run(
-        dir.path(),
-        &[
-            "convert",
-            "-q",
-            input,
-            "--shard",
-            "2/3",
-            "--no-commit",
-            "-o",
-            "ds/",
-        ],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
+    convert_shard(2);
     assert!(!dir.path().join("ds/_manifest.json").exists());
     assert!(!run(dir.path(), &["verify", "ds"]).status.success());
 }
@@ -569,5 +542,60 @@ fn commit_refuses_datasets_that_do_not_add_up() {
         stderr(&out).contains("part-00000-00000.parquet of unit 0 is missing"),
         "{}",
         stderr(&out)
+    );
+}
+
+#[test]
+fn parts_roll_over_at_the_byte_limit_and_keep_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let xml = corpus(200, 9);
+    let input = dir.path().join("in.xml");
+    std::fs::write(&input, &xml).unwrap();
+    let args = [
+        "convert",
+        "-q",
+        input.to_str().unwrap(),
+        "-o",
+        "ds",
+        "--batch-size",
+        "20",
+    ];
+    let mut limited = args.to_vec();
+    limited.extend(["--max-file-bytes", "60KB"]);
+    let out = run(dir.path(), &limited);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let manifest = manifest(&dir.path().join("ds"));
+    assert!(manifest.files.len() > 2, "{} files", manifest.files.len());
+    for file in &manifest.files {
+        // Row groups of 20 rows; a file holds whole row groups, so only the last may be short.
+        assert_eq!(file.part.rows % 20, 0, "{}", file.part.file);
+    }
+    let mut expected = accessions_of(&xml);
+    expected.sort();
+    let rows: Vec<_> = dataset_rows(&dir.path().join("ds"))
+        .into_iter()
+        .map(|e| e.accession)
+        .collect();
+    assert_eq!(rows, expected);
+    // The limit bounds the row groups' bytes: no file's data goes past it, footers aside.
+    let single = run(
+        dir.path(),
+        &[
+            "convert",
+            "-q",
+            input.to_str().unwrap(),
+            "-o",
+            "one.parquet",
+            "--batch-size",
+            "20",
+        ],
+    );
+    assert!(single.status.success());
+    let total: u64 = manifest.files.iter().map(|f| f.part.bytes).sum();
+    assert!(
+        total
+            > std::fs::metadata(dir.path().join("one.parquet"))
+                .unwrap()
+                .len()
     );
 }

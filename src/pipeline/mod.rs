@@ -156,6 +156,7 @@ pub fn convert_with<R: BufRead>(
         .thread_name(|i| format!("worker-{i}"))
         .build()
         .map_err(|e| Error::Internal(format!("cannot start the worker pool: {e}")))?;
+    let first_file = writer::create_first(&spec)?;
     let factory = writer::column_writer_factory(&spec)?;
     let encoder = RowGroupEncoder::new(factory, crate::schema::schema());
     let output_path = spec.target.path().to_owned();
@@ -183,7 +184,9 @@ pub fn convert_with<R: BufRead>(
         let writer_metrics = Arc::clone(&metrics);
         let writer = std::thread::Builder::new()
             .name("parquet-writer".into())
-            .spawn_scoped(scope, move || writer::run(writer_rx, spec, writer_metrics));
+            .spawn_scoped(scope, move || {
+                writer::run(writer_rx, spec, first_file, writer_metrics)
+            });
         let in_order = InOrder {
             settings: &settings.pipeline,
             encoder,

@@ -69,7 +69,8 @@ pub struct InOrder<'a> {
 pub struct FileLimits {
     /// Most rows in one file: row groups are cut so that no file exceeds it.
     pub max_rows: Option<u64>,
-    /// The next file starts once a file's encoded row groups reach this many bytes.
+    /// Most bytes of encoded row groups in one file (the footer comes on top): a row group
+    /// that would pass it starts the next file; one larger than the limit gets a file alone.
     pub max_bytes: Option<u64>,
 }
 
@@ -151,26 +152,33 @@ impl InOrder<'_> {
         let chunks = self.pool.install(|| encoder.finish_row_group(busy));
         let chunks = chunks.map_err(|e| self.failed(e))?;
         Metrics::add(&self.metrics.batches, 1);
-        self.file.rows += rows;
-        self.file.bytes += chunks
+        let bytes: u64 = chunks
             .iter()
             .map(|chunk| chunk.close().metadata.compressed_size().max(0) as u64)
-            .sum::<u64>();
+            .sum();
+        // A row group that would take the file past its byte limit starts the next file
+        // (unless the file is empty: a row group larger than the limit gets a file of its own).
+        let over = self
+            .limits
+            .max_bytes
+            .is_some_and(|max| self.file.rows > 0 && self.file.bytes + bytes > max);
+        if over {
+            self.file = FileProgress::default();
+            self.send(WriterMessage::NextFile)?;
+        }
+        self.file.rows += rows;
+        self.file.bytes += bytes;
         let accessions = self.group_accessions.take();
         self.send(WriterMessage::RowGroup(EncodedRowGroup {
             chunks,
             rows,
             accessions,
         }))?;
-        let full = self
+        if self
             .limits
             .max_rows
             .is_some_and(|max| self.file.rows >= max)
-            || self
-                .limits
-                .max_bytes
-                .is_some_and(|max| self.file.bytes >= max);
-        if full {
+        {
             self.file = FileProgress::default();
             self.send(WriterMessage::NextFile)?;
         }

@@ -188,6 +188,22 @@ pub fn convert_all(
         );
     }
     let jobs: Vec<(UnitPlan, RunDir)> = plans.into_iter().zip(run_dirs).collect();
+    if parallel == 1 {
+        // One at a time: on this thread (no extra stack).
+        return jobs
+            .iter()
+            .map(|(plan, run_dir)| {
+                convert_unit(
+                    request,
+                    &unit_settings,
+                    plan,
+                    run_dir,
+                    quit,
+                    request.show_progress,
+                )
+            })
+            .collect();
+    }
     let next = AtomicUsize::new(0);
     let done: Mutex<Vec<(usize, UnitRun)>> = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
@@ -200,9 +216,7 @@ pub fn convert_all(
                     let Some((plan, run_dir)) = jobs.get(index) else {
                         break;
                     };
-                    let show_progress = request.show_progress && parallel == 1;
-                    let run =
-                        convert_unit(request, unit_settings, plan, run_dir, quit, show_progress);
+                    let run = convert_unit(request, unit_settings, plan, run_dir, quit, false);
                     done.lock()
                         .unwrap_or_else(|e| e.into_inner())
                         .push((index, run));

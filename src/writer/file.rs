@@ -99,7 +99,7 @@ pub struct ParquetFile {
 
 impl ParquetFile {
     /// Creates the temporary file beside `path` (removing those of dead runs).
-    pub fn create(path: &Path, spec: &OutputSpec) -> Result<ParquetFile> {
+    pub(super) fn create(path: &Path, spec: &OutputSpec) -> Result<ParquetFile> {
         let dir = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
             _ => PathBuf::from("."),

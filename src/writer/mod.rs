@@ -17,8 +17,9 @@ use std::time::Instant;
 use crossbeam_channel::Receiver;
 use parquet::arrow::arrow_writer::ArrowColumnChunk;
 
-use self::file::ParquetFile;
-pub use self::file::{column_writer_factory, writer_properties, FileFacts, WrittenFile};
+pub use self::file::{
+    column_writer_factory, writer_properties, FileFacts, ParquetFile, WrittenFile,
+};
 pub use self::readback::{decode_in_memory, encode_in_memory, read_entries};
 use crate::config::ParquetSettings;
 use crate::error::{Error, Result, StorageError};
@@ -109,17 +110,25 @@ fn write_error(path: &Path, what: &'static str, source: impl Into<StorageError>)
     }
 }
 
+/// The first file of `spec`, created before the conversion starts so that an unwritable
+/// output fails at once.
+pub fn create_first(spec: &OutputSpec) -> Result<ParquetFile> {
+    ParquetFile::create(&spec.target.file_path(0), spec)
+}
+
 /// Runs the writer until `Finish` (success) or a closed channel (abandoned): appends each row
-/// group to the current file, in the order received, and starts the next file on `NextFile`.
-/// Returns every file written, still at its temporary path, in order; at least one, so an
-/// input without entries still yields a valid (empty) file.
+/// group to the current file (`first` to begin with), in the order received, and starts the
+/// next file at the first row group after a `NextFile`. Returns every file written, still at
+/// its temporary path, in order; at least one, so an input without entries still yields a
+/// valid (empty) file.
 pub fn run(
     rx: Receiver<WriterMessage>,
     spec: OutputSpec,
+    first: ParquetFile,
     metrics: Arc<Metrics>,
 ) -> Result<Vec<WrittenFile>> {
     let mut written: Vec<WrittenFile> = Vec::new();
-    let mut current: Option<ParquetFile> = None;
+    let mut current = first;
     let mut roll = false;
     let mut bytes_before = 0u64;
     loop {
@@ -130,36 +139,23 @@ pub fn run(
         match message {
             Ok(WriterMessage::RowGroup(group)) => {
                 if roll {
-                    if let Some(file) = current.take() {
-                        let done = file.finish(None)?;
-                        bytes_before += done.facts.bytes;
-                        written.push(done);
-                    }
+                    let path = spec.target.file_path(written.len() as u32 + 1);
+                    let next = ParquetFile::create(&path, &spec)?;
+                    let done = std::mem::replace(&mut current, next).finish(None)?;
+                    bytes_before += done.facts.bytes;
+                    written.push(done);
                     roll = false;
                 }
-                let file = match &mut current {
-                    Some(file) => file,
-                    none => none.insert(ParquetFile::create(
-                        &spec.target.file_path(written.len() as u32),
-                        &spec,
-                    )?),
-                };
-                append(file, group)?;
+                append(&mut current, group)?;
                 metrics.output_bytes.store(
-                    bytes_before + file.writer.bytes_written() as u64,
+                    bytes_before + current.writer.bytes_written() as u64,
                     std::sync::atomic::Ordering::Relaxed,
                 );
                 Metrics::add_duration(&metrics.write_nanos, working.elapsed());
             }
             Ok(WriterMessage::NextFile) => roll = true,
             Ok(WriterMessage::Finish { copyright }) => {
-                let file = match current.take() {
-                    Some(file) => file,
-                    None => {
-                        ParquetFile::create(&spec.target.file_path(written.len() as u32), &spec)?
-                    }
-                };
-                let done = file.finish(copyright)?;
+                let done = current.finish(copyright)?;
                 metrics.output_bytes.store(
                     bytes_before + done.facts.bytes,
                     std::sync::atomic::Ordering::Relaxed,
