@@ -1,7 +1,7 @@
 //! The benchmark corpus: generated at bench start from a fixed seed (never committed), kept in
 //! memory. `BENCH_ENTRIES` overrides the entry count (default 50,000 TrEMBL-shaped entries).
 
-use uniprot_etl::synth::{write_corpus, Amount, Profile};
+use uniprot_etl::lab::synth::{write_corpus, Amount, Profile};
 
 /// Seed of the benchmark corpus.
 pub const SEED: u64 = 20261123;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use pprof::criterion::{Output, PProfProfiler};
 use uniprot_etl::config::Settings;
-use uniprot_etl::metrics::Metrics;
+use uniprot_etl::ledger::metrics::Metrics;
 use uniprot_etl::pipeline;
 
 /// Profiler sampling frequency (Hz).

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use uniprot_etl::batch::EntryBatchBuilder;
 use uniprot_etl::config::Settings;
-use uniprot_etl::metrics::Metrics;
+use uniprot_etl::ledger::metrics::Metrics;
 use uniprot_etl::model::Entry;
 use uniprot_etl::parse::{EntryReader, ParseLimits};
 use uniprot_etl::pipeline;

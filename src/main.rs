@@ -11,9 +11,11 @@ use uniprot_etl::dataset::manifest;
 use uniprot_etl::dataset::split::{self, PartCount, SplitRequest};
 use uniprot_etl::error::Error;
 use uniprot_etl::interrupt;
+use uniprot_etl::lab::floor;
 use uniprot_etl::ledger::catalog;
+use uniprot_etl::ledger::logging;
 use uniprot_etl::run::{self, DatasetOptions, RunRequest};
-use uniprot_etl::{floor, logging, schema};
+use uniprot_etl::schema;
 
 /// mimalloc: the parser allocates entries on one thread and the writer frees them on another;
 /// glibc malloc serialised those cross-thread frees on a lock (see README, Performance).

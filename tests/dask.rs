@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use uniprot_etl::synth::{self, Amount, Profile};
+use uniprot_etl::lab::synth::{self, Amount, Profile};
 use uniprot_etl::writer::read_entries;
 
 use crate::util::{gzip, run, stderr};

@@ -7,7 +7,7 @@ use std::path::Path;
 use proptest::prelude::*;
 use uniprot_etl::dataset::manifest::Manifest;
 use uniprot_etl::dataset::shard;
-use uniprot_etl::synth::{self, Amount, Profile};
+use uniprot_etl::lab::synth::{self, Amount, Profile};
 use uniprot_etl::writer::read_entries;
 
 use crate::util::{gzip, parse_all, run, sample_files, stderr};

@@ -1,6 +1,6 @@
 //! The fuzz corpus on stable Rust: every committed seed (`fuzz/seeds/TARGET/`), every past crash
 //! input (`fuzz/regressions/TARGET/`, plus any local `fuzz/artifacts/TARGET/`) goes through the
-//! same `uniprot_etl::fuzz` function its cargo-fuzz target calls. And the invariant as a
+//! same `uniprot_etl::lab::fuzz` function its cargo-fuzz target calls. And the invariant as a
 //! property: for any bytes, `convert` succeeds and the Parquet file reads back as parsed, or
 //! fails with an error and leaves no file; it never panics.
 
@@ -16,13 +16,13 @@ type Target = fn(&[u8]);
 
 const TARGETS: [(&str, Target); 3] = [
     ("parse_entries", |d| {
-        uniprot_etl::fuzz::parse_entries(d);
+        uniprot_etl::lab::fuzz::parse_entries(d);
     }),
     ("convert_stream", |d| {
-        uniprot_etl::fuzz::convert_stream(d);
+        uniprot_etl::lab::fuzz::convert_stream(d);
     }),
     ("structured", |d| {
-        uniprot_etl::fuzz::structured(d);
+        uniprot_etl::lab::fuzz::structured(d);
     }),
 ];
 
@@ -62,7 +62,7 @@ fn every_seed_and_past_crash_input_replays_cleanly() {
 #[test]
 fn the_bundled_fixture_parses_fully_through_the_fuzz_entry_point() {
     let data = std::fs::read(crate::util::fixture("sample.xml")).unwrap();
-    assert_eq!(uniprot_etl::fuzz::convert_stream(&data), 3);
+    assert_eq!(uniprot_etl::lab::fuzz::convert_stream(&data), 3);
 }
 
 /// Bytes that look like UniProt often enough to get past the root check.

@@ -9,9 +9,9 @@ use std::sync::Arc;
 use proptest::prelude::*;
 use uniprot_etl::config::Settings;
 use uniprot_etl::interrupt::QuitFlag;
-use uniprot_etl::metrics::Metrics;
+use uniprot_etl::lab::synth::{self, Amount, Profile};
+use uniprot_etl::ledger::metrics::Metrics;
 use uniprot_etl::pipeline::{self, ConvertOptions};
-use uniprot_etl::synth::{self, Amount, Profile};
 use uniprot_etl::writer::read_entries;
 
 use crate::util::{convert_bytes, parse_all, sample_bytes};

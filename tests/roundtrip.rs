@@ -7,9 +7,9 @@ use proptest::collection::vec;
 use proptest::option::of;
 use proptest::prelude::*;
 use uniprot_etl::config::Settings;
+use uniprot_etl::lab::xml_out;
 use uniprot_etl::model::*;
 use uniprot_etl::writer::read_entries;
-use uniprot_etl::xml_out;
 
 use crate::util::{convert_bytes, parse_all};
 

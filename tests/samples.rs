@@ -2,8 +2,8 @@
 //! row per entry, accessions in order, and survives serialize → parse unchanged.
 
 use uniprot_etl::config::Settings;
+use uniprot_etl::lab::xml_out;
 use uniprot_etl::writer::read_entries;
-use uniprot_etl::xml_out;
 
 use crate::util::{convert_bytes, parse_all, sample_files};
 
@@ -107,7 +107,7 @@ fn a_duplicated_element_is_kept_or_reported_never_dropped() {
     // The entries of the 250-entry file with a <molecule> (rare), as a document of their own.
     let many = crate::util::sample_bytes("uniprot-rs-tests-250.xml");
     let mut with_molecule = xml_out::DOCUMENT_HEADER.to_owned();
-    for entry in uniprot_etl::synth::entries_of(&many) {
+    for entry in uniprot_etl::lab::synth::entries_of(&many) {
         let entry = std::str::from_utf8(entry).unwrap();
         if entry.contains("<molecule") {
             with_molecule.push_str(entry);

@@ -2,8 +2,8 @@
 //! with zero unmapped paths, and the corpus exercises every element family.
 
 use uniprot_etl::config::Settings;
+use uniprot_etl::lab::synth::{write_corpus, Amount, Generator, Profile};
 use uniprot_etl::model::Entry;
-use uniprot_etl::synth::{write_corpus, Amount, Generator, Profile};
 use uniprot_etl::writer::read_entries;
 
 use crate::util::convert_bytes;

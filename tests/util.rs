@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use uniprot_etl::config::Settings;
 use uniprot_etl::error::Error;
-use uniprot_etl::metrics::Metrics;
+use uniprot_etl::ledger::metrics::Metrics;
 use uniprot_etl::model::Entry;
 use uniprot_etl::parse::{EntryReader, ParseLimits};
 use uniprot_etl::pipeline::{self, Summary};

@@ -1,6 +1,6 @@
-//! Fuzz target: `uniprot_etl::fuzz::structured` on the fuzzer's bytes (see the function's docs).
+//! Fuzz target: `uniprot_etl::lab::fuzz::structured` on the fuzzer's bytes (see the function's docs).
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    uniprot_etl::fuzz::structured(data);
+    uniprot_etl::lab::fuzz::structured(data);
 });

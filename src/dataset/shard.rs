@@ -27,7 +27,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::input::{DigestHandle, TrackedReader};
+use crate::pipeline::input::{DigestHandle, TrackedReader};
 use crate::pipeline::split::{find_root, BoundaryScanner, RootScan, Scan};
 use crate::pipeline::Relocation;
 

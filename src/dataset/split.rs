@@ -27,9 +27,9 @@ use serde::{Deserialize, Serialize};
 use tempfile::NamedTempFile;
 
 use crate::error::{Error, Result};
-use crate::input;
+use crate::pipeline::input;
 use crate::pipeline::split::{find_root, BoundaryScanner, RootScan, Scan};
-use crate::tempfiles;
+use crate::writer::tempfiles;
 
 /// Bytes read from the input at a time.
 const READ_BLOCK_BYTES: usize = 1024 * 1024;

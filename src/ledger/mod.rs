@@ -2,6 +2,11 @@
 //! `report.yaml`, `etl.log`, `config_snapshot.yaml` and `samples.csv`, and old runs are pruned
 //! to the last `keep_runs`.
 //!
+//! Everything that records a run lives here: the counters the stages update ([`metrics`]),
+//! the resource sampler and its [`ticker`], CPU accounting, the progress bar, logging into the
+//! run's `etl.log`, profiling, the report and its views (`runs list/show/compare`, sweeps,
+//! datasets, Prometheus).
+//!
 //! Directory creation is atomic (`create_dir` fails if the name exists), so two runs in the
 //! same second, or two processes, get distinct directories (`_2`, `_3`, … suffixes).
 
@@ -9,9 +14,15 @@ pub mod aggregate;
 pub mod catalog;
 pub mod cpu;
 pub mod datasets;
+pub mod logging;
+pub mod metrics;
+#[cfg(feature = "pprof")]
+pub mod profiling;
+pub mod progress;
 pub mod prometheus;
 pub mod report;
 pub mod sampler;
+pub mod ticker;
 
 use std::io;
 use std::path::{Path, PathBuf};

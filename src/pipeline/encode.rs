@@ -19,7 +19,7 @@ use parquet::arrow::arrow_writer::{
 use parquet::errors::ParquetError;
 use rayon::prelude::*;
 
-use crate::metrics::Metrics;
+use crate::ledger::metrics::Metrics;
 
 /// Column writers of the row group in progress, grouped by top-level field.
 pub struct RowGroupEncoder {

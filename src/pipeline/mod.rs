@@ -29,8 +29,10 @@
 //! chunks. The output appears at its final path only when every stage succeeded.
 
 mod encode;
+pub mod input;
 mod order;
 mod reader;
+pub mod rejects;
 pub mod split;
 mod worker;
 
@@ -52,8 +54,8 @@ use self::worker::ParsedChunk;
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::interrupt::QuitFlag;
-use crate::metrics::Metrics;
-use crate::rejects::{RejectsFile, REJECTS_FILE};
+use crate::ledger::metrics::Metrics;
+use crate::pipeline::rejects::{RejectsFile, REJECTS_FILE};
 use crate::writer::{self, FileFacts, OutputSpec, Target, WriterMessage};
 
 /// What a successful conversion did.

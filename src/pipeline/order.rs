@@ -17,8 +17,8 @@ use super::encode::RowGroupEncoder;
 use super::worker::ParsedChunk;
 use crate::config::PipelineSettings;
 use crate::error::Error;
-use crate::metrics::Metrics;
-use crate::rejects::RejectsFile;
+use crate::ledger::metrics::Metrics;
+use crate::pipeline::rejects::RejectsFile;
 use crate::writer::{merge_ranges, EncodedRowGroup, WriterMessage};
 
 /// Why the in-order stage stopped.

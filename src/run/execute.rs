@@ -12,18 +12,18 @@ use sysinfo::System;
 use crate::config::Settings;
 use crate::dataset::shard::{self, ByteRange, Shard};
 use crate::error::{Error, Result};
-use crate::input::{self, DigestHandle};
 use crate::interrupt::QuitFlag;
+use crate::ledger::metrics::Metrics;
+use crate::ledger::progress;
 use crate::ledger::report::{
     self, DatasetInfo, InputInfo, OutputInfo, RejectsInfo, Report, RunMetrics, RunStatus,
     StageTime, StageTimes, ToolInfo,
 };
 use crate::ledger::sampler::ResourceSampler;
 use crate::ledger::{self, prometheus, RunDir};
-use crate::metrics::Metrics;
+use crate::pipeline::input::{self, DigestHandle};
+use crate::pipeline::rejects::REJECTS_FILE;
 use crate::pipeline::{self, ConvertOptions, FileLimits, Summary};
-use crate::progress;
-use crate::rejects::REJECTS_FILE;
 use crate::writer::Target;
 
 /// What to convert and how.
@@ -199,7 +199,7 @@ fn start_sampler(
     settings: &Settings,
     metrics: &Arc<Metrics>,
     clock: Instant,
-) -> Option<crate::ticker::Ticker<Vec<report::Sample>>> {
+) -> Option<crate::ledger::ticker::Ticker<Vec<report::Sample>>> {
     let interval = settings.runs.sample_interval_secs;
     if interval <= 0.0 {
         return None;
@@ -217,13 +217,13 @@ fn start_sampler(
 }
 
 #[cfg(feature = "pprof")]
-type Profiler = crate::profiling::Profiler;
+type Profiler = crate::ledger::profiling::Profiler;
 #[cfg(not(feature = "pprof"))]
 type Profiler = ();
 
 #[cfg(feature = "pprof")]
 fn start_profiler() -> Option<Profiler> {
-    crate::profiling::start()
+    crate::ledger::profiling::start()
         .map_err(|e| log::warn!("{e}"))
         .ok()
 }

@@ -15,15 +15,16 @@ use std::path::PathBuf;
 
 pub use self::units::UnitPlan;
 use crate::config::{LogLevel, Overrides, Settings};
+use crate::dataset;
 use crate::dataset::manifest::Manifest;
 use crate::dataset::shard::Shard;
 use crate::error::{Error, Result};
 use crate::interrupt::QuitFlag;
+use crate::ledger::logging;
 use crate::ledger::report::Report;
 use crate::ledger::{self, RunDir};
 use crate::pipeline::{FileLimits, Summary};
 use crate::writer::Target;
-use crate::{dataset, logging};
 
 /// A conversion as the command line asks for it: what to read and write, where the settings
 /// come from, and the run's name and extras. [`run`] turns it into a [`RunOutcome`].

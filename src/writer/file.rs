@@ -18,10 +18,11 @@ use parquet::file::writer::SerializedFileWriter;
 use sha2::{Digest, Sha256};
 use tempfile::NamedTempFile;
 
+use super::tempfiles;
 use super::{write_error, OutputSpec};
 use crate::config::Compression;
 use crate::error::Result;
-use crate::{schema, tempfiles};
+use crate::schema;
 
 /// Buffer between the Parquet encoder and the file, in bytes.
 const WRITE_BUFFER_BYTES: usize = 1024 * 1024;

@@ -9,6 +9,7 @@
 
 mod file;
 mod readback;
+pub mod tempfiles;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -23,7 +24,7 @@ pub use self::file::{
 pub use self::readback::{decode_in_memory, encode_in_memory, read_entries};
 use crate::config::ParquetSettings;
 use crate::error::{Error, Result, StorageError};
-use crate::metrics::Metrics;
+use crate::ledger::metrics::Metrics;
 
 /// What the in-order stage sends to the writer.
 pub enum WriterMessage {

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
-use uniprot_etl::synth::{self, Amount, Profile};
+use uniprot_etl::lab::synth::{self, Amount, Profile};
 
 use crate::flags::CorpusArgs;
 use crate::project;

@@ -1,5 +1,5 @@
 //! `cargo xtask gen`: write a synthetic corpus, or one of real entries replicated with unique
-//! accessions (`--from DIR`; see `uniprot_etl::synth`).
+//! accessions (`--from DIR`; see `uniprot_etl::lab::synth`).
 
 use std::time::Instant;
 

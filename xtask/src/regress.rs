@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
+use uniprot_etl::lab::synth::{Amount, Profile};
 use uniprot_etl::ledger::aggregate::median;
 use uniprot_etl::ledger::catalog;
-use uniprot_etl::synth::{Amount, Profile};
 use xshell::cmd;
 
 use crate::flags::RegressArgs;

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use uniprot_etl::floor::Floors;
+use uniprot_etl::lab::floor::Floors;
 use uniprot_etl::ledger::aggregate::{self, DEFAULT_GROUP_BY};
 use uniprot_etl::ledger::report::Report;
 use uniprot_etl::ledger::{catalog, datasets, REPORT_FILE};

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use uniprot_etl::config::Settings;
-use uniprot_etl::floor::Floors;
+use uniprot_etl::lab::floor::Floors;
 use uniprot_etl::ledger::aggregate::{self, GroupSummary, DEFAULT_GROUP_BY};
 use uniprot_etl::ledger::catalog;
 
@@ -273,8 +273,8 @@ mod tests {
         let input = dir.path().join("corpus.xml");
         corpus::generate(
             &input,
-            &corpus::Source::Synthetic(uniprot_etl::synth::Profile::Trembl, 3),
-            uniprot_etl::synth::Amount::Entries(200),
+            &corpus::Source::Synthetic(uniprot_etl::lab::synth::Profile::Trembl, 3),
+            uniprot_etl::lab::synth::Amount::Entries(200),
             false,
         )
         .unwrap();

@@ -13,8 +13,8 @@ use quick_xml::Reader;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::input;
 use crate::parse::{EntryReader, ParseLimits};
+use crate::pipeline::input;
 
 /// One floor measurement.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -76,7 +76,7 @@ pub fn replicate<W: Write>(
     let mut documents = Vec::with_capacity(sources.len());
     for path in sources {
         let path_text = path.to_string_lossy();
-        let opened = crate::input::open(&path_text, Arc::default(), None)
+        let opened = crate::pipeline::input::open(&path_text, Arc::default(), None)
             .map_err(|e| io::Error::other(e.to_string()))?;
         let mut bytes = Vec::new();
         let mut reader = opened.reader;

@@ -84,7 +84,7 @@ pub fn structured(data: &[u8]) -> String {
     for entry in &mut entries {
         entry.finish();
     }
-    let xml = crate::xml_out::document(&entries);
+    let xml = crate::lab::xml_out::document(&entries);
     convert_stream(xml.as_bytes());
     xml
 }

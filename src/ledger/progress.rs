@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::metrics::Metrics;
-use crate::ticker::{Periodic, Ticker};
+use crate::ledger::metrics::Metrics;
+use crate::ledger::ticker::{Periodic, Ticker};
 
 /// Redraw interval of the bar.
 const REDRAW_INTERVAL: Duration = Duration::from_millis(200);

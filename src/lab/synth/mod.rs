@@ -2,7 +2,7 @@
 //! (PCG64, a portable generator), shaped like Swiss-Prot (rich, ~10 KB/entry) or TrEMBL
 //! (sparse, ~3 KB/entry). Over a few hundred entries every element family and every comment
 //! type's structured part the parser models appears, so a synthetic run exercises the whole
-//! parser. Entries are built as [`Entry`] values and serialized with [`crate::xml_out`], so a
+//! parser. Entries are built as [`Entry`] values and serialized with [`crate::lab::xml_out`], so a
 //! test can compare what the converter read back with what was generated.
 
 mod replicate;
@@ -15,8 +15,8 @@ use std::io::{self, Write};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
 
+use crate::lab::xml_out;
 use crate::model::*;
-use crate::xml_out;
 use vocabulary::*;
 
 /// The shape of the generated entries.
