@@ -24,6 +24,16 @@ impl EntryBatchBuilder {
     /// Turns `entries` into one record batch.
     pub fn build(&mut self, entries: &[Entry]) -> Result<RecordBatch, serde_arrow::Error> {
         self.builder.extend(entries)?;
+        self.finish()
+    }
+
+    /// Appends one entry to the batch in progress (so a caller need not keep the entries).
+    pub fn push(&mut self, entry: &Entry) -> Result<(), serde_arrow::Error> {
+        self.builder.push(entry)
+    }
+
+    /// The batch of the entries pushed since the last one; the builders start empty again.
+    pub fn finish(&mut self) -> Result<RecordBatch, serde_arrow::Error> {
         self.builder.to_record_batch()
     }
 }

@@ -17,7 +17,6 @@ use super::reader::Chunk;
 use crate::batch::EntryBatchBuilder;
 use crate::config::ParserSettings;
 use crate::error::{Error, ParseError, ParseErrorKind};
-use crate::model::Entry;
 use crate::parse::{EntryReader, Item, ParseLimits, Rejected};
 
 /// What one chunk parsed into.
@@ -35,48 +34,53 @@ pub struct ParsedChunk {
     pub copyright: Option<String>,
 }
 
-/// Per-thread scratch reused across chunks: the Arrow builder and the entry buffer.
-struct Scratch {
-    builder: EntryBatchBuilder,
-    entries: Vec<Entry>,
-}
-
 thread_local! {
-    static SCRATCH: RefCell<Option<Scratch>> = const { RefCell::new(None) };
+    /// The thread's Arrow builder, reused across chunks.
+    static BUILDER: RefCell<Option<EntryBatchBuilder>> = const { RefCell::new(None) };
 }
 
-/// Parses `chunk` of the input called `input_name` with the parser `settings`.
+/// Why a chunk could not become rows.
+enum ChunkFailure {
+    /// The XML (or the read under it) is bad.
+    Parse(ParseError),
+    /// An entry did not fit the Arrow builders.
+    Arrow(serde_arrow::Error),
+}
+
+/// Parses `chunk` of the input called `input_name` with the parser `settings`. Each entry goes
+/// into the Arrow builders as soon as it is parsed and is dropped at once, so a worker holds
+/// one entry and the chunk's columns, never the chunk's entries.
 pub fn parse_chunk(
     chunk: &Chunk,
     input_name: &str,
     settings: &ParserSettings,
 ) -> Result<ParsedChunk, Error> {
-    SCRATCH.with(|cell| {
+    let arrow_error = |source| Error::Arrow {
+        input: input_name.to_owned(),
+        source,
+    };
+    BUILDER.with(|cell| {
         let mut slot = cell.borrow_mut();
-        let scratch = match slot.as_mut() {
-            Some(scratch) => scratch,
-            None => slot.insert(Scratch {
-                builder: EntryBatchBuilder::new().map_err(|source| Error::Arrow {
-                    input: input_name.to_owned(),
-                    source,
-                })?,
-                entries: Vec::new(),
-            }),
+        let builder = match slot.as_mut() {
+            Some(builder) => builder,
+            None => slot.insert(EntryBatchBuilder::new().map_err(arrow_error)?),
         };
-        scratch.entries.clear();
-        let parsed = read_entries(chunk, settings, &mut scratch.entries);
-        let parsed = parsed.map_err(|error| Error::Parse {
-            path: input_name.to_owned(),
-            error,
-        })?;
-        let rows = scratch
-            .builder
-            .build(&scratch.entries)
-            .map_err(|source| Error::Arrow {
-                input: input_name.to_owned(),
-                source,
-            })?;
-        scratch.entries.clear();
+        let parsed = read_entries(chunk, settings, builder);
+        let parsed = match parsed {
+            Ok(parsed) => parsed,
+            Err(failure) => {
+                // Start the next chunk from empty builders.
+                *slot = None;
+                return Err(match failure {
+                    ChunkFailure::Parse(error) => Error::Parse {
+                        path: input_name.to_owned(),
+                        error,
+                    },
+                    ChunkFailure::Arrow(source) => arrow_error(source),
+                });
+            }
+        };
+        let rows = builder.finish().map_err(arrow_error)?;
         Ok(ParsedChunk {
             rows,
             ends: parsed.ends,
@@ -95,12 +99,12 @@ struct ChunkItems {
     copyright: Option<String>,
 }
 
-/// Reads every entry of `chunk` into `entries`; positions are input offsets.
+/// Reads every entry of `chunk` into `builder`; positions are input offsets.
 fn read_entries(
     chunk: &Chunk,
     settings: &ParserSettings,
-    entries: &mut Vec<Entry>,
-) -> Result<ChunkItems, ParseError> {
+    builder: &mut EntryBatchBuilder,
+) -> Result<ChunkItems, ChunkFailure> {
     let mut reader = EntryReader::new(
         &chunk.data[..],
         settings.strict,
@@ -118,12 +122,12 @@ fn read_entries(
             Ok(item) => item,
             Err(mut error) => {
                 error.offset = chunk.input_offset(error.offset);
-                return Err(read_error_instead(chunk, error));
+                return Err(ChunkFailure::Parse(read_error_instead(chunk, error)));
             }
         };
         match item {
             Some(Item::Entry(entry)) => {
-                entries.push(entry);
+                builder.push(&entry).map_err(ChunkFailure::Arrow)?;
                 items.ends.push(chunk.input_offset(reader.position()));
             }
             Some(Item::Rejected(mut rejected)) => {
@@ -137,11 +141,11 @@ fn read_entries(
     }
     if let Some(message) = &chunk.read_error {
         // The bytes before the failure parsed as a whole document; the input is still broken.
-        return Err(ParseError {
+        return Err(ChunkFailure::Parse(ParseError {
             offset: chunk.input_offset((chunk.header_len + chunk.input_len) as u64),
             accession: None,
             kind: ParseErrorKind::Io(message.clone()),
-        });
+        }));
     }
     items.unmapped = reader.unmapped();
     items.copyright = reader.trailer().copyright.clone();
