@@ -62,7 +62,7 @@ impl Default for PipelineSettings {
         PipelineSettings {
             batch_size: 10_000,
             batch_max_bytes: 32 * 1024 * 1024,
-            channel_capacity: 8,
+            channel_capacity: 2,
             threads: 0,
             chunk_bytes: 1024 * 1024,
         }
@@ -408,16 +408,16 @@ mod tests {
     #[test]
     fn file_values_override_defaults_and_flags_override_file() {
         let mut settings =
-            Settings::from_yaml("pipeline:\n  batch_size: 500\n  channel_capacity: 2\n").unwrap();
+            Settings::from_yaml("pipeline:\n  batch_size: 500\n  channel_capacity: 5\n").unwrap();
         assert_eq!(settings.pipeline.batch_size, 500);
-        assert_eq!(settings.pipeline.channel_capacity, 2);
+        assert_eq!(settings.pipeline.channel_capacity, 5);
         assert_eq!(settings.parquet, ParquetSettings::default());
         settings.apply(&Overrides {
             batch_size: Some(7),
             ..Overrides::default()
         });
         assert_eq!(settings.pipeline.batch_size, 7);
-        assert_eq!(settings.pipeline.channel_capacity, 2);
+        assert_eq!(settings.pipeline.channel_capacity, 5);
     }
 
     #[test]

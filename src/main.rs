@@ -30,7 +30,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t =
     libmimalloc_sys::mi_option_use_numa_nodes - 1;
 
-/// Returns freed memory to the OS at once instead of after mimalloc's default 1 s: every
+/// Returns freed memory to the OS at once instead of after mimalloc's default 10 ms: every
 /// worker thread keeps its own heap, and pages freed by other threads otherwise sit in them, so
 /// peak RSS grew with `--threads` (measured in README, Performance: −30 to −40 MiB at 1–2
 /// threads, no measurable time cost). `MIMALLOC_PURGE_DELAY` in the environment still wins.
@@ -233,12 +233,12 @@ mod tests {
 
     #[test]
     fn the_purge_delay_option_is_the_one_we_think() {
-        // mimalloc v3's default purge delay is 1000 ms; no neighbouring option defaults to
-        // 1000 (the test process never sets it).
+        // mimalloc v2's default purge delay is 10 ms; no neighbouring option defaults to 10
+        // (the test process never sets it).
         if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
             // SAFETY: reads a process-wide option.
             let value = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
-            assert_eq!(value, 1000);
+            assert_eq!(value, 10);
         }
     }
 }

@@ -88,7 +88,7 @@ fn conversion_leaves_a_complete_run_directory() {
         ".metrics.chunks_in_flight_peak" => "[sampled]",
         ".metrics.stages.*.*" => "[secs]",
         ".resources.*" => "[sampled]",
-        ".channel.capacity" => "[cores + 8]",
+        ".channel.capacity" => "[cores + 2]",
         ".channel.fullness_mean" => "[sampled]",
         ".channel.fullness_p95" => "[sampled]",
         ".channel.samples_above_90pct" => "[sampled]",
