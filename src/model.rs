@@ -11,10 +11,11 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A calendar date (`xs:date`), serialized as `YYYY-MM-DD` text; stored as Arrow `date32`.
+/// A calendar date (`xs:date`); stored as Arrow `date32`.
 ///
-/// A newtype rather than `NaiveDate` directly so that its serde form is a plain string, which
-/// lets the schema be traced from the type and lets the Arrow layer convert it to `date32`.
+/// Its serde form is the newtype struct [`DATE_NEWTYPE`] around the days since 1970-01-01 (an
+/// `i32`, what `date32` holds, so no text is formatted and parsed back per date), and the name
+/// lets a walk over the model find every date field (the schema's date table is tested so).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(pub NaiveDate);
 
@@ -38,26 +39,45 @@ impl fmt::Display for Date {
     }
 }
 
+/// The serde newtype name of [`Date`].
+pub const DATE_NEWTYPE: &str = "Date";
+
+impl Date {
+    /// Days since 1970-01-01 (Arrow `date32`); dates beyond `i32` days do not exist in `xs:date`
+    /// text of four-digit years.
+    pub fn days(&self) -> i32 {
+        let days = self
+            .0
+            .signed_duration_since(NaiveDate::default())
+            .num_days();
+        days.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+    }
+}
+
 impl Serialize for Date {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        serializer.serialize_newtype_struct(DATE_NEWTYPE, &self.days())
     }
 }
 
 impl<'de> Deserialize<'de> for Date {
     /// Reads days since 1970-01-01 (Arrow `date32`) or `YYYY-MM-DD` text.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_i32(DateVisitor)
+        deserializer.deserialize_newtype_struct(DATE_NEWTYPE, DateVisitor)
     }
 }
 
 struct DateVisitor;
 
-impl serde::de::Visitor<'_> for DateVisitor {
+impl<'de> serde::de::Visitor<'de> for DateVisitor {
     type Value = Date;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("days since 1970-01-01 or a YYYY-MM-DD date")
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, inner: D) -> Result<Date, D::Error> {
+        inner.deserialize_i32(self)
     }
 
     fn visit_i64<E: serde::de::Error>(self, days: i64) -> Result<Date, E> {

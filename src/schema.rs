@@ -3,7 +3,8 @@
 //! It is traced from the [`Entry`] type (so the model and the schema cannot drift apart) and
 //! then refined where the Parquet contract asks for more than serde can say: dates become
 //! `date32`, `dataset` is dictionary-encoded, lists and strings use the 32-bit offset types that
-//! every reader understands. A test asserts that every written batch has exactly this schema.
+//! every reader understands. Tests read a written file back and find exactly this schema, and
+//! walk the model to check that [`DATE_FIELDS`] names every date field.
 
 use std::sync::{Arc, OnceLock};
 
@@ -18,8 +19,9 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// Parquet key-value metadata key holding [`SCHEMA_VERSION`].
 pub const SCHEMA_VERSION_KEY: &str = "uniprot_etl.schema_version";
 
-/// Columns stored as `date32` (paths of nested fields joined with `.`).
-const DATE_FIELDS: [&str; 3] = ["created", "modified", "sequence.modified"];
+/// Columns stored as `date32` (paths of nested fields joined with `.`): every field of type
+/// [`crate::model::Date`] (a test walks the model and fails when one is missing here).
+pub const DATE_FIELDS: [&str; 3] = ["created", "modified", "sequence.modified"];
 
 /// Columns stored dictionary-encoded (few distinct values).
 const DICTIONARY_FIELDS: [&str; 1] = ["dataset"];

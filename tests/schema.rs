@@ -1,8 +1,11 @@
 //! The Arrow schema is a published contract: a snapshot makes every change deliberate, and
 //! every written batch must carry exactly this schema.
 
-use arrow::datatypes::DataType;
-use uniprot_etl::batch::EntryBatchBuilder;
+use arrow::datatypes::{DataType, Schema};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use serde::de::Visitor;
+use serde::Deserialize;
+use uniprot_etl::model::{Entry, DATE_NEWTYPE};
 use uniprot_etl::schema;
 
 #[test]
@@ -11,12 +14,188 @@ fn schema_snapshot() {
 }
 
 #[test]
-fn built_batches_have_exactly_the_schema() {
+fn written_files_read_back_with_exactly_the_schema() {
+    // Through the whole pipeline and a Parquet file, read by parquet's own Arrow reader: any
+    // type the builders, the encoder or the writer changed on the way shows here.
     let xml = std::fs::read(crate::util::samples_dir().join("uniprot-rs-tests-250.xml")).unwrap();
-    let (entries, _) = crate::util::parse_all(&xml).unwrap();
-    let batch = EntryBatchBuilder::new().unwrap().build(&entries).unwrap();
-    assert_eq!(batch.schema(), schema::schema());
-    assert_eq!(batch.num_rows(), entries.len());
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.parquet");
+    let summary =
+        crate::util::convert_bytes(&xml, &out, &uniprot_etl::config::Settings::default()).unwrap();
+    let file = std::fs::File::open(&out).unwrap();
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
+    let read = Schema::new(reader.schema().fields().clone());
+    assert_eq!(read, Schema::new(schema::schema().fields().clone()));
+    let rows: usize = reader.build().unwrap().map(|b| b.unwrap().num_rows()).sum();
+    assert_eq!(rows as u64, summary.entries);
+}
+
+#[test]
+fn the_date_table_names_every_date_field_of_the_model() {
+    let mut walk = ModelWalk::default();
+    Entry::deserialize(&mut walk).unwrap();
+    let mut found = walk.dates;
+    found.sort();
+    let mut listed: Vec<String> = schema::DATE_FIELDS.iter().map(|s| s.to_string()).collect();
+    listed.sort();
+    assert_eq!(
+        found, listed,
+        "schema::DATE_FIELDS must list every `Date` field"
+    );
+    assert!(
+        walk.fields > 300,
+        "the walk reached only {} fields",
+        walk.fields
+    );
+}
+
+/// A `Deserializer` that builds the fullest possible value of a model type — every option
+/// present, every list one element long — and records the path of every [`DATE_NEWTYPE`] it
+/// is asked for. Struct paths join field names with `.`; list items add nothing (as in the
+/// schema's paths).
+#[derive(Default)]
+struct ModelWalk {
+    path: Vec<&'static str>,
+    dates: Vec<String>,
+    fields: usize,
+}
+
+impl<'de> serde::Deserializer<'de> for &mut ModelWalk {
+    type Error = serde::de::value::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+        Err(serde::de::Error::custom(format!(
+            "the model asked for any value at {}",
+            self.path.join(".")
+        )))
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_bool(true)
+    }
+
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_i32(1)
+    }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_i64(1)
+    }
+
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_u32(1)
+    }
+
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_u64(1)
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_f64(1.0)
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_str("x")
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_string("x".to_owned())
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        if name == DATE_NEWTYPE {
+            self.dates.push(self.path.join("."));
+        }
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_seq(OneItem(Some(self)))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_map(Fields {
+            walk: self,
+            fields,
+            next: 0,
+        })
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_str(self.path.last().copied().unwrap_or_default())
+    }
+
+    serde::forward_to_deserialize_any! {
+        i8 i16 u8 u16 f32 char bytes byte_buf unit unit_struct tuple tuple_struct map enum
+        ignored_any i128 u128
+    }
+}
+
+/// The one element of every list.
+struct OneItem<'a>(Option<&'a mut ModelWalk>);
+
+impl<'de> serde::de::SeqAccess<'de> for OneItem<'_> {
+    type Error = serde::de::value::Error;
+
+    fn next_element_seed<T: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Self::Error> {
+        match self.0.take() {
+            Some(walk) => seed.deserialize(walk).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Every field of a struct, by name.
+struct Fields<'a> {
+    walk: &'a mut ModelWalk,
+    fields: &'static [&'static str],
+    next: usize,
+}
+
+impl<'de> serde::de::MapAccess<'de> for Fields<'_> {
+    type Error = serde::de::value::Error;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Self::Error> {
+        let Some(&field) = self.fields.get(self.next) else {
+            return Ok(None);
+        };
+        self.walk.path.push(field);
+        let key = seed.deserialize(&mut *self.walk);
+        self.walk.path.pop();
+        key.map(Some)
+    }
+
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Self::Error> {
+        let field = self.fields[self.next];
+        self.next += 1;
+        self.walk.fields += 1;
+        self.walk.path.push(field);
+        let value = seed.deserialize(&mut *self.walk);
+        self.walk.path.pop();
+        value
+    }
 }
 
 #[test]
