@@ -487,6 +487,22 @@ fn shards_written_into_one_directory_commit_only_when_all_are_there() {
 }
 
 #[test]
+fn several_inputs_into_a_parquet_file_name_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.xml");
+    std::fs::write(&a, corpus(3, 1)).unwrap();
+    let a = a.to_str().unwrap();
+    let out = run(dir.path(), &["convert", a, a, "-o", "out.parquet"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("give a directory (-o out/)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("out.parquet").exists());
+}
+
+#[test]
 fn commit_refuses_datasets_that_do_not_add_up() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("a.xml");

@@ -43,6 +43,18 @@ pub fn plan(request: &RunRequest) -> Result<Vec<UnitPlan>> {
     if !request.writes_dataset() && (request.dataset.unit.is_some() || request.dataset.resume) {
         return usage("--unit and --resume need a dataset directory as output (-o DIR/)");
     }
+    let looks_like_a_file = request
+        .output
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+    if inputs.len() > 1 && looks_like_a_file && !request.output.is_dir() {
+        return Err(Error::Config(format!(
+            "{} inputs make a dataset, and {} names a file: give a directory (-o {}/)",
+            inputs.len(),
+            request.output.display(),
+            request.output.with_extension("").display()
+        )));
+    }
     if request.writes_dataset() && request.output.is_file() {
         return Err(Error::Config(format!(
             "{} is a file; a dataset needs a directory",
