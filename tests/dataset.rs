@@ -615,3 +615,26 @@ fn parts_roll_over_at_the_byte_limit_and_keep_every_row() {
                 .len()
     );
 }
+
+#[test]
+fn several_inputs_convert_in_parallel_each_with_its_own_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec!["convert".to_owned(), "--threads".into(), "2".into()];
+    for i in 0..3u64 {
+        let path = dir.path().join(format!("in{i}.xml"));
+        std::fs::write(&path, corpus(5, 20 + i)).unwrap();
+        args.push(path.display().to_string());
+    }
+    args.extend(["-o".into(), "ds/".into()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = run(dir.path(), &args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("converting 3 inputs, 2 at a time, 1 thread each"),
+        "{}",
+        stderr(&out)
+    );
+    let runs = std::fs::read_dir(dir.path().join("runs")).unwrap().count();
+    assert_eq!(runs, 3, "one run directory per input");
+    assert_eq!(manifest(&dir.path().join("ds")).rows, 15);
+}

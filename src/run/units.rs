@@ -193,10 +193,11 @@ pub fn convert_all(
     let mut unit_settings = settings.clone();
     if parallel > 1 {
         unit_settings.pipeline.threads = (threads / parallel).max(1);
+        let each = unit_settings.pipeline.threads;
         log::info!(
-            "converting {} inputs, {parallel} at a time with {} threads each",
+            "converting {} inputs, {parallel} at a time, {each} thread{} each",
             plans.len(),
-            unit_settings.pipeline.threads
+            if each == 1 { "" } else { "s" }
         );
     }
     let jobs: Vec<(UnitPlan, RunDir)> = plans.into_iter().zip(run_dirs).collect();
