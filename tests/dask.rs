@@ -9,9 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use uniprot_etl::lab::synth::{self, Amount, Profile};
-use uniprot_etl::writer::read_entries;
 
-use crate::util::{gzip, run, stderr};
+use crate::util::{convert_to_rows, dataset_rows, gzip, run, stderr};
 
 /// The Python that has dask and distributed.
 fn python() -> PathBuf {
@@ -34,20 +33,7 @@ fn python() -> PathBuf {
 
 /// Sorted accessions of every part file in `dir`.
 fn dataset_accessions(dir: &Path) -> Vec<String> {
-    let mut accessions = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "parquet") {
-            accessions.extend(
-                read_entries(&path)
-                    .unwrap()
-                    .into_iter()
-                    .map(|e| e.accession),
-            );
-        }
-    }
-    accessions.sort();
-    accessions
+    dataset_rows(dir).into_iter().map(|e| e.accession).collect()
 }
 
 /// Modification times of the part files, to see that a re-run rewrote nothing.
@@ -74,26 +60,10 @@ fn dask_driver_builds_the_dataset_survives_a_killed_worker_and_reruns_idempotent
     for (i, entries) in [(0u64, 4000u64), (1, 300)] {
         let mut xml = Vec::new();
         synth::write_corpus(&mut xml, Profile::Trembl, 40 + i, Amount::Entries(entries)).unwrap();
-        let single = dir.path().join(format!("single{i}.parquet"));
         let path = dir.path().join(format!("in{i}.xml"));
         std::fs::write(&path, &xml).unwrap();
-        let out = run(
-            dir.path(),
-            &[
-                "convert",
-                "-q",
-                path.to_str().unwrap(),
-                "-o",
-                single.to_str().unwrap(),
-            ],
-        );
-        assert!(out.status.success(), "{}", stderr(&out));
-        expected.extend(
-            read_entries(&single)
-                .unwrap()
-                .into_iter()
-                .map(|e| e.accession),
-        );
+        let single = convert_to_rows(dir.path(), &path, &format!("single{i}.parquet"));
+        expected.extend(single.into_iter().map(|e| e.accession));
         if i == 1 {
             std::fs::remove_file(&path).unwrap();
             let path = dir.path().join("in1.xml.gz");

@@ -10,7 +10,7 @@ use uniprot_etl::dataset::shard;
 use uniprot_etl::lab::synth::{self, Amount, Profile};
 use uniprot_etl::writer::read_entries;
 
-use crate::util::{gzip, parse_all, run, sample_files, stderr};
+use crate::util::{convert_to_rows, dataset_rows, gzip, parse_all, run, sample_files, stderr};
 
 /// A small document whose entries hold `entry` in every place a naive splitter trips on: text,
 /// escaped `<entry` in text, attribute values, comments between entries, and a copyright.
@@ -220,36 +220,8 @@ fn corpus(entries: u64, seed: u64) -> Vec<u8> {
     xml
 }
 
-/// All rows of a dataset directory's part files, sorted by accession.
-fn dataset_rows(dir: &Path) -> Vec<uniprot_etl::model::Entry> {
-    let mut rows = Vec::new();
-    let mut names: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
-        .collect();
-    names.sort();
-    for name in names {
-        rows.extend(read_entries(&name).unwrap());
-    }
-    rows.sort_by(|a, b| a.accession.cmp(&b.accession));
-    rows
-}
-
 fn single_run_rows(dir: &Path, input: &Path) -> Vec<uniprot_etl::model::Entry> {
-    let out = dir.join("single.parquet");
-    let result = run(
-        dir,
-        &[
-            "convert",
-            "-q",
-            input.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ],
-    );
-    assert!(result.status.success(), "{}", stderr(&result));
-    let mut rows = read_entries(&out).unwrap();
+    let mut rows = convert_to_rows(dir, input, "single.parquet");
     rows.sort_by(|a, b| a.accession.cmp(&b.accession));
     rows
 }

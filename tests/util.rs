@@ -86,3 +86,33 @@ pub fn convert_bytes(xml: &[u8], output: &Path, settings: &Settings) -> Result<S
         Arc::new(Metrics::default()),
     )
 }
+
+/// Converts `input` with the binary (run in `dir`) into `dir/output` and reads the rows back.
+pub fn convert_to_rows(dir: &Path, input: &Path, output: &str) -> Vec<Entry> {
+    let out = dir.join(output);
+    let result = run(
+        dir,
+        &[
+            "convert",
+            "-q",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(result.status.success(), "{}", stderr(&result));
+    uniprot_etl::writer::read_entries(&out).unwrap()
+}
+
+/// Every row of the `*.parquet` files in a dataset directory, sorted by accession.
+pub fn dataset_rows(dir: &Path) -> Vec<Entry> {
+    let mut rows = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "parquet") {
+            rows.extend(uniprot_etl::writer::read_entries(&path).unwrap());
+        }
+    }
+    rows.sort_by(|a, b| a.accession.cmp(&b.accession));
+    rows
+}
