@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use clap::ValueEnum;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use tempfile::NamedTempFile;
+use tempfile::TempPath;
 
 use crate::error::{Error, Result};
 use crate::pipeline::input;
@@ -122,9 +122,10 @@ pub struct SplitSummary {
     pub elapsed: Duration,
 }
 
-/// A part being written: its temporary file, holding the prologue and its runs so far.
+/// A part being written: its temporary file, holding the prologue and its runs so far. The
+/// file is closed between writes, so thousands of parts need no more file descriptors than one.
 struct OpenPart {
-    temp: NamedTempFile,
+    temp: TempPath,
     path: PathBuf,
     entries: u64,
     xml_bytes: u64,
@@ -329,15 +330,16 @@ impl<'a> Splitter<'a> {
         builder.prefix(&prefix).suffix(tempfiles::TEMP_SUFFIX);
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-        let mut temp = builder
+        let (mut file, temp) = builder
             .tempfile_in(&self.request.dir)
-            .map_err(|e| out_error(&path, "cannot create the temporary file", e))?;
+            .map_err(|e| out_error(&path, "cannot create the temporary file", e))?
+            .into_parts();
         let header = self
             .request
             .compression
             .compress(&self.header)
             .map_err(|e| out_error(&path, "cannot compress", e))?;
-        temp.write_all(&header)
+        file.write_all(&header)
             .map_err(|e| out_error(&path, "cannot write", e))?;
         Ok(OpenPart {
             temp,
@@ -359,9 +361,7 @@ impl<'a> Splitter<'a> {
             let open = &mut self.parts[part];
             let path = &open.path;
             let bytes = bytes.map_err(|e| out_error(path, "cannot compress", e))?;
-            open.temp
-                .write_all(&bytes)
-                .map_err(|e| out_error(path, "cannot write", e))?;
+            append(&open.temp, &bytes).map_err(|e| out_error(path, "cannot write", e))?;
         }
         Ok(())
     }
@@ -398,13 +398,13 @@ impl<'a> Splitter<'a> {
             .compress(&trailer)
             .map_err(|e| out_error(&self.request.dir, "cannot compress", e))?;
         let mut written = Vec::new();
-        for mut part in self.parts {
+        for part in self.parts {
             let path = part.path.clone();
             let fail = |e| out_error(&path, "cannot finish", e);
-            part.temp.write_all(&trailer).map_err(fail)?;
-            part.temp.as_file().sync_all().map_err(fail)?;
-            let file: File = part.temp.persist(&path).map_err(|e| fail(e.error))?;
+            let file = append(&part.temp, &trailer).map_err(fail)?;
+            file.sync_all().map_err(fail)?;
             let bytes = file.metadata().map_err(fail)?.len();
+            part.temp.persist(&path).map_err(|e| fail(e.error))?;
             written.push(SplitPart {
                 path,
                 entries: part.entries,
@@ -422,6 +422,13 @@ impl<'a> Splitter<'a> {
             problem: what.to_owned(),
         }
     }
+}
+
+/// Appends `bytes` to the file at `path`; returns it, still open.
+fn append(path: &Path, bytes: &[u8]) -> io::Result<File> {
+    let mut file = std::fs::OpenOptions::new().append(true).open(path)?;
+    file.write_all(bytes)?;
+    Ok(file)
 }
 
 /// `up:` for `up:uniprot`, else empty.
