@@ -208,14 +208,18 @@ fn runs(args: RunsArgs) -> anyhow::Result<()> {
     let (settings, _) = Settings::resolve(args.config.as_deref(), &overrides)?;
     let runs_dir = &settings.runs.runs_dir;
     let load = |id: &str| -> anyhow::Result<_> {
-        let dir = catalog::find_run(runs_dir, id).map_err(anyhow::Error::msg)?;
-        catalog::load_report(&dir).map_err(anyhow::Error::msg)
+        let dir = catalog::find_run(runs_dir, id)?;
+        Ok(catalog::load_report(&dir)?)
     };
     match args.command {
         RunsCommand::List => {
-            let (runs, broken) = catalog::load_runs(runs_dir).map_err(anyhow::Error::msg)?;
+            let (runs, broken) = catalog::load_runs(runs_dir)?;
             for (dir, error) in broken {
-                log::warn!("skipping {}: {error}", dir.display());
+                log::warn!(
+                    "skipping {}: {:#}",
+                    dir.display(),
+                    anyhow::Error::from(error)
+                );
             }
             print!("{}", catalog::list_view(&runs));
         }

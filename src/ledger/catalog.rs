@@ -1,10 +1,50 @@
 //! Reading the ledger back: load `report.yaml` files, and render the `runs list`,
 //! `runs show` and `runs compare` views. Library code so that `xtask` reuses it.
 
+use std::io;
 use std::path::{Path, PathBuf};
 
 use super::report::Report;
 use super::{list_run_dirs, REPORT_FILE};
+
+/// Why a run or a report could not be found or read.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    /// A file or directory of the ledger could not be read.
+    #[error("cannot read {}", path.display())]
+    Read {
+        /// What was read.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: io::Error,
+    },
+    /// A `report.yaml` is not a report of any known schema.
+    #[error("{} is not a run report", path.display())]
+    Parse {
+        /// The report file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: serde_yaml_ng::Error,
+    },
+    /// No run has this id (or id prefix).
+    #[error("no run {id:?} under {}", runs_dir.display())]
+    NoSuchRun {
+        /// The id asked for.
+        id: String,
+        /// Where runs were looked for.
+        runs_dir: PathBuf,
+    },
+    /// The id prefix names several runs.
+    #[error("{id:?} matches {count} runs; give more of the id")]
+    Ambiguous {
+        /// The id asked for.
+        id: String,
+        /// How many runs it matches.
+        count: usize,
+    },
+}
 
 /// A report with the directory it came from.
 #[derive(Debug, Clone)]
@@ -16,19 +56,30 @@ pub struct LoadedRun {
 }
 
 /// Loads `report.yaml` from a run directory.
-pub fn load_report(dir: &Path) -> Result<Report, String> {
+pub fn load_report(dir: &Path) -> Result<Report, CatalogError> {
     let path = dir.join(REPORT_FILE);
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    serde_yaml_ng::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    let text = std::fs::read_to_string(&path).map_err(|source| CatalogError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    serde_yaml_ng::from_str(&text).map_err(|source| CatalogError::Parse { path, source })
 }
 
 /// Run directories whose report could not be read, with the reason.
-pub type UnreadableRuns = Vec<(PathBuf, String)>;
+pub type UnreadableRuns = Vec<(PathBuf, CatalogError)>;
+
+/// The run directories under `runs_dir`, oldest first.
+fn run_dirs(runs_dir: &Path) -> Result<Vec<PathBuf>, CatalogError> {
+    list_run_dirs(runs_dir).map_err(|source| CatalogError::Read {
+        path: runs_dir.to_owned(),
+        source,
+    })
+}
 
 /// Loads every run under `runs_dir` that has a readable report, oldest first; the others are
 /// returned with their error so callers can warn.
-pub fn load_runs(runs_dir: &Path) -> Result<(Vec<LoadedRun>, UnreadableRuns), String> {
-    let dirs = list_run_dirs(runs_dir).map_err(|e| format!("{}: {e}", runs_dir.display()))?;
+pub fn load_runs(runs_dir: &Path) -> Result<(Vec<LoadedRun>, UnreadableRuns), CatalogError> {
+    let dirs = run_dirs(runs_dir)?;
     let mut runs = Vec::new();
     let mut broken = Vec::new();
     for dir in dirs {
@@ -41,12 +92,12 @@ pub fn load_runs(runs_dir: &Path) -> Result<(Vec<LoadedRun>, UnreadableRuns), St
 }
 
 /// Finds a run by id (directory name), unique id prefix, or path.
-pub fn find_run(runs_dir: &Path, id: &str) -> Result<PathBuf, String> {
+pub fn find_run(runs_dir: &Path, id: &str) -> Result<PathBuf, CatalogError> {
     let as_path = Path::new(id);
     if as_path.join(REPORT_FILE).is_file() {
         return Ok(as_path.to_path_buf());
     }
-    let dirs = list_run_dirs(runs_dir).map_err(|e| format!("{}: {e}", runs_dir.display()))?;
+    let dirs = run_dirs(runs_dir)?;
     let name = |p: &PathBuf| {
         p.file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -58,11 +109,14 @@ pub fn find_run(runs_dir: &Path, id: &str) -> Result<PathBuf, String> {
     let matches: Vec<&PathBuf> = dirs.iter().filter(|d| name(d).starts_with(id)).collect();
     match matches.as_slice() {
         [one] => Ok((*one).clone()),
-        [] => Err(format!("no run {id:?} under {}", runs_dir.display())),
-        many => Err(format!(
-            "{id:?} matches {} runs; give more of the id",
-            many.len()
-        )),
+        [] => Err(CatalogError::NoSuchRun {
+            id: id.to_owned(),
+            runs_dir: runs_dir.to_owned(),
+        }),
+        many => Err(CatalogError::Ambiguous {
+            id: id.to_owned(),
+            count: many.len(),
+        }),
     }
 }
 

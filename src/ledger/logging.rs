@@ -4,6 +4,23 @@
 
 use std::path::PathBuf;
 
+/// Why logging could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum LoggingError {
+    /// A run's `etl.log` could not be opened.
+    #[error("cannot open the log file {}", path.display())]
+    LogFile {
+        /// The log file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Another logger was installed first (one per process).
+    #[error("a logger is already installed")]
+    Installed(#[from] log::SetLoggerError),
+}
+
 use crate::config::LogLevel;
 
 /// Converts the config level into a `log` filter.
@@ -21,10 +38,11 @@ pub fn level_filter(level: LogLevel) -> log::LevelFilter {
 /// and logs to stderr alone, so later messages (the final error above all) are never lost.
 pub fn init_or_stderr(level: LogLevel, log_files: &[PathBuf]) {
     if let Err(e) = init(level, log_files) {
-        eprintln!("warning: logging into the run directory unavailable: {e}");
+        let e = anyhow::Error::from(e);
+        eprintln!("warning: logging into the run directory unavailable: {e:#}");
         if !log_files.is_empty() {
             if let Err(e) = init(level, &[]) {
-                eprintln!("warning: logging unavailable: {e}");
+                eprintln!("warning: logging unavailable: {:#}", anyhow::Error::from(e));
             }
         }
     }
@@ -33,7 +51,7 @@ pub fn init_or_stderr(level: LogLevel, log_files: &[PathBuf]) {
 /// Installs the global logger: stderr at `level`, plus each of `log_files` (one per run of
 /// the invocation). The files always get at least the info lines, so the run's record does not
 /// depend on `-q`.
-pub fn init(level: LogLevel, log_files: &[PathBuf]) -> Result<(), String> {
+pub fn init(level: LogLevel, log_files: &[PathBuf]) -> Result<(), LoggingError> {
     let terminal = level_filter(level);
     let file_level = terminal.max(log::LevelFilter::Info);
     let stderr = fern::Dispatch::new()
@@ -57,7 +75,10 @@ pub fn init(level: LogLevel, log_files: &[PathBuf]) -> Result<(), String> {
         .level_for("parquet", log::LevelFilter::Warn)
         .chain(stderr);
     for path in log_files {
-        let file = fern::log_file(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let file = fern::log_file(path).map_err(|source| LoggingError::LogFile {
+            path: path.clone(),
+            source,
+        })?;
         dispatch = dispatch.chain(
             fern::Dispatch::new()
                 .level(file_level)
@@ -71,5 +92,5 @@ pub fn init(level: LogLevel, log_files: &[PathBuf]) -> Result<(), String> {
                 .chain(file),
         );
     }
-    dispatch.apply().map_err(|e| e.to_string())
+    Ok(dispatch.apply()?)
 }

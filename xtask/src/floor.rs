@@ -18,7 +18,7 @@ pub fn run(args: FloorArgs) -> Result<()> {
     let work = tempfile_dir()?;
     let runs_dir = work.join("runs");
     project::convert(&binary, &corpus, &work.join("out.parquet"), &runs_dir, &[])?;
-    let (runs, _) = catalog::load_runs(&runs_dir).map_err(anyhow::Error::msg)?;
+    let (runs, _) = catalog::load_runs(&runs_dir)?;
     let converter = runs
         .last()
         .context("the conversion left no report")?

@@ -125,7 +125,7 @@ pub fn run(args: RegressArgs) -> Result<()> {
 fn convert_once(binary: &Path, corpus: &Path, scratch: &Path) -> Result<f64> {
     let runs_dir = scratch.join("runs");
     project::convert(binary, corpus, &scratch.join("out.parquet"), &runs_dir, &[])?;
-    let (runs, _) = catalog::load_runs(&runs_dir).map_err(anyhow::Error::msg)?;
+    let (runs, _) = catalog::load_runs(&runs_dir)?;
     Ok(runs.last().context("no report")?.report.metrics.mb_per_sec)
 }
 

@@ -72,7 +72,7 @@ pub fn collect(paths: &[PathBuf]) -> Result<(Vec<Report>, Option<Floors>)> {
     dirs.dedup();
     let reports = dirs
         .iter()
-        .map(|d| catalog::load_report(d).map_err(anyhow::Error::msg))
+        .map(|d| catalog::load_report(d).map_err(anyhow::Error::from))
         .collect::<Result<Vec<_>>>()?;
     Ok((reports, floor))
 }

@@ -103,7 +103,7 @@ pub fn run(args: SweepArgs) -> Result<()> {
     }
     let _ = std::fs::remove_file(&output);
 
-    let (runs, broken) = catalog::load_runs(&runs_dir).map_err(anyhow::Error::msg)?;
+    let (runs, broken) = catalog::load_runs(&runs_dir)?;
     if !broken.is_empty() {
         bail!("unreadable reports in the sweep: {broken:?}");
     }
