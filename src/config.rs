@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{ConfigFileError, Error, Result};
 
 /// Name of the config file looked up in the working directory.
 pub const DEFAULT_CONFIG_FILE: &str = "config.yaml";
@@ -253,17 +253,20 @@ impl Settings {
 
     /// Parses a YAML config file (missing keys take their defaults).
     pub fn from_file(path: &Path) -> Result<Settings> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
-        Settings::from_yaml(&text).map_err(|e| Error::Config(format!("{}: {e}", path.display())))
+        let fail = |source: ConfigFileError| Error::ConfigFile {
+            path: path.to_owned(),
+            source,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| fail(e.into()))?;
+        Settings::from_yaml(&text).map_err(|e| fail(e.into()))
     }
 
     /// Parses YAML text; an empty document gives the defaults.
-    pub fn from_yaml(text: &str) -> std::result::Result<Settings, String> {
+    pub fn from_yaml(text: &str) -> std::result::Result<Settings, serde_yaml_ng::Error> {
         if text.trim().is_empty() {
             return Ok(Settings::default());
         }
-        serde_yaml_ng::from_str(text).map_err(|e| e.to_string())
+        serde_yaml_ng::from_str(text)
     }
 
     /// The settings as YAML, loadable with `--config`.
@@ -422,9 +425,13 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_rejected_with_their_name() {
-        let err = Settings::from_yaml("pipeline:\n  batch_sise: 5\n").unwrap_err();
+        let err = Settings::from_yaml("pipeline:\n  batch_sise: 5\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("batch_sise"), "{err}");
-        let err = Settings::from_yaml("parquett: {}\n").unwrap_err();
+        let err = Settings::from_yaml("parquett: {}\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("parquett"), "{err}");
     }
 
@@ -445,14 +452,24 @@ mod tests {
             ("parser: {max_entry_bytes: 0}", "parser.max_entry_bytes"),
             ("parser: {max_depth: 3}", "parser.max_depth"),
         ] {
-            let err = Settings::from_yaml(yaml).unwrap().validate().unwrap_err();
+            let err = Settings::from_yaml(yaml)
+                .unwrap()
+                .validate()
+                .unwrap_err()
+                .to_string();
             assert!(err.to_string().contains(key), "{yaml}: {err}");
         }
-        let err = Settings::from_yaml("pipeline: {batch_size: -3}").unwrap_err();
+        let err = Settings::from_yaml("pipeline: {batch_size: -3}")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("batch_size"), "{err}");
-        let err = Settings::from_yaml("parquet: {compression: lz5}").unwrap_err();
+        let err = Settings::from_yaml("parquet: {compression: lz5}")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("lz5"), "{err}");
-        let err = Settings::from_yaml("parser: {on_error: ignore}").unwrap_err();
+        let err = Settings::from_yaml("parser: {on_error: ignore}")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("ignore"), "{err}");
     }
 

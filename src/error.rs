@@ -169,9 +169,28 @@ pub enum Error {
         /// What is wrong, naming the file.
         problem: String,
     },
-    /// The configuration is invalid.
+    /// The configuration is invalid (a value out of range, conflicting arguments): the message
+    /// names the key or flag.
     #[error("configuration: {0}")]
     Config(String),
+    /// The config file cannot be read or is not YAML of the settings.
+    #[error("configuration file {}", path.display())]
+    ConfigFile {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: ConfigFileError,
+    },
+    /// The run directory (the ledger) cannot be created.
+    #[error("cannot create a run directory in {}", runs_dir.display())]
+    RunDir {
+        /// The directory of run directories.
+        runs_dir: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
     /// SIGINT or SIGTERM stopped the conversion; no output file was left.
     #[error("interrupted by {} after {entries} entries; no output written", crate::interrupt::signal_name(*.signal))]
     Interrupted {
@@ -224,3 +243,14 @@ impl Error {
 
 /// Result with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why a config file could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigFileError {
+    /// Reading it failed.
+    #[error(transparent)]
+    Read(#[from] std::io::Error),
+    /// It is not YAML of the settings (unknown key, wrong type); the message names the key.
+    #[error(transparent)]
+    Yaml(#[from] serde_yaml_ng::Error),
+}

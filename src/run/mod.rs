@@ -208,11 +208,9 @@ fn prune(settings: &Settings, own_runs: usize, newest: &std::path::Path) {
 /// Creates the run directory for a conversion with `settings`.
 pub fn create_run_dir(settings: &Settings, run_name: Option<&str>) -> Result<RunDir> {
     let runs_dir = &settings.runs.runs_dir;
-    RunDir::create(runs_dir, chrono::Local::now(), run_name).map_err(|e| {
-        Error::Config(format!(
-            "cannot create a run directory in {}: {e}",
-            runs_dir.display()
-        ))
+    RunDir::create(runs_dir, chrono::Local::now(), run_name).map_err(|source| Error::RunDir {
+        runs_dir: runs_dir.clone(),
+        source,
     })
 }
 
