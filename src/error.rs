@@ -230,15 +230,21 @@ impl Error {
     /// The error and every cause below it, joined with `: ` (what `{:#}` prints for an
     /// `anyhow` chain), for places that keep errors as text such as `report.yaml`.
     pub fn chain(&self) -> String {
-        let mut text = self.to_string();
-        let mut source = std::error::Error::source(self);
-        while let Some(cause) = source {
-            text.push_str(": ");
-            text.push_str(&cause.to_string());
-            source = cause.source();
-        }
-        text
+        chain(self)
     }
+}
+
+/// Any error with its causes, `outer: inner: …` — what `{:#}` shows for an `anyhow` error,
+/// for the library, which does not use anyhow.
+pub fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 /// Result with this crate's [`Error`].

@@ -38,11 +38,11 @@ pub fn level_filter(level: LogLevel) -> log::LevelFilter {
 /// and logs to stderr alone, so later messages (the final error above all) are never lost.
 pub fn init_or_stderr(level: LogLevel, log_files: &[PathBuf]) {
     if let Err(e) = init(level, log_files) {
-        let e = anyhow::Error::from(e);
-        eprintln!("warning: logging into the run directory unavailable: {e:#}");
+        let e = crate::error::chain(&e);
+        eprintln!("warning: logging into the run directory unavailable: {e}");
         if !log_files.is_empty() {
             if let Err(e) = init(level, &[]) {
-                eprintln!("warning: logging unavailable: {:#}", anyhow::Error::from(e));
+                eprintln!("warning: logging unavailable: {}", crate::error::chain(&e));
             }
         }
     }
