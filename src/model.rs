@@ -19,20 +19,6 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(pub NaiveDate);
 
-/// Dates from 0001-01-01 to 9999-12-31, the range `xs:date` text round-trips in.
-#[cfg(feature = "arbitrary")]
-impl<'a> arbitrary::Arbitrary<'a> for Date {
-    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
-        let days = u.int_in_range(0..=3_652_058)?;
-        let first = NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or_default();
-        Ok(Date(
-            first
-                .checked_add_days(chrono::Days::new(days))
-                .unwrap_or(first),
-        ))
-    }
-}
-
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0.format("%Y-%m-%d"))
@@ -96,7 +82,6 @@ impl<'de> serde::de::Visitor<'de> for DateVisitor {
 
 /// One `<entry>`: a UniProtKB record, one Parquet row.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Entry {
     /// The primary accession: the first `<accession>` (derived by [`Entry::finish`]).
     pub accession: String,
@@ -157,7 +142,6 @@ impl Entry {
 
 /// A text value with its optional `evidence` keys and (in old releases) `status`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct EvidencedString {
     /// The element's text.
     pub value: String,
@@ -169,7 +153,6 @@ pub struct EvidencedString {
 
 /// `<protein>`: the name groups of the protein, its domains and its components.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Protein {
     /// `<recommendedName>`.
     pub recommended_name: Option<ProteinName>,
@@ -227,7 +210,6 @@ impl Protein {
 
 /// The schema's `proteinNameGroup`: the names of a protein, a domain or a component.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct ProteinNameGroup {
     /// `<recommendedName>`.
     pub recommended_name: Option<ProteinName>,
@@ -250,7 +232,6 @@ pub struct ProteinNameGroup {
 /// Evidence lists run parallel to the value lists (`short_evidence[i]` belongs to `short[i]`),
 /// so the published `short: list<utf8>` shape stays simple to query.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct ProteinName {
     /// `<fullName>`.
     pub full: Option<String>,
@@ -271,7 +252,6 @@ pub struct ProteinName {
 
 /// `<gene>`: the names of one gene.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Gene {
     /// `<name>` elements.
     pub names: Vec<GeneName>,
@@ -279,7 +259,6 @@ pub struct Gene {
 
 /// A gene `<name>` with its `type` (primary, synonym, ordered locus, ORF).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct GeneName {
     /// The name.
     pub value: String,
@@ -292,7 +271,6 @@ pub struct GeneName {
 
 /// `<organism>` or `<organismHost>`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Organism {
     /// The first name of type "scientific" (derived from `names`).
     pub scientific_name: Option<String>,
@@ -333,7 +311,6 @@ impl Organism {
 
 /// An organism `<name>` with its `type` (scientific, common, synonym, full, abbreviation).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct OrganismName {
     /// The name.
     pub value: String,
@@ -344,7 +321,6 @@ pub struct OrganismName {
 
 /// `<geneLocation>`: an organelle or plasmid the gene lives on.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct GeneLocation {
     /// The `type` attribute (plasmid, mitochondrion, …).
     #[serde(rename = "type")]
@@ -357,7 +333,6 @@ pub struct GeneLocation {
 
 /// `<reference>`: a citation and what the entry took from it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Reference {
     /// The `key` attribute.
     pub key: Option<i32>,
@@ -373,7 +348,6 @@ pub struct Reference {
 
 /// One child of a reference's `<source>`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct SourceItem {
     /// The element name: strain, plasmid, transposon or tissue.
     #[serde(rename = "type")]
@@ -386,7 +360,6 @@ pub struct SourceItem {
 
 /// `<citation>`: the bibliographic record.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Citation {
     /// The `type` attribute (journal article, submission, …).
     #[serde(rename = "type")]
@@ -431,7 +404,6 @@ pub struct Citation {
 
 /// `<comment>`: free text and, depending on its type, structured parts.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Comment {
     /// The `type` attribute (function, catalytic activity, …).
     #[serde(rename = "type")]
@@ -494,7 +466,6 @@ pub struct Comment {
 
 /// `<molecule>`: names an isoform or chain.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Molecule {
     /// The text.
     pub value: String,
@@ -504,7 +475,6 @@ pub struct Molecule {
 
 /// `<reaction>` of a catalytic activity comment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Reaction {
     /// `<text>`.
     pub text: Option<String>,
@@ -516,7 +486,6 @@ pub struct Reaction {
 
 /// `<physiologicalReaction>`: the direction in which a reaction occurs in vivo.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct PhysiologicalReaction {
     /// `left-to-right` or `right-to-left`.
     pub direction: Option<String>,
@@ -528,7 +497,6 @@ pub struct PhysiologicalReaction {
 
 /// `<cofactor>`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Cofactor {
     /// `<name>`.
     pub name: Option<String>,
@@ -540,7 +508,6 @@ pub struct Cofactor {
 
 /// `<subcellularLocation>`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct SubcellularLocation {
     /// `<location>` values.
     pub locations: Vec<EvidencedString>,
@@ -552,7 +519,6 @@ pub struct SubcellularLocation {
 
 /// `<conflict>` of a sequence caution comment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Conflict {
     /// The `type` attribute (frameshift, erroneous initiation, …).
     #[serde(rename = "type")]
@@ -566,7 +532,6 @@ pub struct Conflict {
 
 /// The sequence a conflict is about.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct ConflictSequence {
     /// EMBL or EMBL-CDS.
     pub resource: Option<String>,
@@ -578,7 +543,6 @@ pub struct ConflictSequence {
 
 /// `<isoform>` of an alternative products comment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Isoform {
     /// `<id>` values.
     pub ids: Vec<String>,
@@ -596,7 +560,6 @@ pub struct Isoform {
 
 /// `<interactant>` of an interaction comment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Interactant {
     /// The `intactId` attribute.
     pub intact_id: Option<String>,
@@ -610,7 +573,6 @@ pub struct Interactant {
 
 /// `<disease>` of a disease comment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Disease {
     /// The `id` attribute.
     pub id: Option<String>,
@@ -626,7 +588,6 @@ pub struct Disease {
 
 /// `<absorption>` of a biophysicochemical properties comment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Absorption {
     /// `<max>`.
     pub max: Option<EvidencedString>,
@@ -636,7 +597,6 @@ pub struct Absorption {
 
 /// `<kinetics>` of a biophysicochemical properties comment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Kinetics {
     /// `<KM>` values.
     pub km: Vec<EvidencedString>,
@@ -648,7 +608,6 @@ pub struct Kinetics {
 
 /// `<dbReference>`: a cross-reference to another database.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct DbReference {
     /// The database name (`type` attribute).
     #[serde(rename = "type")]
@@ -667,7 +626,6 @@ pub struct DbReference {
 
 /// `<property>` of a cross-reference.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Property {
     /// The `type` attribute.
     #[serde(rename = "type")]
@@ -678,7 +636,6 @@ pub struct Property {
 
 /// `<keyword>`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Keyword {
     /// The `id` attribute (KW-NNNN).
     pub id: String,
@@ -690,7 +647,6 @@ pub struct Keyword {
 
 /// `<feature>`: an annotated region or site of the sequence.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Feature {
     /// The `type` attribute.
     #[serde(rename = "type")]
@@ -720,7 +676,6 @@ pub struct Feature {
 
 /// `<location>`: a position or a begin–end range; absent positions are null, never 0.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Location {
     /// `<begin position=>`.
     pub begin: Option<i64>,
@@ -746,7 +701,6 @@ pub struct Location {
 
 /// `<ligand>` or `<ligandPart>` of a binding site feature.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Ligand {
     /// `<name>`.
     pub name: Option<String>,
@@ -760,7 +714,6 @@ pub struct Ligand {
 
 /// `<evidence>`: what an `evidence="…"` key stands for.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Evidence {
     /// The `key` attribute, as text ("1", or "EC1" in old releases).
     pub key: String,
@@ -781,7 +734,6 @@ pub struct Evidence {
 
 /// `<source>` of an evidence.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct EvidenceSource {
     /// The `ref` attribute: a reference key.
     #[serde(rename = "ref")]
@@ -792,7 +744,6 @@ pub struct EvidenceSource {
 
 /// `<sequence>`: the canonical sequence, whitespace removed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Sequence {
     /// The residues, with all whitespace removed.
     pub value: String,

@@ -1,9 +1,12 @@
 //! The performance lab's library parts, beside the converter rather than in it: [`synth`]
 //! (synthetic and replicated corpora), [`xml_out`] (entries written back as UniProt XML, for
 //! corpora and round-trip tests), [`floor`] (the I/O, tokenizer and parse-only throughput
-//! floors) and [`fuzz`] (the fuzz targets' entry points, replayed by `cargo test`).
+//! floors), [`fuzz`] (the fuzz targets' entry points, replayed by `cargo test`) and `random`
+//! (feature `random`: random entries for property tests and structured fuzzing).
 
 pub mod floor;
 pub mod fuzz;
+#[cfg(feature = "random")]
+pub mod random;
 pub mod synth;
 pub mod xml_out;
