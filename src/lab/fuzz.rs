@@ -76,8 +76,8 @@ fn round_trip(entries: &[Entry]) {
 /// Structured fuzzing: `data` seeds the random source (ChaCha, keyed by the SHA-256 of `data`)
 /// of the property tests' entry strategy ([`crate::lab::random::entry_strategy`]), so the
 /// fuzzer explores the same entry space as the property tests (proptest's pass-through RNG,
-/// which would map bytes to choices directly, never terminates on this strategy: its integer
-/// sampling rejects forever once the bytes run out). The entries are written as UniProt XML
+/// which would map bytes to choices directly, did not return on this strategy when tried, even
+/// with a 256 KiB pseudo-random tail after the bytes). The entries are written as UniProt XML
 /// and must parse back to themselves (under the fuzz limits the document may be refused
 /// instead, never misread), then run through [`convert_stream`]. Returns the generated
 /// document.
