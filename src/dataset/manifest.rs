@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::shard::{ByteRange, Shard};
-use super::{parse_part_file_name, unit_record_name, MANIFEST_FILE, UNITS_DIR};
+use super::{
+    parse_part_file_name, parse_unit_record_name, unit_record_name, MANIFEST_FILE, UNITS_DIR,
+};
 use crate::error::{Error, Result};
 use crate::ledger;
 use crate::writer::FileFacts;
@@ -73,7 +75,8 @@ impl PartRecord {
             rows: facts.rows,
             bytes: facts.bytes,
             row_groups: facts.row_groups,
-            sha256: facts.sha256.clone(),
+            // Dataset parts are always hashed as they are written.
+            sha256: facts.sha256.clone().unwrap_or_default(),
             min_accession,
             max_accession,
         }
@@ -192,8 +195,13 @@ pub fn read_unit(dir: &Path, unit: u32) -> Result<Option<UnitRecord>> {
 
 /// Whether a unit's recorded parts are all present with their recorded sizes.
 pub fn parts_present(dir: &Path, record: &UnitRecord) -> bool {
-    record.parts.iter().all(|part| {
-        std::fs::metadata(dir.join(&part.file)).is_ok_and(|m| m.is_file() && m.len() == part.bytes)
+    missing_part(dir, record).is_none()
+}
+
+/// The first recorded part of a unit that is missing or has another size than recorded.
+fn missing_part<'a>(dir: &Path, record: &'a UnitRecord) -> Option<&'a PartRecord> {
+    record.parts.iter().find(|part| {
+        !std::fs::metadata(dir.join(&part.file)).is_ok_and(|m| m.is_file() && m.len() == part.bytes)
     })
 }
 
@@ -282,11 +290,7 @@ fn read_units(dir: &Path) -> Result<BTreeMap<u32, UnitRecord>> {
     let mut units = BTreeMap::new();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(unit) = name
-            .strip_prefix("unit-")
-            .and_then(|n| n.strip_suffix(".json"))
-            .and_then(|n| n.parse::<u32>().ok())
-        else {
+        let Some(unit) = parse_unit_record_name(&name) else {
             continue;
         };
         if let Some(record) = read_unit(dir, unit)? {
@@ -327,9 +331,7 @@ pub fn commit(dir: &Path, expected_units: Option<usize>) -> Result<Manifest> {
         ));
     }
     for record in units.values() {
-        if let Some(part) = record.parts.iter().find(|part| {
-            !std::fs::metadata(dir.join(&part.file)).is_ok_and(|m| m.len() == part.bytes)
-        }) {
+        if let Some(part) = missing_part(dir, record) {
             return Err(problem(
                 dir,
                 format!(

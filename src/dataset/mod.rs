@@ -46,6 +46,14 @@ pub fn unit_record_name(unit: u32) -> String {
     format!("unit-{unit:05}.json")
 }
 
+/// The unit of a record's file name, if it is one.
+pub fn parse_unit_record_name(name: &str) -> Option<u32> {
+    name.strip_prefix("unit-")?
+        .strip_suffix(".json")?
+        .parse()
+        .ok()
+}
+
 /// Whether `-o output` names a dataset directory rather than one file: it is an existing
 /// directory or ends with a path separator.
 pub fn names_a_directory(output: &Path) -> bool {
@@ -63,6 +71,7 @@ mod tests {
     #[test]
     fn part_names_round_trip_and_nothing_else_parses() {
         assert_eq!(part_file_name(3, 12), "part-00003-00012.parquet");
+        assert_eq!(parse_unit_record_name(&unit_record_name(7)), Some(7));
         assert_eq!(
             parse_part_file_name("part-00003-00012.parquet"),
             Some((3, 12))

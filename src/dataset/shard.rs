@@ -19,7 +19,6 @@
 use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, Read, Seek, SeekFrom};
-use std::path::Path;
 use std::str::FromStr;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
@@ -275,14 +274,6 @@ fn range_reader(
             .chain(stretch)
             .chain(Cursor::new(end_tag.unwrap_or_default())),
     ))
-}
-
-/// Whether `path` is a shardable input: a regular file that is not gzip-compressed.
-pub fn is_shardable(path: &Path) -> bool {
-    let mut magic = [0u8; 2];
-    File::open(path)
-        .and_then(|mut f| f.read_exact(&mut magic))
-        .is_ok_and(|()| magic != [0x1f, 0x8b])
 }
 
 #[cfg(test)]

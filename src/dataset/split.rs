@@ -325,13 +325,7 @@ impl<'a> Splitter<'a> {
     fn open_part(&self, index: usize) -> Result<OpenPart> {
         let name = format!("part-{index:05}.{}", self.request.compression.extension());
         let path = self.request.dir.join(&name);
-        let prefix = tempfiles::temp_prefix(&name);
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(&prefix).suffix(tempfiles::TEMP_SUFFIX);
-        #[cfg(unix)]
-        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-        let (mut file, temp) = builder
-            .tempfile_in(&self.request.dir)
+        let (mut file, temp) = tempfiles::create(&self.request.dir, &name)
             .map_err(|e| out_error(&path, "cannot create the temporary file", e))?
             .into_parts();
         let header = self

@@ -38,8 +38,9 @@ pub struct FileFacts {
     pub row_groups: usize,
     /// Bytes in the file.
     pub bytes: u64,
-    /// Hex SHA-256 of the file's bytes.
-    pub sha256: String,
+    /// Hex SHA-256 of the file's bytes; computed for dataset parts only (their manifest needs
+    /// it), so a single-file conversion does no hashing.
+    pub sha256: Option<String>,
     /// Smallest and largest primary accession, when the file has rows.
     pub accessions: Option<(String, String)>,
 }
@@ -68,16 +69,19 @@ impl WrittenFile {
     }
 }
 
-/// A `Write` that hashes what passes through, so a file's checksum costs no second read.
+/// A `Write` that hashes what passes through (when asked), so a file's checksum costs no
+/// second read.
 pub(super) struct HashingWriter {
     file: File,
-    hasher: Sha256,
+    hasher: Option<Sha256>,
 }
 
 impl Write for HashingWriter {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let n = self.file.write(buf)?;
-        self.hasher.update(&buf[..n]);
+        if let Some(hasher) = &mut self.hasher {
+            hasher.update(&buf[..n]);
+        }
         Ok(n)
     }
 
@@ -109,27 +113,14 @@ impl ParquetFile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "output".into());
-        for stale in tempfiles::remove_stale(&dir, &file_name) {
-            log::warn!(
-                "removed {}, left by a conversion that died",
-                stale.display()
-            );
-        }
-        let prefix = tempfiles::temp_prefix(&file_name);
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(&prefix).suffix(tempfiles::TEMP_SUFFIX);
-        // The output is an ordinary file: readable as the umask allows, not the 0600 of temp files.
-        #[cfg(unix)]
-        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-        let temp = builder
-            .tempfile_in(&dir)
+        let temp = tempfiles::create(&dir, &file_name)
             .map_err(|e| write_error(path, "cannot create the temporary file", e))?;
         let file = temp
             .reopen()
             .map_err(|e| write_error(path, "cannot open the temporary file", e))?;
         let sink = HashingWriter {
             file,
-            hasher: Sha256::new(),
+            hasher: matches!(spec.target, super::Target::Parts { .. }).then(Sha256::new),
         };
         // ArrowWriter sets up the Parquet schema and the embedded Arrow schema exactly as for a
         // sequential write; its file writer then takes row groups encoded elsewhere.
@@ -188,7 +179,7 @@ impl ParquetFile {
                 rows,
                 row_groups,
                 bytes,
-                sha256: format!("{:x}", sink.hasher.finalize()),
+                sha256: sink.hasher.map(|h| format!("{:x}", h.finalize())),
                 accessions,
             },
         })

@@ -49,6 +49,21 @@ fn is_alive(pid: u32) -> bool {
     }
 }
 
+/// Creates this process's temporary file for output `file_name` in `dir`, after removing those
+/// of dead processes (logged). Readable as the umask allows once renamed, not the 0600 of
+/// temporary files.
+pub fn create(dir: &Path, file_name: &str) -> std::io::Result<tempfile::NamedTempFile> {
+    for stale in remove_stale(dir, file_name) {
+        log::warn!("removed {}, left by a process that died", stale.display());
+    }
+    let prefix = temp_prefix(file_name);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(TEMP_SUFFIX);
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    builder.tempfile_in(dir)
+}
+
 /// Removes the temporary files of output `file_name` in `dir` whose process is gone.
 /// Returns the removed paths; files it cannot remove are skipped.
 pub fn remove_stale(dir: &Path, file_name: &str) -> Vec<PathBuf> {
