@@ -39,7 +39,7 @@ fn stages(c: &mut Criterion) {
 
     let batch_size = 10_000;
     group.bench_function("arrow_build", |b| {
-        let mut builder = EntryBatchBuilder::new().expect("schema builds");
+        let mut builder = EntryBatchBuilder::new();
         b.iter(|| {
             let rows: usize = entries
                 .chunks(batch_size)
@@ -50,7 +50,7 @@ fn stages(c: &mut Criterion) {
     });
 
     let batches: Vec<_> = {
-        let mut builder = EntryBatchBuilder::new().expect("schema builds");
+        let mut builder = EntryBatchBuilder::new();
         entries
             .chunks(batch_size)
             .map(|chunk| builder.build(chunk).expect("batch builds"))

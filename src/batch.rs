@@ -1,40 +1,61 @@
-//! `EntryBatchBuilder`: `Vec<Entry>` → Arrow `RecordBatch` in the schema of [`crate::schema`].
+//! `EntryBatchBuilder`: entries → Arrow `RecordBatch` in the schema of [`crate::schema`].
 //!
-//! Backed by `serde_arrow`'s `ArrayBuilder`, reused across batches, so building a batch is one
-//! pass over the entries appending straight into typed Arrow builders.
+//! Backed by the typed column builders that [`crate::columns`] derives from the model, reused
+//! across batches, so building a batch is one pass over the entries appending straight into
+//! concrete Arrow buffers (no per-value dispatch, no growing from zero once warm).
 
+use arrow::datatypes::SchemaRef;
+use arrow::error::ArrowError;
 use arrow::record_batch::RecordBatch;
-use serde_arrow::ArrayBuilder;
 
+use crate::columns::{ColumnBuilder, Columnar};
 use crate::model::Entry;
 use crate::schema;
 
-/// Builds record batches of entries; one instance per writer thread.
+/// Builds record batches of entries; one instance per worker thread.
 pub struct EntryBatchBuilder {
-    builder: ArrayBuilder,
+    schema: SchemaRef,
+    columns: <Entry as Columnar>::Columns,
+    rows: usize,
+}
+
+impl Default for EntryBatchBuilder {
+    fn default() -> Self {
+        EntryBatchBuilder::new()
+    }
 }
 
 impl EntryBatchBuilder {
     /// A builder for the output schema.
-    pub fn new() -> Result<Self, serde_arrow::Error> {
-        let builder = ArrayBuilder::from_arrow(schema::fields())?;
-        Ok(EntryBatchBuilder { builder })
+    pub fn new() -> Self {
+        EntryBatchBuilder {
+            schema: schema::schema(),
+            columns: Default::default(),
+            rows: 0,
+        }
     }
 
     /// Turns `entries` into one record batch.
-    pub fn build(&mut self, entries: &[Entry]) -> Result<RecordBatch, serde_arrow::Error> {
-        self.builder.extend(entries)?;
+    pub fn build(&mut self, entries: &[Entry]) -> Result<RecordBatch, ArrowError> {
+        for entry in entries {
+            self.push(entry);
+        }
         self.finish()
     }
 
     /// Appends one entry to the batch in progress (so a caller need not keep the entries).
-    pub fn push(&mut self, entry: &Entry) -> Result<(), serde_arrow::Error> {
-        self.builder.push(entry)
+    pub fn push(&mut self, entry: &Entry) {
+        self.columns.append(entry);
+        self.rows += 1;
     }
 
     /// The batch of the entries pushed since the last one; the builders start empty again.
-    pub fn finish(&mut self) -> Result<RecordBatch, serde_arrow::Error> {
-        self.builder.to_record_batch()
+    pub fn finish(&mut self) -> Result<RecordBatch, ArrowError> {
+        let columns = self.columns.finish_fields(self.schema.fields())?;
+        let options =
+            arrow::record_batch::RecordBatchOptions::new().with_row_count(Some(self.rows));
+        self.rows = 0;
+        RecordBatch::try_new_with_options(self.schema.clone(), columns, &options)
     }
 }
 

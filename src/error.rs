@@ -113,9 +113,9 @@ pub enum Error {
     Arrow {
         /// The input whose entries were being converted.
         input: String,
-        /// What serde_arrow reported.
+        /// What Arrow reported.
         #[source]
-        source: serde_arrow::Error,
+        source: arrow::error::ArrowError,
     },
     /// Creating, encoding, writing, syncing or renaming the output failed.
     #[error("writing {path}: {what}")]
@@ -221,9 +221,12 @@ pub enum StorageError {
     /// The Parquet encoder or decoder.
     #[error(transparent)]
     Parquet(#[from] parquet::errors::ParquetError),
-    /// Converting between Arrow data and entries.
+    /// Reading Arrow data back into entries.
     #[error(transparent)]
-    Arrow(#[from] serde_arrow::Error),
+    Entries(#[from] serde_arrow::Error),
+    /// Building Arrow columns of entries.
+    #[error(transparent)]
+    Arrow(#[from] arrow::error::ArrowError),
 }
 
 impl Error {

@@ -3,8 +3,8 @@
 //! The folders follow the data. The conversion: [`pipeline`] opens the input
 //! ([`pipeline::input`]: a path or stdin, gzip/zstd sniffed by magic bytes, bytes counted), cuts
 //! the decompressed XML into chunks of whole entries and parses them on a pool of worker threads
-//! ([`parse`] turns quick-xml events into [`model::Entry`] values without a DOM, [`batch`] turns
-//! those into Arrow columns of the [`schema`]), takes them back in input order, encodes each row
+//! ([`parse`] turns quick-xml events into [`model::Entry`] values without a DOM, [`batch`] appends
+//! those to the typed Arrow builders of [`columns`], in the [`schema`]), takes them back in input order, encodes each row
 //! group's columns in parallel and hands them to the writer thread in [`writer`], which appends
 //! them to temporary files renamed into place only on success. Around it: [`config`] merges
 //! defaults, `config.yaml` and CLI flags; [`error`] types every failure; [`interrupt`] turns
@@ -16,6 +16,7 @@
 
 pub mod batch;
 pub mod cli;
+pub mod columns;
 pub mod config;
 pub mod dataset;
 pub mod error;

@@ -39,14 +39,6 @@ thread_local! {
     static BUILDER: RefCell<Option<EntryBatchBuilder>> = const { RefCell::new(None) };
 }
 
-/// Why a chunk could not become rows.
-enum ChunkFailure {
-    /// The XML (or the read under it) is bad.
-    Parse(ParseError),
-    /// An entry did not fit the Arrow builders.
-    Arrow(serde_arrow::Error),
-}
-
 /// Parses `chunk` of the input called `input_name` with the parser `settings`. Each entry goes
 /// into the Arrow builders as soon as it is parsed and is dropped at once, so a worker holds
 /// one entry and the chunk's columns, never the chunk's entries.
@@ -55,32 +47,24 @@ pub fn parse_chunk(
     input_name: &str,
     settings: &ParserSettings,
 ) -> Result<ParsedChunk, Error> {
-    let arrow_error = |source| Error::Arrow {
-        input: input_name.to_owned(),
-        source,
-    };
     BUILDER.with(|cell| {
         let mut slot = cell.borrow_mut();
-        let builder = match slot.as_mut() {
-            Some(builder) => builder,
-            None => slot.insert(EntryBatchBuilder::new().map_err(arrow_error)?),
-        };
-        let parsed = read_entries(chunk, settings, builder);
-        let parsed = match parsed {
+        let builder = slot.get_or_insert_with(EntryBatchBuilder::new);
+        let parsed = match read_entries(chunk, settings, builder) {
             Ok(parsed) => parsed,
-            Err(failure) => {
+            Err(error) => {
                 // Start the next chunk from empty builders.
                 *slot = None;
-                return Err(match failure {
-                    ChunkFailure::Parse(error) => Error::Parse {
-                        path: input_name.to_owned(),
-                        error,
-                    },
-                    ChunkFailure::Arrow(source) => arrow_error(source),
+                return Err(Error::Parse {
+                    path: input_name.to_owned(),
+                    error,
                 });
             }
         };
-        let rows = builder.finish().map_err(arrow_error)?;
+        let rows = builder.finish().map_err(|source| Error::Arrow {
+            input: input_name.to_owned(),
+            source,
+        })?;
         Ok(ParsedChunk {
             rows,
             ends: parsed.ends,
@@ -104,7 +88,7 @@ fn read_entries(
     chunk: &Chunk,
     settings: &ParserSettings,
     builder: &mut EntryBatchBuilder,
-) -> Result<ChunkItems, ChunkFailure> {
+) -> Result<ChunkItems, ParseError> {
     let mut reader = EntryReader::new(
         &chunk.data[..],
         settings.strict,
@@ -122,12 +106,12 @@ fn read_entries(
             Ok(item) => item,
             Err(mut error) => {
                 error.offset = chunk.input_offset(error.offset);
-                return Err(ChunkFailure::Parse(read_error_instead(chunk, error)));
+                return Err(read_error_instead(chunk, error));
             }
         };
         match item {
             Some(Item::Entry(entry)) => {
-                builder.push(&entry).map_err(ChunkFailure::Arrow)?;
+                builder.push(&entry);
                 items.ends.push(chunk.input_offset(reader.position()));
             }
             Some(Item::Rejected(mut rejected)) => {
@@ -141,11 +125,11 @@ fn read_entries(
     }
     if let Some(message) = &chunk.read_error {
         // The bytes before the failure parsed as a whole document; the input is still broken.
-        return Err(ChunkFailure::Parse(ParseError {
+        return Err(ParseError {
             offset: chunk.input_offset((chunk.header_len + chunk.input_len) as u64),
             accession: None,
             kind: ParseErrorKind::Io(message.clone()),
-        }));
+        });
     }
     items.unmapped = reader.unmapped();
     items.copyright = reader.trailer().copyright.clone();

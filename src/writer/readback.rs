@@ -22,11 +22,9 @@ pub fn encode_in_memory(entries: &[Entry], parquet: &ParquetSettings) -> Result<
         max_row_group_rows: entries.len().max(1),
         input_name: "memory".to_owned(),
     };
-    let arrow = |e: serde_arrow::Error| super::write_error(&path, "cannot build Arrow columns", e);
     let batch = EntryBatchBuilder::new()
-        .map_err(arrow)?
         .build(entries)
-        .map_err(arrow)?;
+        .map_err(|e| super::write_error(&path, "cannot build Arrow columns", e))?;
     let fail = |e| super::write_error(&path, "cannot encode Parquet", e);
     let mut writer =
         ArrowWriter::try_new(Vec::new(), schema::schema(), Some(writer_properties(&spec)))
