@@ -7,9 +7,7 @@
 //! only hand-written ones. Field order is declaration order, the order serde (and so the traced
 //! [`crate::schema`]) uses; [`ColumnBuilder::finish`] takes the Arrow field of the schema and
 //! fails, never panics, on a type that does not match. A finished column's buffers move into the
-//! array without a copy and the builder starts the next batch with room for as many values
-//! again (one builder lives as long as its worker thread), so a warm builder appends without
-//! growing from zero, and holds no more than one batch's worth of room.
+//! array without a copy; one builder lives as long as its worker thread.
 //!
 //! Never knows XML; knows Arrow only, never Parquet.
 
@@ -184,11 +182,12 @@ fn mismatch(field: &FieldRef, built: &str, schema: &DataType) -> ArrowError {
     ))
 }
 
-/// Moves the contents of `values` into an Arrow buffer, leaving `values` empty with room for
-/// as many again (capacity kept across batches: a warm builder never grows from zero).
+/// Moves the contents of `values` into an Arrow buffer without a copy. The builder starts the
+/// next batch empty: keeping the room instead (`Vec::with_capacity` of the last length) was
+/// measured at the same speed and 20-35 MiB more peak RSS at 16 threads, since every idle
+/// worker then holds a batch's worth of buffers.
 fn take_buffer<T: arrow::datatypes::ArrowNativeType>(values: &mut Vec<T>) -> Buffer {
-    let room = values.len();
-    Buffer::from_vec(std::mem::replace(values, Vec::with_capacity(room)))
+    Buffer::from_vec(std::mem::take(values))
 }
 
 /// `i32` offsets of lengths up to `len` (Arrow's `Utf8` and `List`), or the overflow error.
@@ -199,10 +198,8 @@ fn offset_fits(len: usize) -> Result<(), ArrowError> {
 }
 
 /// Offsets starting at 0, as Arrow wants them.
-fn fresh_offsets(room: usize) -> Vec<i32> {
-    let mut offsets = Vec::with_capacity(room + 1);
-    offsets.push(0);
-    offsets
+fn fresh_offsets() -> Vec<i32> {
+    vec![0]
 }
 
 /// A `Utf8` column (or `Dictionary<Int32, Utf8>` when the schema asks for one).
@@ -214,7 +211,7 @@ pub struct Utf8Columns {
 impl Default for Utf8Columns {
     fn default() -> Self {
         Utf8Columns {
-            offsets: fresh_offsets(0),
+            offsets: fresh_offsets(),
             bytes: Vec::new(),
         }
     }
@@ -239,8 +236,7 @@ impl ColumnBuilder for Utf8Columns {
         nulls: Option<NullBuffer>,
     ) -> Result<ArrayRef, ArrowError> {
         offset_fits(self.bytes.len())?;
-        let rows = self.offsets.len() - 1;
-        let offsets = std::mem::replace(&mut self.offsets, fresh_offsets(rows));
+        let offsets = std::mem::replace(&mut self.offsets, fresh_offsets());
         let offsets = OffsetBuffer::new(ScalarBuffer::from(offsets));
         let bytes = take_buffer(&mut self.bytes);
         // SAFETY: the offsets start at 0, never decrease and end at the buffer's length, and
@@ -445,7 +441,7 @@ pub struct ListColumns<B> {
 impl<B: Default> Default for ListColumns<B> {
     fn default() -> Self {
         ListColumns {
-            offsets: fresh_offsets(0),
+            offsets: fresh_offsets(),
             items: B::default(),
             len: 0,
         }
@@ -477,8 +473,7 @@ impl<B: ColumnBuilder> ColumnBuilder for ListColumns<B> {
             return Err(mismatch(field, "a list", field.data_type()));
         };
         offset_fits(self.len)?;
-        let rows = self.offsets.len() - 1;
-        let offsets = std::mem::replace(&mut self.offsets, fresh_offsets(rows));
+        let offsets = std::mem::replace(&mut self.offsets, fresh_offsets());
         let offsets = OffsetBuffer::new(ScalarBuffer::from(offsets));
         self.len = 0;
         let items = self.items.finish(item, None)?;
