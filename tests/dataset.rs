@@ -70,7 +70,7 @@ fn two_shards_cut_at_every_byte_lose_and_duplicate_nothing() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(crate::proptest_config!(48, "dataset.txt"))]
     #[test]
     fn any_shard_count_and_any_cuts_tile_the_entries(
         entries in 0usize..7,

@@ -81,7 +81,7 @@ fn hostile_bytes() -> impl Strategy<Value = Vec<u8>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(crate::proptest_config!(48, "fuzz_replay.txt"))]
     #[test]
     fn convert_on_any_bytes_round_trips_or_fails_cleanly(data in hostile_bytes()) {
         let dir = tempfile::tempdir().unwrap();

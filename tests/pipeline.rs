@@ -35,7 +35,7 @@ fn synthetic_xml(entries: u64, seed: u64) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(12))]
+    #![proptest_config(crate::proptest_config!(12, "pipeline.txt"))]
     #[test]
     fn batching_chunking_and_threads_never_change_rows(
         batch_size in 1usize..300,

@@ -15,7 +15,7 @@ use uniprot_etl::writer::read_entries;
 use crate::util::{convert_bytes, parse_all, sample_bytes};
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(crate::proptest_config!(64, "roundtrip.txt"))]
 
     #[test]
     fn entries_survive_xml_round_trip(entries in vec(entry_strategy(), 1..4)) {

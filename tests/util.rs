@@ -116,3 +116,22 @@ pub fn dataset_rows(dir: &Path) -> Vec<Entry> {
     rows.sort_by(|a, b| a.accession.cmp(&b.accession));
     rows
 }
+
+/// proptest settings for `cases` cases whose failing seeds are kept in
+/// `proptest-regressions/FILE` at the repository root (committed, replayed first on every run).
+#[macro_export]
+macro_rules! proptest_config {
+    ($cases:expr, $file:literal) => {
+        proptest::test_runner::Config {
+            cases: $cases,
+            failure_persistence: Some(Box::new(
+                proptest::test_runner::FileFailurePersistence::Direct(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/proptest-regressions/",
+                    $file
+                )),
+            )),
+            ..proptest::test_runner::Config::default()
+        }
+    };
+}

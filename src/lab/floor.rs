@@ -12,7 +12,7 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ParseError, ParseErrorKind, Result};
 use crate::parse::{EntryReader, ParseLimits};
 use crate::pipeline::input;
 
@@ -87,7 +87,16 @@ pub fn tokenizer_floor(path: &str) -> Result<Throughput> {
                 Ok(Event::Start(_) | Event::Empty(_)) => elements += 1,
                 Ok(Event::Eof) => break,
                 Ok(_) => {}
-                Err(e) => return Err(Error::Internal(format!("{path}: {e}"))),
+                Err(e) => {
+                    return Err(Error::Parse {
+                        path: path.to_owned(),
+                        error: ParseError {
+                            offset: reader.error_position(),
+                            accession: None,
+                            kind: ParseErrorKind::Xml(e.to_string()),
+                        },
+                    })
+                }
             }
         }
         std::hint::black_box(elements);
