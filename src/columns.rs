@@ -287,18 +287,19 @@ impl<P: ArrowPrimitiveType> PrimitiveColumns<P> {
     }
 }
 
-/// Implements [`Columnar`] for a Rust number stored as the Arrow type of the same width.
-macro_rules! number_columns {
-    ($($type:ty => $arrow:ty),*) => {$(
+/// Implements [`Columnar`] for a fixed-width value stored as Arrow type `$arrow`, turned into
+/// its native value by `$native`.
+macro_rules! primitive_columns {
+    ($($type:ty => $arrow:ty, $native:expr;)*) => {$(
         impl ColumnBuilder for PrimitiveColumns<$arrow> {
             type Value = $type;
 
             fn append(&mut self, value: &$type) {
-                self.push(*value);
+                self.push($native(value));
             }
 
             fn append_placeholder(&mut self) {
-                self.push(<$type>::default());
+                self.push(Default::default());
             }
 
             fn finish(
@@ -316,30 +317,11 @@ macro_rules! number_columns {
     )*};
 }
 
-number_columns!(i32 => Int32Type, i64 => Int64Type, f64 => Float64Type);
-
-impl ColumnBuilder for PrimitiveColumns<Date32Type> {
-    type Value = Date;
-
-    fn append(&mut self, value: &Date) {
-        self.push(value.days());
-    }
-
-    fn append_placeholder(&mut self) {
-        self.push(0);
-    }
-
-    fn finish(
-        &mut self,
-        field: &FieldRef,
-        nulls: Option<NullBuffer>,
-    ) -> Result<ArrayRef, ArrowError> {
-        self.finish_array(field, nulls)
-    }
-}
-
-impl Columnar for Date {
-    type Columns = PrimitiveColumns<Date32Type>;
+primitive_columns! {
+    i32 => Int32Type, |v: &i32| *v;
+    i64 => Int64Type, |v: &i64| *v;
+    f64 => Float64Type, |v: &f64| *v;
+    Date => Date32Type, Date::days;
 }
 
 /// A `Boolean` column.
