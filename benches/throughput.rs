@@ -1,5 +1,7 @@
 //! Throughput of each stage on a generated corpus (`Throughput::Bytes` = bytes of XML):
-//! parse-only, Arrow build, Parquet write, and end to end through the pipeline.
+//! parse-only, Arrow build (the typed column builders, and serde_arrow's generic builder the
+//! converter used before, as the reference they are measured against in the same run), Parquet
+//! write, and end to end through the pipeline.
 //! Each bench asserts its expected count, so a broken stage cannot look fast.
 //!
 //! `cargo bench --bench throughput` (`BENCH_ENTRIES=5000` for a quick run).
@@ -44,6 +46,21 @@ fn stages(c: &mut Criterion) {
             let rows: usize = entries
                 .chunks(batch_size)
                 .map(|chunk| builder.build(chunk).expect("batch builds").num_rows())
+                .sum();
+            assert_eq!(rows, count);
+        })
+    });
+
+    group.bench_function("arrow_build_serde_arrow", |b| {
+        let mut builder = serde_arrow::ArrayBuilder::from_arrow(uniprot_etl::schema::fields())
+            .expect("the schema has a serde_arrow builder");
+        b.iter(|| {
+            let rows: usize = entries
+                .chunks(batch_size)
+                .map(|chunk| {
+                    builder.extend(chunk).expect("entries append");
+                    builder.to_record_batch().expect("batch builds").num_rows()
+                })
                 .sum();
             assert_eq!(rows, count);
         })
