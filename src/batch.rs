@@ -2,7 +2,7 @@
 //!
 //! Backed by the typed column builders that [`crate::columns`] derives from the model, reused
 //! across batches, so building a batch is one pass over the entries appending straight into
-//! concrete Arrow buffers (no per-value dispatch, no growing from zero once warm).
+//! concrete Arrow buffers (no per-value dispatch or field lookup).
 
 use arrow::datatypes::SchemaRef;
 use arrow::error::ArrowError;
@@ -16,7 +16,6 @@ use crate::schema;
 pub struct EntryBatchBuilder {
     schema: SchemaRef,
     columns: <Entry as Columnar>::Columns,
-    rows: usize,
 }
 
 impl Default for EntryBatchBuilder {
@@ -31,7 +30,6 @@ impl EntryBatchBuilder {
         EntryBatchBuilder {
             schema: schema::schema(),
             columns: Default::default(),
-            rows: 0,
         }
     }
 
@@ -46,16 +44,12 @@ impl EntryBatchBuilder {
     /// Appends one entry to the batch in progress (so a caller need not keep the entries).
     pub fn push(&mut self, entry: &Entry) {
         self.columns.append(entry);
-        self.rows += 1;
     }
 
     /// The batch of the entries pushed since the last one; the builders start empty again.
     pub fn finish(&mut self) -> Result<RecordBatch, ArrowError> {
         let columns = self.columns.finish_fields(self.schema.fields())?;
-        let options =
-            arrow::record_batch::RecordBatchOptions::new().with_row_count(Some(self.rows));
-        self.rows = 0;
-        RecordBatch::try_new_with_options(self.schema.clone(), columns, &options)
+        RecordBatch::try_new(self.schema.clone(), columns)
     }
 }
 

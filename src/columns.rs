@@ -38,11 +38,12 @@ pub trait ColumnBuilder {
     /// Appends `value`.
     fn append(&mut self, value: &Self::Value);
 
-    /// Appends the slot of a null parent: a default value (the parent's null masks it).
+    /// Appends a slot whose value is masked by a null (its own `Option`'s, or a parent's): a
+    /// default value.
     fn append_placeholder(&mut self);
 
     /// The values appended since the last call, as an array of `field`'s type with validity
-    /// `nulls`; the builder starts empty again, keeping its buffers.
+    /// `nulls`; the builder starts empty again.
     fn finish(
         &mut self,
         field: &FieldRef,
@@ -120,14 +121,14 @@ macro_rules! columnar {
 pub(crate) use columnar;
 
 /// Walks a struct's child fields beside its builders, naming the struct in errors.
-pub struct FieldCursor<'a> {
+pub(crate) struct FieldCursor<'a> {
     owner: &'static str,
     fields: std::slice::Iter<'a, FieldRef>,
 }
 
 impl<'a> FieldCursor<'a> {
     /// A cursor over `fields`, the children of `owner`.
-    pub fn new(owner: &'static str, fields: &'a Fields) -> Self {
+    pub(crate) fn new(owner: &'static str, fields: &'a Fields) -> Self {
         FieldCursor {
             owner,
             fields: fields.iter(),
@@ -135,14 +136,14 @@ impl<'a> FieldCursor<'a> {
     }
 
     /// The field of builder `name`, the next in schema order.
-    pub fn next(&mut self, name: &str) -> Result<&'a FieldRef, ArrowError> {
+    pub(crate) fn next(&mut self, name: &str) -> Result<&'a FieldRef, ArrowError> {
         self.fields.next().ok_or_else(|| {
             ArrowError::SchemaError(format!("{}.{name} has no field in the schema", self.owner))
         })
     }
 
     /// Fails when the schema has fields that no builder filled.
-    pub fn end(mut self) -> Result<(), ArrowError> {
+    pub(crate) fn end(mut self) -> Result<(), ArrowError> {
         match self.fields.next() {
             None => Ok(()),
             Some(extra) => Err(ArrowError::SchemaError(format!(
@@ -155,7 +156,7 @@ impl<'a> FieldCursor<'a> {
 }
 
 /// The child fields of a struct-typed `field`.
-pub fn struct_children(field: &FieldRef) -> Result<&Fields, ArrowError> {
+pub(crate) fn struct_children(field: &FieldRef) -> Result<&Fields, ArrowError> {
     match field.data_type() {
         DataType::Struct(children) => Ok(children),
         other => Err(mismatch(field, "a struct", other)),
@@ -163,7 +164,7 @@ pub fn struct_children(field: &FieldRef) -> Result<&Fields, ArrowError> {
 }
 
 /// A struct array of `arrays` (one per child field) with validity `nulls`.
-pub fn struct_array(
+pub(crate) fn struct_array(
     children: &Fields,
     arrays: Vec<ArrayRef>,
     nulls: Option<NullBuffer>,

@@ -33,8 +33,8 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t =
 /// Returns freed memory to the OS at once instead of after mimalloc's default 10 ms: every
 /// worker thread keeps its own heap, and pages freed by other threads otherwise sit in them, so
 /// peak RSS grew with `--threads` (README, Performance: 10 ms takes 16 threads past 200 MiB).
-/// It costs time — pages are zeroed again when reused; 10 ms was ~15% faster at 2 threads —
-/// so `MIMALLOC_PURGE_DELAY` in the environment still wins.
+/// It costs time — pages are zeroed again when reused; 10 ms was 9–15% faster at 2 threads
+/// (README) — so `MIMALLOC_PURGE_DELAY` in the environment still wins.
 #[cfg(feature = "mimalloc")]
 fn release_freed_memory_promptly() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
