@@ -11,7 +11,7 @@
 //! hostile input cannot exhaust memory or the stack.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 
 use chrono::NaiveDate;
@@ -56,14 +56,16 @@ impl Default for ParseLimits {
 pub struct Tag {
     content: String,
     name_len: usize,
+    /// Where the local name starts (past the prefix's `:`), found once per tag: element
+    /// parsers match on the local name several times.
+    local_start: usize,
     empty: bool,
 }
 
 impl Tag {
     /// The element's local name (prefix removed).
     pub fn local_name(&self) -> &str {
-        let name = &self.content[..self.name_len];
-        name.rsplit_once(':').map_or(name, |(_, local)| local)
+        &self.content[self.local_start..self.name_len]
     }
 
     /// The element's qualified name as written.
@@ -91,6 +93,42 @@ impl Tag {
 
     fn as_start(&self) -> BytesStart<'_> {
         BytesStart::from_content(self.content.as_str(), self.name_len)
+    }
+}
+
+/// Where the local part of a qualified name starts: past the prefix's `:`, if any. A plain
+/// loop: names are a few bytes, too short for the vectorised searches to pay off.
+fn local_start(qualified: &str) -> usize {
+    qualified
+        .bytes()
+        .rposition(|byte| byte == b':')
+        .map_or(0, |colon| colon + 1)
+}
+
+/// The attribute names of one start tag read so far, to refuse a repeated one (not well-formed
+/// XML). The usual few stay on the stack; past them a hash set keeps a hostile tag with
+/// millions of attributes linear.
+#[derive(Default)]
+struct SeenKeys<'a> {
+    few: [&'a str; SeenKeys::FEW],
+    len: usize,
+    many: HashSet<&'a str>,
+}
+
+impl<'a> SeenKeys<'a> {
+    const FEW: usize = 8;
+
+    /// Records `key`; false when the tag had it already.
+    fn insert(&mut self, key: &'a str) -> bool {
+        if self.few[..self.len].contains(&key) {
+            return false;
+        }
+        if self.len < Self::FEW {
+            self.few[self.len] = key;
+            self.len += 1;
+            return true;
+        }
+        self.many.insert(key)
     }
 }
 
@@ -355,6 +393,7 @@ impl<R: BufRead> XmlCursor<R> {
         tag.content.clear();
         tag.content.push_str(start);
         tag.name_len = start.name().as_ref().len();
+        tag.local_start = local_start(tag.qualified_name());
         tag.empty = empty;
         tag
     }
@@ -375,17 +414,26 @@ impl<R: BufRead> XmlCursor<R> {
         mut on_attr: impl FnMut(&str, Cow<'_, str>) -> ValueResult<bool>,
     ) -> Result<(), ParseError> {
         let start = tag.as_start();
-        for attr in start.attributes() {
+        let mut attributes = start.attributes();
+        // quick-xml's own duplicate check allocates a list per tag; `SeenKeys` does not.
+        attributes.with_checks(false);
+        let mut seen = SeenKeys::default();
+        for attr in attributes {
             let attr = attr.map_err(|e| self.error(ParseErrorKind::Xml(e.to_string())))?;
-            let key = attr.key.as_ref();
+            let key = attr.key.0;
+            if !seen.insert(key) {
+                return Err(self.error(ParseErrorKind::Xml(format!(
+                    "duplicated attribute `{key}` in <{}>",
+                    tag.qualified_name()
+                ))));
+            }
             if key == "xmlns" || key.starts_with("xmlns:") {
                 continue;
             }
-            let local = attr.key.local_name();
+            let local = &key[local_start(key)..];
             let value = attr
                 .normalized_value(XmlVersion::Implicit1_0)
                 .map_err(|e| self.xml_error(e))?;
-            let local = local.as_ref();
             let mapped =
                 on_attr(local, value).map_err(|e| self.bad_value(&format!("@{key}"), e))?;
             if !mapped {
