@@ -485,6 +485,31 @@ fn unknown_elements_and_attributes_are_counted_by_path() {
 }
 
 #[test]
+fn a_repeated_attribute_is_refused_however_many_the_tag_has() {
+    // Past the first eight names the check moves from the stack to a hash set: both halves.
+    let names: Vec<String> = (0..20).map(|i| format!("a{i}=\"{i}\"")).collect();
+    let many = names.join(" ");
+    let (entries, unmapped) = parse_document(&document(&format!(
+        "<entry {many}><accession>P1</accession></entry>"
+    )))
+    .unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(unmapped.get("/entry@a19"), Some(&1));
+    for repeated in ["a0", "a7", "a8", "a19"] {
+        let xml = document(&format!(
+            "<entry {many} {repeated}=\"again\"><accession>P1</accession></entry>"
+        ));
+        let message = error(&xml).to_string();
+        assert!(
+            message.contains(&format!("duplicated attribute `{repeated}` in <entry>")),
+            "{message}"
+        );
+    }
+    let prefixed = document("<entry u:v=\"1\" u:v=\"2\"><accession>P1</accession></entry>");
+    assert!(error(&prefixed).to_string().contains("duplicated attribute `u:v`"));
+}
+
+#[test]
 fn strict_mode_turns_unmapped_into_an_error() {
     let xml = document("<entry><accession>P1</accession><futureThing/></entry>");
     let mut reader = EntryReader::new(xml.as_bytes(), true, ParseLimits::default());
