@@ -506,7 +506,9 @@ fn a_repeated_attribute_is_refused_however_many_the_tag_has() {
         );
     }
     let prefixed = document("<entry u:v=\"1\" u:v=\"2\"><accession>P1</accession></entry>");
-    assert!(error(&prefixed).to_string().contains("duplicated attribute `u:v`"));
+    assert!(error(&prefixed)
+        .to_string()
+        .contains("duplicated attribute `u:v`"));
 }
 
 #[test]
