@@ -25,8 +25,9 @@ use crate::{corpus, project};
 
 /// Default allowed slowdown of the efficiency ratio, percent (beyond noise).
 const EFFICIENCY_THRESHOLD_PERCENT: f64 = 10.0;
-/// Default allowed growth of the instruction count, percent.
-const INSTRUCTIONS_THRESHOLD_PERCENT: f64 = 3.0;
+/// Default allowed growth of the instruction count, percent. Counts repeat within 0.02%; a
+/// deliberate extra copy of every start tag in the parser counts +2.45% (README, Performance lab).
+const INSTRUCTIONS_THRESHOLD_PERCENT: f64 = 2.0;
 
 /// Corpus of the efficiency mode: large enough for stable timing, small enough for seconds.
 const EFFICIENCY_CORPUS: (Profile, u64, u64) = (Profile::Trembl, 20_000, 7);
