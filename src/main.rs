@@ -14,6 +14,8 @@ use uniprot_etl::interrupt;
 use uniprot_etl::lab::floor;
 use uniprot_etl::ledger::catalog;
 use uniprot_etl::ledger::logging;
+#[cfg(feature = "mimalloc")]
+use uniprot_etl::ledger::memory_setup;
 use uniprot_etl::run::{self, DatasetOptions, RunRequest};
 use uniprot_etl::schema;
 
@@ -40,13 +42,17 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t =
 #[cfg(feature = "mimalloc")]
 const PURGE_DELAY_MS: std::ffi::c_long = 2;
 
-/// Sets [`PURGE_DELAY_MS`]; `MIMALLOC_PURGE_DELAY` in the environment still wins.
+/// Sets [`PURGE_DELAY_MS`] (`MIMALLOC_PURGE_DELAY` in the environment still wins) and names
+/// the allocator with the delay in effect for the run reports.
 #[cfg(feature = "mimalloc")]
 fn set_purge_delay() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: sets a process-wide option; mimalloc allows this at any time.
         unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
     }
+    // SAFETY: reads a process-wide option.
+    let delay = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
+    memory_setup::describe_allocator(format!("mimalloc v2, purge delay {delay} ms"));
 }
 
 /// Turns transparent huge pages off for this process (`PR_SET_THP_DISABLE`, Linux): mimalloc

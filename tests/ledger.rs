@@ -70,6 +70,13 @@ fn conversion_leaves_a_complete_run_directory() {
     assert!(report.metrics.cpu_secs > 0.0, "{:?}", report.metrics);
     assert_eq!(report.diagnosis.bottleneck, Bottleneck::TooShort);
     assert!(report.metrics.threads >= 1);
+    // The binary's memory setup is on record (README, Performance: it moves peak RSS).
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        assert_eq!(report.host.allocator, "mimalloc v2, purge delay 2 ms");
+    }
+    if cfg!(target_os = "linux") && std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {
+        assert_eq!(report.host.huge_pages, "off");
+    }
     insta::assert_yaml_snapshot!(report, {
         ".run_id" => "[run_id]",
         ".started_at" => "[time]",

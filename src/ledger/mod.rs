@@ -15,6 +15,7 @@ pub mod catalog;
 pub mod cpu;
 pub mod datasets;
 pub mod logging;
+pub mod memory_setup;
 pub mod metrics;
 #[cfg(feature = "pprof")]
 pub mod profiling;

@@ -133,6 +133,14 @@ pub struct HostInfo {
     pub cpu_cores: usize,
     /// Physical memory.
     pub total_memory_bytes: u64,
+    /// The allocator and its settings ([`super::memory_setup::allocator`]); empty in reports
+    /// written before it was recorded.
+    #[serde(default)]
+    pub allocator: String,
+    /// Transparent huge pages for the process: `off`, or the system's mode
+    /// ([`super::memory_setup::huge_pages`]).
+    #[serde(default)]
+    pub huge_pages: String,
 }
 
 /// The input.

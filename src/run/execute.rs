@@ -20,7 +20,7 @@ use crate::ledger::report::{
     StageTime, StageTimes, ToolInfo,
 };
 use crate::ledger::sampler::ResourceSampler;
-use crate::ledger::{self, prometheus, RunDir};
+use crate::ledger::{self, memory_setup, prometheus, RunDir};
 use crate::pipeline::input::{self, DigestHandle};
 use crate::pipeline::rejects::REJECTS_FILE;
 use crate::pipeline::{self, ConvertOptions, FileLimits, Summary};
@@ -377,5 +377,7 @@ fn host_info() -> report::HostInfo {
             .unwrap_or_default(),
         cpu_cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
         total_memory_bytes: system.as_ref().map_or(0, |s| s.total_memory()),
+        allocator: memory_setup::allocator(),
+        huge_pages: memory_setup::huge_pages(),
     }
 }
