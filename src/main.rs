@@ -59,7 +59,8 @@ fn set_purge_delay() {
 /// asks for them on its arenas (`madvise(MADV_HUGEPAGE)`), so every page it purged and reused
 /// came back as a 2 MiB page the kernel zeroed whole and counted whole in RSS. Measured at a
 /// purge delay of 0 (README, Performance): peak RSS 69 -> 56 MiB at 1 thread, 191-200 -> 149-153
-/// MiB at 16 threads, kernel time roughly halved. `MIMALLOC_ALLOW_THP=1` in the environment keeps them.
+/// MiB at 16 threads, kernel time roughly halved. `MIMALLOC_ALLOW_THP=1` in the environment
+/// keeps them.
 fn refuse_transparent_huge_pages() {
     #[cfg(target_os = "linux")]
     if std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {

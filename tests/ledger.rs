@@ -71,7 +71,7 @@ fn conversion_leaves_a_complete_run_directory() {
     assert_eq!(report.diagnosis.bottleneck, Bottleneck::TooShort);
     assert!(report.metrics.threads >= 1);
     // The binary's memory setup is on record (README, Performance: it moves peak RSS).
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+    if cfg!(feature = "mimalloc") && std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         assert_eq!(report.host.allocator, "mimalloc v2, purge delay 2 ms");
     }
     if cfg!(target_os = "linux") && std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {
