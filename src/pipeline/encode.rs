@@ -58,11 +58,13 @@ impl RowGroupEncoder {
         self.rows
     }
 
-    /// Appends `rows` to the row group in progress; call inside the worker pool. The time the
-    /// pool's threads spend on it is added to `busy_nanos`.
+    /// Appends `batches` (in order) to the row group in progress; call inside the worker pool.
+    /// Each leaf writer gets one `write` per batch, so the bytes do not depend on how batches
+    /// are grouped into calls. The time the pool's threads spend on it is added to
+    /// `busy_nanos`.
     pub fn write(
         &mut self,
-        rows: &RecordBatch,
+        batches: &[RecordBatch],
         busy_nanos: &AtomicU64,
     ) -> Result<(), ParquetError> {
         if self.fields.is_none() {
@@ -75,19 +77,20 @@ impl RowGroupEncoder {
         };
         fields
             .par_iter_mut()
-            .zip(rows.columns().par_iter())
             .enumerate()
-            .try_for_each(|(index, (writers, column))| {
+            .try_for_each(|(index, writers)| {
                 let started = Instant::now();
-                let leaves = compute_leaves(schema.field(index), column)?;
-                let written = writers
-                    .iter_mut()
-                    .zip(leaves)
-                    .try_for_each(|(writer, leaf)| writer.write(&leaf));
+                let written = batches.iter().try_for_each(|batch| {
+                    let leaves = compute_leaves(schema.field(index), batch.column(index))?;
+                    writers
+                        .iter_mut()
+                        .zip(leaves)
+                        .try_for_each(|(writer, leaf)| writer.write(&leaf))
+                });
                 Metrics::add_duration(busy_nanos, started.elapsed());
                 written
             })?;
-        self.rows += rows.num_rows();
+        self.rows += batches.iter().map(RecordBatch::num_rows).sum::<usize>();
         Ok(())
     }
 

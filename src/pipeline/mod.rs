@@ -205,6 +205,7 @@ pub fn convert_with<R: BufRead>(
             limits: options.file_limits,
             file: FileProgress::default(),
             group_accessions: None,
+            pending: Vec::new(),
         };
         let stages_ref = &stages;
         let ordering = std::thread::Builder::new()
@@ -428,6 +429,7 @@ fn run_in_order(
             Ok(StageMessage::End { chunks }) => total = Some(chunks),
             Err(_) => return Err(OrderStop::ReaderStopped),
         }
+        let mut taken = 0;
         while let Some(parsed) = waiting.remove(&next) {
             next += 1;
             if stages.quit.requested().is_some() {
@@ -435,6 +437,11 @@ fn run_in_order(
             }
             in_order.take(parsed.map_err(OrderStop::Failed)?)?;
             Metrics::add(&metrics.chunks_taken, 1);
+            taken += 1;
+        }
+        // The slots come free once the chunks' rows are encoded: until then they hold memory.
+        in_order.flush()?;
+        for _ in 0..taken {
             let _ = slots.send(());
         }
     }

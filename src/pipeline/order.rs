@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
+use arrow::record_batch::RecordBatch;
 use crossbeam_channel::Sender;
 use rayon::ThreadPool;
 
@@ -62,6 +63,9 @@ pub struct InOrder<'a> {
     pub file: FileProgress,
     /// Smallest and largest primary accession of the row group in progress.
     pub group_accessions: Option<(String, String)>,
+    /// Rows taken but not yet encoded: encoded together by [`InOrder::flush`], in one call on
+    /// the pool for all the chunks that were ready at once.
+    pub pending: Vec<RecordBatch>,
 }
 
 /// Size limits of one output file (a dataset part); `None` is unlimited.
@@ -103,7 +107,7 @@ impl InOrder<'_> {
         let rows = chunk.rows.num_rows();
         let mut start = 0;
         for (i, &end) in chunk.ends.iter().enumerate() {
-            let in_group = self.encoder.rows() + (i + 1 - start);
+            let in_group = self.rows_in_group() + (i + 1 - start);
             let bytes = end.saturating_sub(self.group_start);
             let file_full = self
                 .limits
@@ -113,14 +117,14 @@ impl InOrder<'_> {
                 || bytes >= self.settings.batch_max_bytes
                 || file_full
             {
-                self.encode(&chunk.rows.slice(start, i + 1 - start))?;
+                self.queue(chunk.rows.slice(start, i + 1 - start));
                 self.close_row_group()?;
                 self.group_start = end;
                 start = i + 1;
             }
         }
         if start < rows {
-            self.encode(&chunk.rows.slice(start, rows - start))?;
+            self.queue(chunk.rows.slice(start, rows - start));
         }
         Metrics::add(&self.metrics.entries, rows as u64);
         Ok(())
@@ -129,7 +133,7 @@ impl InOrder<'_> {
     /// Closes the last row group and tells the writer to finish the file. Returns the unmapped
     /// paths and the document's copyright text.
     pub fn finish(mut self) -> Result<(BTreeMap<String, u64>, Option<String>), OrderStop> {
-        if self.encoder.rows() > 0 {
+        if self.rows_in_group() > 0 {
             self.close_row_group()?;
         }
         let copyright = self.copyright.clone();
@@ -139,14 +143,37 @@ impl InOrder<'_> {
         Ok((self.unmapped, copyright))
     }
 
-    fn encode(&mut self, rows: &arrow::record_batch::RecordBatch) -> Result<(), OrderStop> {
-        self.group_accessions = merge_ranges(self.group_accessions.take(), accession_range(rows));
-        let (encoder, busy) = (&mut self.encoder, &self.metrics.encode_nanos);
-        let written = self.pool.install(|| encoder.write(rows, busy));
+    /// Rows in the row group in progress, encoded or pending.
+    fn rows_in_group(&self) -> usize {
+        self.encoder.rows()
+            + self
+                .pending
+                .iter()
+                .map(RecordBatch::num_rows)
+                .sum::<usize>()
+    }
+
+    fn queue(&mut self, rows: RecordBatch) {
+        self.group_accessions = merge_ranges(self.group_accessions.take(), accession_range(&rows));
+        self.pending.push(rows);
+    }
+
+    /// Encodes the pending rows, in order, in one call on the pool. Each call waits for a
+    /// free worker behind the parse jobs queued before it, so the in-order stage makes one per
+    /// batch of ready chunks (and per row group), not one per chunk.
+    pub fn flush(&mut self) -> Result<(), OrderStop> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let (encoder, busy, pending) =
+            (&mut self.encoder, &self.metrics.encode_nanos, &self.pending);
+        let written = self.pool.install(|| encoder.write(pending, busy));
+        self.pending.clear();
         written.map_err(|e| self.failed(e))
     }
 
     fn close_row_group(&mut self) -> Result<(), OrderStop> {
+        self.flush()?;
         let rows = self.encoder.rows() as u64;
         let (encoder, busy) = (&mut self.encoder, &self.metrics.encode_nanos);
         let chunks = self.pool.install(|| encoder.finish_row_group(busy));
