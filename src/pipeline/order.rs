@@ -106,8 +106,10 @@ impl InOrder<'_> {
         }
         let rows = chunk.rows.num_rows();
         let mut start = 0;
+        // Rows of the row group in progress from earlier chunks (none after a close below).
+        let mut earlier = self.rows_in_group();
         for (i, &end) in chunk.ends.iter().enumerate() {
-            let in_group = self.rows_in_group() + (i + 1 - start);
+            let in_group = earlier + (i + 1 - start);
             let bytes = end.saturating_sub(self.group_start);
             let file_full = self
                 .limits
@@ -121,6 +123,7 @@ impl InOrder<'_> {
                 self.close_row_group()?;
                 self.group_start = end;
                 start = i + 1;
+                earlier = 0;
             }
         }
         if start < rows {
