@@ -8,6 +8,7 @@ mod dataset;
 mod faults;
 mod fuzz_replay;
 mod ledger;
+mod lexer;
 mod pipeline;
 mod reliability;
 mod roundtrip;

@@ -2,8 +2,6 @@
 //! subcellular locations, conflicts, links, isoforms, interactants, diseases,
 //! biophysicochemical properties, mass spectrometry and RNA editing locations).
 
-use std::io::BufRead;
-
 use super::cursor::{boolean, float, int};
 use super::feature::location;
 use super::xref::{db_reference, evidenced, molecule, set, set_str, set_with};
@@ -15,7 +13,7 @@ use crate::model::{
 };
 
 /// Reads `<comment>`; `Comment::text` is filled later by `Entry::finish`.
-pub fn comment<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Comment, ParseError> {
+pub fn comment(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Comment, ParseError> {
     let mut out = Comment::default();
     cur.attrs(tag, |name, value| match name {
         "type" => set_str(&mut out.kind, value),
@@ -83,8 +81,8 @@ pub fn comment<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Comment,
 }
 
 /// Reads an element holding `<text>` children (or, in older releases, the text itself).
-fn text_list<R: BufRead>(
-    cur: &mut XmlCursor<R>,
+fn text_list(
+    cur: &mut XmlCursor<'_>,
     tag: &Tag,
     texts: &mut Vec<EvidencedString>,
 ) -> Result<(), ParseError> {
@@ -105,7 +103,7 @@ fn text_list<R: BufRead>(
     Ok(())
 }
 
-fn reaction<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Reaction, ParseError> {
+fn reaction(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Reaction, ParseError> {
     let mut out = Reaction::default();
     cur.attrs(tag, |name, value| match name {
         "evidence" => set(&mut out.evidence, value),
@@ -122,8 +120,8 @@ fn reaction<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Reaction, P
     Ok(out)
 }
 
-fn physiological_reaction<R: BufRead>(
-    cur: &mut XmlCursor<R>,
+fn physiological_reaction(
+    cur: &mut XmlCursor<'_>,
     tag: &Tag,
 ) -> Result<PhysiologicalReaction, ParseError> {
     let mut out = PhysiologicalReaction::default();
@@ -142,7 +140,7 @@ fn physiological_reaction<R: BufRead>(
     Ok(out)
 }
 
-fn cofactor<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Cofactor, ParseError> {
+fn cofactor(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Cofactor, ParseError> {
     let mut out = Cofactor::default();
     cur.attrs(tag, |name, value| match name {
         "evidence" => set(&mut out.evidence, value),
@@ -159,8 +157,8 @@ fn cofactor<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Cofactor, P
     Ok(out)
 }
 
-fn subcellular_location<R: BufRead>(
-    cur: &mut XmlCursor<R>,
+fn subcellular_location(
+    cur: &mut XmlCursor<'_>,
     tag: &Tag,
 ) -> Result<SubcellularLocation, ParseError> {
     cur.no_attrs(tag)?;
@@ -178,7 +176,7 @@ fn subcellular_location<R: BufRead>(
     Ok(out)
 }
 
-fn conflict<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Conflict, ParseError> {
+fn conflict(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Conflict, ParseError> {
     let mut out = Conflict::default();
     cur.attrs(tag, |name, value| match name {
         "type" => set(&mut out.kind, value),
@@ -205,7 +203,7 @@ fn conflict<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Conflict, P
     Ok(out)
 }
 
-fn isoform<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Isoform, ParseError> {
+fn isoform(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Isoform, ParseError> {
     cur.no_attrs(tag)?;
     let mut out = Isoform::default();
     cur.children(tag, |cur, child| {
@@ -232,7 +230,7 @@ fn isoform<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Isoform, Par
     Ok(out)
 }
 
-fn interactant<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Interactant, ParseError> {
+fn interactant(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Interactant, ParseError> {
     let mut out = Interactant::default();
     cur.attrs(tag, |name, value| match name {
         "intactId" => set(&mut out.intact_id, value),
@@ -250,7 +248,7 @@ fn interactant<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Interact
     Ok(out)
 }
 
-fn disease<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Disease, ParseError> {
+fn disease(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Disease, ParseError> {
     let mut out = Disease::default();
     cur.attrs(tag, |name, value| match name {
         "id" => set(&mut out.id, value),
@@ -269,7 +267,7 @@ fn disease<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Disease, Par
     Ok(out)
 }
 
-fn absorption<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Absorption, ParseError> {
+fn absorption(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Absorption, ParseError> {
     cur.no_attrs(tag)?;
     let mut out = Absorption::default();
     cur.children(tag, |cur, child| {
@@ -283,7 +281,7 @@ fn absorption<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Absorptio
     Ok(out)
 }
 
-fn kinetics<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Kinetics, ParseError> {
+fn kinetics(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Kinetics, ParseError> {
     cur.no_attrs(tag)?;
     let mut out = Kinetics::default();
     cur.children(tag, |cur, child| {

@@ -1,24 +1,24 @@
-//! `XmlCursor`: the pull loop over quick-xml events that every element parser is written against.
+//! `XmlCursor`: the pull loop over the lexer's tokens that every element parser is written
+//! against.
 //!
-//! It owns the one reused event buffer, the current element path (for `unmapped` reporting and
-//! error messages) and the unmapped counters. Element parsers receive a [`Tag`] (an owned copy of
-//! the start tag, taken from a pool so no allocation happens per element once warm), read its
-//! attributes with [`XmlCursor::attrs`], and walk its children with [`XmlCursor::children`];
-//! whatever a parser does not claim is counted by path and skipped, never dropped silently.
-//! It never builds a tree: memory is one buffer plus the entry being filled. Every event is read
-//! through a [`TokenGuard`] that bounds its size in bytes, and the cursor counts open elements
-//! (depth) and the bytes of the top-level element in progress against [`ParseLimits`], so
-//! hostile input cannot exhaust memory or the stack.
+//! It owns the [`Lexer`] over the document in memory, the current element path (for `unmapped`
+//! reporting and error messages) and the unmapped counters. Element parsers receive a [`Tag`]
+//! (the start tag's name and attributes, borrowed from the document; its attribute list comes
+//! from a pool, so nothing is allocated per element once warm), read its attributes with
+//! [`XmlCursor::attrs`], and walk its children with [`XmlCursor::children`]; whatever a parser
+//! does not claim is counted by path and skipped, never dropped silently. It never builds a
+//! tree: memory is the document plus the entry being filled. The lexer bounds every token by
+//! `max_text_bytes`, and the cursor counts open elements (depth) and the bytes of the top-level
+//! element in progress against [`ParseLimits`], so hostile input cannot exhaust memory or the
+//! stack.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::io::BufRead;
 
 use chrono::NaiveDate;
-use quick_xml::events::{BytesRef, BytesStart, Event};
-use quick_xml::{Reader, XmlVersion};
 
-use super::guard::TokenGuard;
+use super::lexer::{LexError, LexErrorKind, Lexer, RawAttribute, Token};
+use super::text::{append_cdata, append_text, attribute_value};
 use crate::config::ParserSettings;
 use crate::error::{ParseError, ParseErrorKind};
 use crate::model::Date;
@@ -51,26 +51,27 @@ impl Default for ParseLimits {
     }
 }
 
-/// An owned start tag: element name and raw attributes, copied out of the event buffer.
+/// A start tag: its name and attributes as written, borrowed from the document.
 #[derive(Debug, Default)]
-pub struct Tag {
-    content: String,
-    name_len: usize,
+pub struct Tag<'a> {
+    name: &'a str,
     /// Where the local name starts (past the prefix's `:`), found once per tag: element
     /// parsers match on the local name several times.
     local_start: usize,
     empty: bool,
+    /// The attributes, unresolved; the vector is reused through the cursor's pool.
+    attributes: Vec<RawAttribute<'a>>,
 }
 
-impl Tag {
+impl<'a> Tag<'a> {
     /// The element's local name (prefix removed).
-    pub fn local_name(&self) -> &str {
-        &self.content[self.local_start..self.name_len]
+    pub fn local_name(&self) -> &'a str {
+        &self.name[self.local_start..]
     }
 
     /// The element's qualified name as written.
-    pub fn qualified_name(&self) -> &str {
-        &self.content[..self.name_len]
+    pub fn qualified_name(&self) -> &'a str {
+        self.name
     }
 
     /// True for `<x/>`: such an element has no children and no text.
@@ -80,19 +81,11 @@ impl Tag {
 
     /// The value of namespace declaration `attr` (`xmlns` or `xmlns:prefix`) on this tag.
     pub fn namespace_declaration(&self, attr: &str) -> Option<String> {
-        self.as_start()
-            .attributes()
-            .flatten()
-            .find(|a| a.key.as_ref() == attr)
-            .and_then(|a| {
-                a.normalized_value(XmlVersion::Implicit1_0)
-                    .ok()
-                    .map(|v| v.into_owned())
-            })
-    }
-
-    fn as_start(&self) -> BytesStart<'_> {
-        BytesStart::from_content(self.content.as_str(), self.name_len)
+        self.attributes
+            .iter()
+            .find(|(key, _)| *key == attr)
+            .and_then(|(_, raw)| attribute_value(raw).ok())
+            .map(Cow::into_owned)
     }
 }
 
@@ -187,29 +180,12 @@ pub fn boolean(value: &str) -> ValueResult<bool> {
     }
 }
 
-/// Appends the resolution of a character reference or predefined entity to `out`.
-fn push_reference(reference: &BytesRef<'_>, out: &mut String) -> Result<(), ParseErrorKind> {
-    match reference.resolve_char_ref() {
-        Ok(Some(ch)) => out.push(ch),
-        Ok(None) => match quick_xml::escape::resolve_predefined_entity(reference) {
-            Some(s) => out.push_str(s),
-            None => {
-                return Err(ParseErrorKind::Xml(format!(
-                    "unknown entity &{}; (no DTD entities are honoured)",
-                    &**reference
-                )))
-            }
-        },
-        Err(e) => return Err(ParseErrorKind::Xml(e.to_string())),
-    }
-    Ok(())
-}
-
-/// The pull loop over one XML stream; see the module docs.
-pub struct XmlCursor<R> {
-    reader: Reader<TokenGuard<R>>,
-    buf: Vec<u8>,
-    tag_pool: Vec<Tag>,
+/// The pull loop over one XML document in memory; see the module docs.
+pub struct XmlCursor<'a> {
+    lexer: Lexer<'a>,
+    /// The attribute list the lexer fills; a start tag takes it over.
+    attributes: Vec<RawAttribute<'a>>,
+    tag_pool: Vec<Tag<'a>>,
     path: String,
     unmapped: HashMap<String, u64>,
     strict: bool,
@@ -218,7 +194,7 @@ pub struct XmlCursor<R> {
     depth: usize,
     /// Position where the current top-level element (and its leading blank text) began.
     element_start: u64,
-    /// Position where the event being read began.
+    /// Position where the token being read began.
     event_start: u64,
     /// Skipping the rest of a rejected entry: the entry size limit no longer applies.
     recovering: bool,
@@ -227,27 +203,22 @@ pub struct XmlCursor<R> {
 }
 
 /// What [`XmlCursor::next_top_level`] found between top-level elements.
-pub enum TopLevel {
+pub enum TopLevel<'a> {
     /// A start tag (or empty element).
-    Element(Tag),
+    Element(Tag<'a>),
     /// The end tag of the enclosing element.
     End,
     /// End of input.
     Eof,
 }
 
-impl<R: BufRead> XmlCursor<R> {
-    /// Wraps a buffered reader; `strict` turns every unmapped element or attribute into an error.
-    pub fn new(input: R, strict: bool, limits: ParseLimits) -> Self {
-        let guard = TokenGuard::new(input, limits.max_text_bytes as u64);
-        let mut reader = Reader::from_reader(guard);
-        let config = reader.config_mut();
-        config.check_end_names = true;
-        config.expand_empty_elements = false;
-        config.trim_text(false);
+impl<'a> XmlCursor<'a> {
+    /// A cursor over the document `input`; `strict` turns every unmapped element or attribute
+    /// into an error.
+    pub fn new(input: &'a [u8], strict: bool, limits: ParseLimits) -> Self {
         XmlCursor {
-            reader,
-            buf: Vec::with_capacity(64 * 1024),
+            lexer: Lexer::new(input, limits.max_text_bytes),
+            attributes: Vec::new(),
             tag_pool: Vec::new(),
             path: String::new(),
             unmapped: HashMap::new(),
@@ -261,23 +232,18 @@ impl<R: BufRead> XmlCursor<R> {
         }
     }
 
-    /// Keeps a copy of the raw bytes of each top-level element (for rejected entries).
-    pub fn enable_capture(&mut self) {
-        let cap = usize::try_from(self.limits.max_entry_bytes).unwrap_or(usize::MAX);
-        self.reader.get_mut().enable_capture(cap);
-    }
-
     /// The raw bytes of the current top-level element so far (with its leading blank text),
-    /// the position they start at, and whether the capture cap cut them short.
-    pub fn captured(&self) -> (&[u8], u64, bool) {
-        let (bytes, truncated) = self.reader.get_ref().captured();
-        (bytes, self.element_start, truncated)
+    /// the position they start at, and whether they exceed `max_entry_bytes` (then the caller
+    /// keeps only their position).
+    pub fn captured(&self) -> (&'a [u8], u64, bool) {
+        let bytes = self.lexer.consumed_since(self.element_start as usize);
+        let too_long = bytes.len() as u64 > self.limits.max_entry_bytes;
+        (bytes, self.element_start, too_long)
     }
 
-    /// Starts reading one event: checks the size of the top-level element so far, resets the
-    /// per-event budget and the buffer.
-    fn prepare_read(&mut self) -> Result<(), ParseError> {
-        let position = self.reader.buffer_position();
+    /// Reads the next token: checks the size of the top-level element so far first.
+    fn read(&mut self) -> Result<Token<'a>, ParseError> {
+        let position = self.position();
         if !self.recovering && position - self.element_start > self.limits.max_entry_bytes {
             return Err(self.error(ParseErrorKind::Limit {
                 message: format!(
@@ -288,9 +254,11 @@ impl<R: BufRead> XmlCursor<R> {
             }));
         }
         self.event_start = position;
-        self.reader.get_mut().start_event();
-        self.buf.clear();
-        Ok(())
+        self.attributes.clear();
+        match self.lexer.next_token(&mut self.attributes) {
+            Ok(token) => Ok(token),
+            Err(error) => Err(self.lex_error(error)),
+        }
     }
 
     /// Records a start tag just read; nesting beyond `max_depth` is an error.
@@ -315,7 +283,7 @@ impl<R: BufRead> XmlCursor<R> {
 
     /// Bytes of XML consumed so far.
     pub fn position(&self) -> u64 {
-        self.reader.buffer_position()
+        self.lexer.position() as u64
     }
 
     /// Counts of unmapped elements/attributes by path, accumulated so far.
@@ -326,41 +294,29 @@ impl<R: BufRead> XmlCursor<R> {
     /// An error at the current position, naming the entry in progress.
     pub fn error(&self, kind: ParseErrorKind) -> ParseError {
         ParseError {
-            offset: self.reader.buffer_position(),
+            offset: self.position(),
             accession: self.accession.clone(),
             kind,
         }
     }
 
-    fn xml_error(&self, err: quick_xml::Error) -> ParseError {
-        if self.reader.get_ref().tripped() {
-            return ParseError {
-                offset: self.event_start,
-                accession: self.accession.clone(),
-                kind: ParseErrorKind::Limit {
-                    message: format!(
-                        "an XML token (text, tag or comment) starting here exceeds parser.max_text_bytes ({} bytes)",
-                        self.limits.max_text_bytes
-                    ),
-                    recoverable: false,
-                },
-            };
-        }
-        // quick-xml sets its error position for syntax errors only; a read error happens at
-        // the current position.
-        let offset = match err {
-            quick_xml::Error::Io(_) => self.reader.buffer_position(),
-            _ => self.reader.error_position(),
-        };
-        let kind = match err {
-            quick_xml::Error::Io(io) => ParseErrorKind::Io(io.to_string()),
-            quick_xml::Error::IllFormed(quick_xml::errors::IllFormedError::MissingEndTag(name)) => {
-                ParseErrorKind::Xml(format!("input ended inside <{name}>"))
-            }
-            other => ParseErrorKind::Xml(other.to_string()),
+    fn lex_error(&self, error: LexError) -> ParseError {
+        let kind = match error.kind {
+            LexErrorKind::Malformed(message) => ParseErrorKind::Xml(message),
+            LexErrorKind::InvalidUtf8 => ParseErrorKind::Xml("invalid UTF-8".into()),
+            LexErrorKind::Truncated => ParseErrorKind::Truncated(
+                "inside a tag, comment, CDATA section or processing instruction (file cut short?)",
+            ),
+            LexErrorKind::TooLong => ParseErrorKind::Limit {
+                message: format!(
+                    "an XML token (text, tag or comment) starting here exceeds parser.max_text_bytes ({} bytes)",
+                    self.limits.max_text_bytes
+                ),
+                recoverable: false,
+            },
         };
         ParseError {
-            offset,
+            offset: error.offset as u64,
             accession: self.accession.clone(),
             kind,
         }
@@ -388,39 +344,39 @@ impl<R: BufRead> XmlCursor<R> {
         Ok(())
     }
 
-    fn take_tag(pool: &mut Vec<Tag>, start: &BytesStart<'_>, empty: bool) -> Tag {
-        let mut tag = pool.pop().unwrap_or_default();
-        tag.content.clear();
-        tag.content.push_str(start);
-        tag.name_len = start.name().as_ref().len();
-        tag.local_start = local_start(tag.qualified_name());
+    /// The tag of the start token just read: a pooled tag takes over its attribute list.
+    fn take_tag(&mut self, name: &'a str, empty: bool) -> Tag<'a> {
+        let mut tag = self.tag_pool.pop().unwrap_or_default();
+        tag.name = name;
+        tag.local_start = local_start(name);
         tag.empty = empty;
+        std::mem::swap(&mut tag.attributes, &mut self.attributes);
         tag
     }
 
-    /// Returns a tag to the pool so its allocation is reused.
-    pub fn recycle(&mut self, tag: Tag) {
+    /// Returns a tag to the pool so its attribute list is reused.
+    pub fn recycle(&mut self, tag: Tag<'a>) {
         self.tag_pool.push(tag);
     }
 
-    /// Calls `on_attr(local_name, value)` for each attribute of `tag`, values unescaped.
+    /// Appends character data `raw` to `out`, resolving references.
+    fn append_text(&self, raw: &str, out: &mut String) -> Result<(), ParseError> {
+        append_text(raw, out).map_err(|message| self.error(ParseErrorKind::Xml(message)))
+    }
+
+    /// Calls `on_attr(local_name, value)` for each attribute of `tag`, values resolved and
+    /// normalised.
     ///
     /// `on_attr` returns `Ok(false)` for an attribute it does not map; that is counted as
     /// unmapped at `path@name`. Namespace declarations (`xmlns`, `xmlns:*`) are not data and
-    /// are skipped.
+    /// are skipped. A repeated attribute name is malformed XML.
     pub fn attrs(
         &mut self,
-        tag: &Tag,
+        tag: &Tag<'_>,
         mut on_attr: impl FnMut(&str, Cow<'_, str>) -> ValueResult<bool>,
     ) -> Result<(), ParseError> {
-        let start = tag.as_start();
-        let mut attributes = start.attributes();
-        // quick-xml's own duplicate check allocates a list per tag; `SeenKeys` does not.
-        attributes.with_checks(false);
         let mut seen = SeenKeys::default();
-        for attr in attributes {
-            let attr = attr.map_err(|e| self.error(ParseErrorKind::Xml(e.to_string())))?;
-            let key = attr.key.0;
+        for &(key, raw) in &tag.attributes {
             if !seen.insert(key) {
                 return Err(self.error(ParseErrorKind::Xml(format!(
                     "duplicated attribute `{key}` in <{}>",
@@ -431,9 +387,8 @@ impl<R: BufRead> XmlCursor<R> {
                 continue;
             }
             let local = &key[local_start(key)..];
-            let value = attr
-                .normalized_value(XmlVersion::Implicit1_0)
-                .map_err(|e| self.xml_error(e))?;
+            let value =
+                attribute_value(raw).map_err(|message| self.error(ParseErrorKind::Xml(message)))?;
             let mapped =
                 on_attr(local, value).map_err(|e| self.bad_value(&format!("@{key}"), e))?;
             if !mapped {
@@ -444,12 +399,12 @@ impl<R: BufRead> XmlCursor<R> {
     }
 
     /// Reads the attributes of an element that has none in the schema: any found is unmapped.
-    pub fn no_attrs(&mut self, tag: &Tag) -> Result<(), ParseError> {
+    pub fn no_attrs(&mut self, tag: &Tag<'_>) -> Result<(), ParseError> {
         self.attrs(tag, |_, _| Ok(false))
     }
 
     /// Reads the text of an element that has no attributes in the schema.
-    pub fn plain_text(&mut self, tag: &Tag) -> Result<String, ParseError> {
+    pub fn plain_text(&mut self, tag: &Tag<'_>) -> Result<String, ParseError> {
         self.no_attrs(tag)?;
         self.text(tag)
     }
@@ -462,8 +417,8 @@ impl<R: BufRead> XmlCursor<R> {
     /// directly inside `tag` is counted as unmapped `path/#text`.
     pub fn children(
         &mut self,
-        tag: &Tag,
-        on_child: impl FnMut(&mut Self, &Tag) -> Result<bool, ParseError>,
+        tag: &Tag<'_>,
+        on_child: impl FnMut(&mut Self, &Tag<'a>) -> Result<bool, ParseError>,
     ) -> Result<(), ParseError> {
         self.walk(tag, None, on_child)
     }
@@ -472,8 +427,8 @@ impl<R: BufRead> XmlCursor<R> {
     /// releases put text where newer ones have a `<text>` child). Blank text is ignored.
     pub fn children_and_text(
         &mut self,
-        tag: &Tag,
-        on_child: impl FnMut(&mut Self, &Tag) -> Result<bool, ParseError>,
+        tag: &Tag<'_>,
+        on_child: impl FnMut(&mut Self, &Tag<'a>) -> Result<bool, ParseError>,
     ) -> Result<String, ParseError> {
         let mut text = String::new();
         self.walk(tag, Some(&mut text), on_child)?;
@@ -485,61 +440,38 @@ impl<R: BufRead> XmlCursor<R> {
 
     fn walk(
         &mut self,
-        tag: &Tag,
+        tag: &Tag<'_>,
         mut text: Option<&mut String>,
-        mut on_child: impl FnMut(&mut Self, &Tag) -> Result<bool, ParseError>,
+        mut on_child: impl FnMut(&mut Self, &Tag<'a>) -> Result<bool, ParseError>,
     ) -> Result<(), ParseError> {
         if tag.empty {
             return Ok(());
         }
         loop {
-            self.prepare_read()?;
-            let child = match self.reader.read_event_into(&mut self.buf) {
-                Ok(Event::Start(e)) => Self::take_tag(&mut self.tag_pool, &e, false),
-                Ok(Event::Empty(e)) => Self::take_tag(&mut self.tag_pool, &e, true),
-                Ok(Event::End(_)) => {
+            let child = match self.read()? {
+                Token::Start { name, empty } => self.take_tag(name, empty),
+                Token::End => {
                     self.closed();
                     return Ok(());
                 }
-                Ok(Event::Text(t)) => {
+                Token::Text { raw, blank } => {
                     if let Some(text) = text.as_deref_mut() {
-                        text.push_str(&t.xml10_content());
-                    } else if !t.trim_ascii().is_empty() {
+                        self.append_text(raw, text)?;
+                    } else if !blank {
                         self.record_unmapped("/#text")?;
                     }
                     continue;
                 }
-                Ok(Event::CData(c)) => {
+                Token::CData(raw) => {
                     if let Some(text) = text.as_deref_mut() {
-                        text.push_str(&c);
+                        append_cdata(raw, text);
                     } else {
                         self.record_unmapped("/#text")?;
                     }
                     continue;
                 }
-                Ok(Event::GeneralRef(r)) => {
-                    if let Some(text) = text.as_deref_mut() {
-                        if let Err(kind) = push_reference(&r, text) {
-                            return Err(self.error(kind));
-                        }
-                    } else {
-                        self.record_unmapped("/#text")?;
-                    }
-                    continue;
-                }
-                Ok(Event::Comment(_) | Event::PI(_)) => continue,
-                Ok(Event::Decl(_)) => {
-                    return Err(self.error(ParseErrorKind::Xml(
-                        "XML declaration inside an element".into(),
-                    )))
-                }
-                Ok(Event::DocType(_)) => return Err(self.error(ParseErrorKind::Doctype)),
-                Ok(Event::Eof) => {
-                    return Err(self.error(ParseErrorKind::Truncated(
-                        "inside an element (file cut short?)",
-                    )))
-                }
-                Err(e) => return Err(self.xml_error(e)),
+                Token::Ignorable => continue,
+                other => return Err(self.misplaced(other, "inside an element (file cut short?)")),
             };
             if !child.empty {
                 if let Err(e) = self.opened() {
@@ -561,30 +493,35 @@ impl<R: BufRead> XmlCursor<R> {
         }
     }
 
+    /// The error for a token that cannot appear inside an element: an XML declaration, a
+    /// DOCTYPE, or the end of input (`truncated` says where).
+    fn misplaced(&self, token: Token<'_>, truncated: &'static str) -> ParseError {
+        self.error(match token {
+            Token::Doctype => ParseErrorKind::Doctype,
+            Token::Eof => ParseErrorKind::Truncated(truncated),
+            _ => ParseErrorKind::Xml("XML declaration inside an element".into()),
+        })
+    }
+
     /// Skips the whole content of `tag` (already opened).
-    pub fn skip(&mut self, tag: &Tag) -> Result<(), ParseError> {
+    pub fn skip(&mut self, tag: &Tag<'_>) -> Result<(), ParseError> {
         if tag.empty {
             return Ok(());
         }
         self.skip_to_depth(self.depth.saturating_sub(1))
     }
 
-    /// Reads and discards events until only `depth` elements are open. Every event is still
-    /// size-checked and well-formedness is still enforced by quick-xml.
+    /// Reads and discards tokens until only `depth` elements are open. Every token is still
+    /// size-checked and well-formedness is still enforced by the lexer.
     pub fn skip_to_depth(&mut self, depth: usize) -> Result<(), ParseError> {
         while self.depth > depth {
-            self.prepare_read()?;
-            match self.reader.read_event_into(&mut self.buf) {
-                Ok(Event::Start(_)) => self.opened()?,
-                Ok(Event::End(_)) => self.closed(),
-                Ok(Event::Eof) => {
-                    return Err(self.error(ParseErrorKind::Truncated(
-                        "inside an element (file cut short?)",
-                    )))
+            match self.read()? {
+                Token::Start { empty: false, .. } => self.opened()?,
+                Token::End => self.closed(),
+                token @ (Token::Eof | Token::Doctype) => {
+                    return Err(self.misplaced(token, "inside an element (file cut short?)"))
                 }
-                Ok(Event::DocType(_)) => return Err(self.error(ParseErrorKind::Doctype)),
-                Ok(_) => {}
-                Err(e) => return Err(self.xml_error(e)),
+                _ => {}
             }
         }
         Ok(())
@@ -604,50 +541,33 @@ impl<R: BufRead> XmlCursor<R> {
     ///
     /// Text, CDATA, character references and the five predefined entities are joined; any other
     /// entity is an error (no DTD is honoured). Child elements are counted unmapped and skipped.
-    pub fn text(&mut self, tag: &Tag) -> Result<String, ParseError> {
+    pub fn text(&mut self, tag: &Tag<'_>) -> Result<String, ParseError> {
         let mut out = String::new();
         if tag.empty {
             return Ok(out);
         }
         loop {
-            self.prepare_read()?;
-            match self.reader.read_event_into(&mut self.buf) {
-                Ok(Event::Text(t)) => out.push_str(&t.xml10_content()),
-                Ok(Event::CData(c)) => out.push_str(&c),
-                Ok(Event::GeneralRef(r)) => {
-                    if let Err(kind) = push_reference(&r, &mut out) {
-                        return Err(self.error(kind));
-                    }
-                }
-                Ok(Event::Start(e)) => {
-                    let child = Self::take_tag(&mut self.tag_pool, &e, false);
-                    if let Err(e) = self.opened() {
-                        self.recycle(child);
-                        return Err(e);
+            match self.read()? {
+                Token::Text { raw, .. } => self.append_text(raw, &mut out)?,
+                Token::CData(raw) => append_cdata(raw, &mut out),
+                Token::Start { name, empty } => {
+                    let child = self.take_tag(name, empty);
+                    if !empty {
+                        if let Err(e) = self.opened() {
+                            self.recycle(child);
+                            return Err(e);
+                        }
                     }
                     self.skip_unmapped_child(child)?;
                 }
-                Ok(Event::Empty(e)) => {
-                    let child = Self::take_tag(&mut self.tag_pool, &e, true);
-                    self.skip_unmapped_child(child)?;
-                }
-                Ok(Event::End(_)) => {
+                Token::End => {
                     self.closed();
                     break;
                 }
-                Ok(Event::Comment(_) | Event::PI(_)) => {}
-                Ok(Event::Decl(_)) => {
-                    return Err(self.error(ParseErrorKind::Xml(
-                        "XML declaration inside an element".into(),
-                    )))
+                Token::Ignorable => {}
+                other => {
+                    return Err(self.misplaced(other, "inside a text element (file cut short?)"))
                 }
-                Ok(Event::DocType(_)) => return Err(self.error(ParseErrorKind::Doctype)),
-                Ok(Event::Eof) => {
-                    return Err(self.error(ParseErrorKind::Truncated(
-                        "inside a text element (file cut short?)",
-                    )))
-                }
-                Err(e) => return Err(self.xml_error(e)),
             }
             if out.len() > self.limits.max_text_bytes {
                 return Err(self.error(ParseErrorKind::Limit {
@@ -662,7 +582,7 @@ impl<R: BufRead> XmlCursor<R> {
         Ok(out)
     }
 
-    fn skip_unmapped_child(&mut self, child: Tag) -> Result<(), ParseError> {
+    fn skip_unmapped_child(&mut self, child: Tag<'a>) -> Result<(), ParseError> {
         let restore = self.path.len();
         self.path.push('/');
         self.path.push_str(child.local_name());
@@ -672,46 +592,37 @@ impl<R: BufRead> XmlCursor<R> {
         result
     }
 
-    /// Reads the next event at document level: a start tag, the end of the enclosing element,
+    /// Reads the next token at document level: a start tag, the end of the enclosing element,
     /// or end of input. Blank text, comments, processing instructions and the XML declaration
     /// are passed over; a DOCTYPE is refused.
-    pub fn next_top_level(&mut self) -> Result<TopLevel, ParseError> {
-        self.element_start = self.reader.buffer_position();
-        self.reader.get_mut().start_capture();
+    pub fn next_top_level(&mut self) -> Result<TopLevel<'a>, ParseError> {
+        self.element_start = self.position();
         loop {
-            self.prepare_read()?;
-            match self.reader.read_event_into(&mut self.buf) {
-                Ok(Event::Start(e)) => {
-                    let tag = Self::take_tag(&mut self.tag_pool, &e, false);
-                    if let Err(e) = self.opened() {
-                        self.recycle(tag);
-                        return Err(e);
+            match self.read()? {
+                Token::Start { name, empty } => {
+                    let tag = self.take_tag(name, empty);
+                    if !empty {
+                        if let Err(e) = self.opened() {
+                            self.recycle(tag);
+                            return Err(e);
+                        }
                     }
                     return Ok(TopLevel::Element(tag));
                 }
-                Ok(Event::Empty(e)) => {
-                    return Ok(TopLevel::Element(Self::take_tag(
-                        &mut self.tag_pool,
-                        &e,
-                        true,
-                    )))
-                }
-                Ok(Event::End(_)) => {
+                Token::End => {
                     self.closed();
                     return Ok(TopLevel::End);
                 }
-                Ok(Event::Eof) => return Ok(TopLevel::Eof),
-                Ok(Event::Text(t)) if t.trim_ascii().is_empty() => {}
-                Ok(Event::Text(_) | Event::CData(_) | Event::GeneralRef(_)) => {
+                Token::Eof => return Ok(TopLevel::Eof),
+                Token::Text { blank: true, .. } | Token::Ignorable | Token::Declaration => {}
+                Token::Text { .. } | Token::CData(_) => {
                     let mut err = self.error(ParseErrorKind::Xml(
                         "text outside of any UniProt element".into(),
                     ));
                     err.offset = self.event_start;
                     return Err(err);
                 }
-                Ok(Event::Comment(_) | Event::PI(_) | Event::Decl(_)) => {}
-                Ok(Event::DocType(_)) => return Err(self.error(ParseErrorKind::Doctype)),
-                Err(e) => return Err(self.xml_error(e)),
+                Token::Doctype => return Err(self.error(ParseErrorKind::Doctype)),
             }
         }
     }
@@ -719,8 +630,8 @@ impl<R: BufRead> XmlCursor<R> {
     /// Runs `parse` with the path set to `/name`, for elements read via [`Self::next_top_level`].
     pub fn at_top_level<T>(
         &mut self,
-        tag: &Tag,
-        parse: impl FnOnce(&mut Self, &Tag) -> Result<T, ParseError>,
+        tag: &Tag<'a>,
+        parse: impl FnOnce(&mut Self, &Tag<'a>) -> Result<T, ParseError>,
     ) -> Result<T, ParseError> {
         self.path.clear();
         self.path.push('/');
@@ -731,7 +642,7 @@ impl<R: BufRead> XmlCursor<R> {
     }
 
     /// Counts `tag` (a top-level element nobody maps) as unmapped and skips it.
-    pub fn skip_top_level(&mut self, tag: Tag) -> Result<(), ParseError> {
+    pub fn skip_top_level(&mut self, tag: Tag<'a>) -> Result<(), ParseError> {
         self.path.clear();
         self.skip_unmapped_child(tag)
     }

@@ -9,7 +9,6 @@
 //! with its raw bytes, so the caller can keep it; nothing is dropped here.
 
 use std::collections::BTreeMap;
-use std::io::BufRead;
 
 use super::cursor::{ParseLimits, TopLevel, XmlCursor};
 use super::entry::entry;
@@ -60,17 +59,18 @@ enum State {
     Done,
 }
 
-/// Streams entries out of a UniProt XML document.
-pub struct EntryReader<R> {
-    cursor: XmlCursor<R>,
+/// Reads entries out of a UniProt XML document held in memory (a chunk of the input, a test's
+/// string): the entries are parsed one at a time, never all at once.
+pub struct EntryReader<'a> {
+    cursor: XmlCursor<'a>,
     state: State,
     trailer: DocumentTrailer,
     on_error: OnError,
 }
 
-impl<R: BufRead> EntryReader<R> {
+impl<'a> EntryReader<'a> {
     /// Starts reading `input`; with `strict`, unmapped elements or attributes are errors.
-    pub fn new(input: R, strict: bool, limits: ParseLimits) -> Self {
+    pub fn new(input: &'a [u8], strict: bool, limits: ParseLimits) -> Self {
         EntryReader {
             cursor: XmlCursor::new(input, strict, limits),
             state: State::BeforeRoot,
@@ -82,9 +82,6 @@ impl<R: BufRead> EntryReader<R> {
     /// Sets the policy for recoverable per-entry problems (default: fail).
     pub fn with_on_error(mut self, on_error: OnError) -> Self {
         self.on_error = on_error;
-        if on_error == OnError::Skip {
-            self.cursor.enable_capture();
-        }
         self
     }
 

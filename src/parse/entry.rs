@@ -1,8 +1,6 @@
 //! `<entry>`: its attributes and the dispatch of its children to the element families, plus the
 //! small leaf elements (accession, name, proteinExistence, keyword, sequence).
 
-use std::io::BufRead;
-
 use super::comment::comment;
 use super::cursor::{boolean, count, date, int};
 use super::evidence::evidence;
@@ -16,7 +14,7 @@ use crate::error::{ParseError, ParseErrorKind};
 use crate::model::{Entry, Keyword, Sequence};
 
 /// Reads one `<entry>` (already opened) up to its end tag.
-pub fn entry<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Entry, ParseError> {
+pub fn entry(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Entry, ParseError> {
     cur.accession = None;
     let mut out = Entry::default();
     cur.attrs(tag, |name, value| match name {
@@ -79,7 +77,7 @@ pub fn entry<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Entry, Par
 }
 
 /// Reads `<sequence>`, removing all whitespace from the residues.
-fn sequence<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Sequence, ParseError> {
+fn sequence(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Sequence, ParseError> {
     let mut out = Sequence::default();
     cur.attrs(tag, |name, value| match name {
         "length" => set_with(&mut out.length, &value, count),

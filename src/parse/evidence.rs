@@ -1,15 +1,13 @@
 //! `<evidence>`: the entry's evidence table, modern (`type="ECO:…" key="1"`) and pre-2012
 //! (`key="EC1" category= attribute= date=`) forms alike; keys stay text.
 
-use std::io::BufRead;
-
 use super::xref::{set, set_str, single_db_reference};
 use super::{Tag, XmlCursor};
 use crate::error::ParseError;
 use crate::model::{Evidence, EvidenceSource};
 
 /// Reads one `<evidence>` element.
-pub fn evidence<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Evidence, ParseError> {
+pub fn evidence(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Evidence, ParseError> {
     let mut out = Evidence::default();
     cur.attrs(tag, |name, value| match name {
         "key" => set_str(&mut out.key, value),
@@ -36,10 +34,7 @@ pub fn evidence<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Evidenc
     Ok(out)
 }
 
-fn evidence_source<R: BufRead>(
-    cur: &mut XmlCursor<R>,
-    tag: &Tag,
-) -> Result<EvidenceSource, ParseError> {
+fn evidence_source(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<EvidenceSource, ParseError> {
     let mut source = EvidenceSource::default();
     cur.attrs(tag, |name, value| match name {
         "ref" => set(&mut source.ref_, value),

@@ -1,8 +1,6 @@
 //! `<feature>` with `<original>`, `<variation>`, `<location>` and `<ligand>`/`<ligandPart>`;
 //! `<location>` is shared with comments (mass spectrometry, RNA editing).
 
-use std::io::BufRead;
-
 use super::cursor::count;
 use super::xref::{db_reference, set, set_str, set_with};
 use super::{Tag, XmlCursor};
@@ -10,7 +8,7 @@ use crate::error::ParseError;
 use crate::model::{Feature, Ligand, Location};
 
 /// Reads `<feature>`.
-pub fn feature<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Feature, ParseError> {
+pub fn feature(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Feature, ParseError> {
     let mut out = Feature::default();
     cur.attrs(tag, |name, value| match name {
         "type" => set_str(&mut out.kind, value),
@@ -36,7 +34,7 @@ pub fn feature<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Feature,
 }
 
 /// Reads `<location>`: `<position>` or `<begin>`/`<end>`, each with optional position and status.
-pub fn location<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Location, ParseError> {
+pub fn location(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Location, ParseError> {
     let mut out = Location::default();
     cur.attrs(tag, |name, value| match name {
         "sequence" => set(&mut out.sequence, value),
@@ -76,7 +74,7 @@ pub fn location<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Locatio
 }
 
 /// Reads `<ligand>` or `<ligandPart>`.
-fn ligand<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Ligand, ParseError> {
+fn ligand(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Ligand, ParseError> {
     cur.no_attrs(tag)?;
     let mut out = Ligand::default();
     cur.children(tag, |cur, child| {

@@ -58,13 +58,16 @@ fn a_token_larger_than_max_text_bytes_is_fatal_under_both_policies() {
 }
 
 #[test]
-fn text_joined_from_many_references_is_limited_too() {
+fn text_joined_from_several_tokens_is_limited_too() {
+    // Each stretch of text is under the token limit, their join (around comments and CDATA
+    // sections) is not: the entry is rejected, the document goes on.
+    let part = "x".repeat(600);
     let xml = format!(
-        "{HEAD}<entry><accession>P1</accession><name>{}</name></entry><entry><accession>P2</accession></entry></uniprot>",
-        "&amp;".repeat(1100)
+        "{HEAD}<entry><accession>P1</accession><name>{part}<!-- -->{part}<![CDATA[{part}]]></name></entry><entry><accession>P2</accession></entry></uniprot>"
     );
     let err = read(&xml, OnError::Fail).unwrap_err();
     assert!(limit_message(&err).contains("/entry/name"), "{err}");
+    assert!(err.kind.recoverable());
     let (entries, rejects) = read(&xml, OnError::Skip).unwrap();
     assert_eq!(entries, ["P2"]);
     assert_eq!(rejects.len(), 1);
@@ -73,6 +76,13 @@ fn text_joined_from_many_references_is_limited_too() {
         "{}",
         rejects[0]
     );
+    // References only ever shorten text, so a run of them is bounded as the token it is.
+    let xml = format!(
+        "{HEAD}<entry><accession>P1</accession><name>{}</name></entry></uniprot>",
+        "&amp;".repeat(1100)
+    );
+    let err = read(&xml, OnError::Skip).unwrap_err();
+    assert!(limit_message(&err).contains("max_text_bytes"), "{err}");
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! The streaming UniProt XML parser: quick-xml events in, one [`Entry`](crate::model::Entry) at a
-//! time out, no DOM.
+//! The UniProt XML parser: a document in memory in (a chunk of the input), one
+//! [`Entry`](crate::model::Entry) at a time out, no DOM. [`lexer`] tokenizes, [`text`] resolves
+//! references.
 //!
 //! [`EntryReader`] handles the document (root check, copyright, end); each element family has its
 //! own file and is written against [`XmlCursor`]. This module never imports Arrow or Parquet and
@@ -22,14 +23,17 @@ mod document;
 mod entry;
 mod evidence;
 mod feature;
-mod guard;
+mod lexer;
 mod organism;
 mod protein;
 mod reference;
+mod text;
 mod xref;
 
 pub use cursor::{ParseLimits, Tag, XmlCursor};
 pub use document::{DocumentTrailer, EntryReader, Item, Rejected};
+pub use lexer::{LexError, LexErrorKind, Lexer, RawAttribute, Token};
+pub use text::{append_cdata, append_text, attribute_value};
 
 #[cfg(test)]
 mod limit_tests;

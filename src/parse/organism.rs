@@ -1,14 +1,12 @@
 //! `<organism>`, `<organismHost>` (same type) and `<geneLocation>`.
 
-use std::io::BufRead;
-
 use super::xref::{db_reference, evidenced, set};
 use super::{Tag, XmlCursor};
 use crate::error::ParseError;
 use crate::model::{GeneLocation, Organism, OrganismName};
 
 /// Reads `<organism>` or `<organismHost>`; summary fields are filled later by `Entry::finish`.
-pub fn organism<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Organism, ParseError> {
+pub fn organism(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Organism, ParseError> {
     let mut out = Organism::default();
     cur.attrs(tag, |name, value| match name {
         "evidence" => set(&mut out.evidence, value),
@@ -45,10 +43,7 @@ pub fn organism<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Organis
 }
 
 /// Reads `<geneLocation>`.
-pub fn gene_location<R: BufRead>(
-    cur: &mut XmlCursor<R>,
-    tag: &Tag,
-) -> Result<GeneLocation, ParseError> {
+pub fn gene_location(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<GeneLocation, ParseError> {
     let mut out = GeneLocation::default();
     cur.attrs(tag, |name, value| match name {
         "type" => set(&mut out.kind, value),

@@ -1,15 +1,13 @@
 //! `<protein>` (recommended, alternative, submitted, allergen, biotech, CD antigen and INN names,
 //! plus `<domain>` and `<component>` name groups) and `<gene>`.
 
-use std::io::BufRead;
-
 use super::xref::{evidenced, set, text_with_evidence};
 use super::{Tag, XmlCursor};
 use crate::error::ParseError;
 use crate::model::{Gene, GeneName, Protein, ProteinName, ProteinNameGroup};
 
 /// Reads `<protein>`.
-pub fn protein<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Protein, ParseError> {
+pub fn protein(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Protein, ParseError> {
     cur.no_attrs(tag)?;
     let mut names = ProteinNameGroup::default();
     let mut domains = Vec::new();
@@ -26,10 +24,7 @@ pub fn protein<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Protein,
 }
 
 /// Reads a `<domain>` or `<component>`: a name group of its own.
-fn name_group<R: BufRead>(
-    cur: &mut XmlCursor<R>,
-    tag: &Tag,
-) -> Result<ProteinNameGroup, ParseError> {
+fn name_group(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<ProteinNameGroup, ParseError> {
     cur.no_attrs(tag)?;
     let mut names = ProteinNameGroup::default();
     cur.children(tag, |cur, child| name_group_child(cur, child, &mut names))?;
@@ -37,8 +32,8 @@ fn name_group<R: BufRead>(
 }
 
 /// Maps one child of a name group; `Ok(false)` if it is not a name element.
-fn name_group_child<R: BufRead>(
-    cur: &mut XmlCursor<R>,
+fn name_group_child(
+    cur: &mut XmlCursor<'_>,
     child: &Tag,
     names: &mut ProteinNameGroup,
 ) -> Result<bool, ParseError> {
@@ -56,7 +51,7 @@ fn name_group_child<R: BufRead>(
 }
 
 /// Reads `<recommendedName>`, `<alternativeName>` or `<submittedName>`.
-fn protein_name<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<ProteinName, ParseError> {
+fn protein_name(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<ProteinName, ParseError> {
     let mut out = ProteinName::default();
     cur.attrs(tag, |name, value| match name {
         "ref" => set(&mut out.ref_, value),
@@ -87,7 +82,7 @@ fn protein_name<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Protein
 }
 
 /// Reads `<gene>`.
-pub fn gene<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Gene, ParseError> {
+pub fn gene(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Gene, ParseError> {
     cur.no_attrs(tag)?;
     let mut out = Gene::default();
     cur.children(tag, |cur, child| {

@@ -1,8 +1,6 @@
 //! `<reference>`: `<citation>` (title, editor and author lists, locator, cross-references),
 //! `<scope>` and `<source>`.
 
-use std::io::BufRead;
-
 use super::cursor::int;
 use super::xref::{db_reference, set, set_with};
 use super::{Tag, XmlCursor};
@@ -10,7 +8,7 @@ use crate::error::ParseError;
 use crate::model::{Citation, Reference, SourceItem};
 
 /// Reads `<reference>`.
-pub fn reference<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Reference, ParseError> {
+pub fn reference(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Reference, ParseError> {
     let mut out = Reference::default();
     cur.attrs(tag, |name, value| match name {
         "key" => set_with(&mut out.key, &value, int),
@@ -51,7 +49,7 @@ pub fn reference<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Refere
 }
 
 /// Reads `<citation>`.
-fn citation<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Citation, ParseError> {
+fn citation(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Citation, ParseError> {
     let mut out = Citation::default();
     cur.attrs(tag, |name, value| {
         let slot = match name {
@@ -86,8 +84,8 @@ fn citation<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Citation, P
 }
 
 /// Reads `<authorList>` / `<editorList>`: `<person name=>` and `<consortium name=>` in order.
-fn name_list<R: BufRead>(
-    cur: &mut XmlCursor<R>,
+fn name_list(
+    cur: &mut XmlCursor<'_>,
     tag: &Tag,
     names: &mut Vec<String>,
     kinds: &mut Vec<String>,

@@ -2,7 +2,6 @@
 //! strings (text with `evidence`/`status`), and the attribute setters every family uses.
 
 use std::borrow::Cow;
-use std::io::BufRead;
 
 use super::cursor::{ValueResult, XmlCursor};
 use super::Tag;
@@ -32,10 +31,7 @@ pub fn set_with<T>(
 }
 
 /// Reads a text element that may carry `evidence` and `status`.
-pub fn evidenced<R: BufRead>(
-    cur: &mut XmlCursor<R>,
-    tag: &Tag,
-) -> Result<EvidencedString, ParseError> {
+pub fn evidenced(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<EvidencedString, ParseError> {
     let mut out = EvidencedString::default();
     cur.attrs(tag, |name, value| match name {
         "evidence" => set(&mut out.evidence, value),
@@ -47,8 +43,8 @@ pub fn evidenced<R: BufRead>(
 }
 
 /// Reads a text element that may carry only `evidence`: returns (text, evidence).
-pub fn text_with_evidence<R: BufRead>(
-    cur: &mut XmlCursor<R>,
+pub fn text_with_evidence(
+    cur: &mut XmlCursor<'_>,
     tag: &Tag,
 ) -> Result<(String, Option<String>), ParseError> {
     let mut evidence = None;
@@ -60,7 +56,7 @@ pub fn text_with_evidence<R: BufRead>(
 }
 
 /// Reads `<molecule id=…>text</molecule>`.
-pub fn molecule<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Molecule, ParseError> {
+pub fn molecule(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Molecule, ParseError> {
     let mut out = Molecule::default();
     cur.attrs(tag, |name, value| match name {
         "id" => set(&mut out.id, value),
@@ -71,10 +67,7 @@ pub fn molecule<R: BufRead>(cur: &mut XmlCursor<R>, tag: &Tag) -> Result<Molecul
 }
 
 /// Reads a `<dbReference>` with its `<molecule>` and `<property>` children.
-pub fn db_reference<R: BufRead>(
-    cur: &mut XmlCursor<R>,
-    tag: &Tag,
-) -> Result<DbReference, ParseError> {
+pub fn db_reference(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<DbReference, ParseError> {
     let mut out = DbReference::default();
     cur.attrs(tag, |name, value| match name {
         "type" => set_str(&mut out.kind, value),
@@ -104,8 +97,8 @@ pub fn db_reference<R: BufRead>(
 }
 
 /// Reads an element that should hold exactly one `<dbReference>` (ligand, source, importedFrom…).
-pub fn single_db_reference<R: BufRead>(
-    cur: &mut XmlCursor<R>,
+pub fn single_db_reference(
+    cur: &mut XmlCursor<'_>,
     tag: &Tag,
 ) -> Result<Option<DbReference>, ParseError> {
     let mut out = None;

@@ -31,7 +31,7 @@
 mod encode;
 pub mod input;
 mod order;
-mod reader;
+pub(crate) mod reader;
 pub mod rejects;
 pub mod split;
 mod worker;
