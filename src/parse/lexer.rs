@@ -223,25 +223,8 @@ impl<'a> Lexer<'a> {
             end += 1;
         }
         let blank = bytes.get(end).is_none_or(|&byte| byte == b'<');
-        // Up to the next tag; every `&` on the way must start a reference ended by `;`.
-        while !blank {
-            match find2(bytes, end, b'<', b'&') {
-                None => end = bytes.len(),
-                Some(at) if bytes[at] == b'<' => end = at,
-                Some(ampersand) => match find2(bytes, ampersand + 1, b';', b'<') {
-                    Some(semicolon) if bytes[semicolon] == b';' => {
-                        end = semicolon + 1;
-                        continue;
-                    }
-                    _ => {
-                        return Err(malformed(
-                            ampersand,
-                            "`&` that starts no reference (no `;` before the next tag)",
-                        ))
-                    }
-                },
-            }
-            break;
+        if !blank {
+            end = self.text_end(end)?;
         }
         if end - start > self.max_token_bytes {
             return Err(error(start, LexErrorKind::TooLong));
@@ -251,6 +234,27 @@ impl<'a> Lexer<'a> {
             raw: self.slice(start, end),
             blank,
         })
+    }
+
+    /// The end of character data that goes on at `from`: the next tag or the end of input.
+    /// Every `&` on the way must start a reference ended by `;`.
+    fn text_end(&self, mut from: usize) -> LexResult<usize> {
+        let bytes = self.text.as_bytes();
+        loop {
+            match find2(bytes, from, b'<', b'&') {
+                None => return Ok(bytes.len()),
+                Some(at) if bytes[at] == b'<' => return Ok(at),
+                Some(ampersand) => match find2(bytes, ampersand + 1, b';', b'<') {
+                    Some(semicolon) if bytes[semicolon] == b';' => from = semicolon + 1,
+                    _ => {
+                        return Err(malformed(
+                            ampersand,
+                            "`&` that starts no reference (no `;` before the next tag)",
+                        ))
+                    }
+                },
+            }
+        }
     }
 
     fn start_tag(
