@@ -39,8 +39,11 @@ fn ours(xml: &[u8]) -> Option<Vec<Seen>> {
         let token = match lexer.next_token(&mut attributes).ok()? {
             Token::Start { name, empty } => {
                 let mut resolved = Vec::new();
-                for (key, raw) in attributes {
-                    resolved.push((key.to_owned(), attribute_value(raw).ok()?.into_owned()));
+                for attribute in attributes {
+                    let value = attribute_value(attribute.value).ok()?;
+                    // A plain value must mean itself.
+                    assert!(!attribute.plain || value == attribute.value);
+                    resolved.push((attribute.name.to_owned(), value.into_owned()));
                 }
                 depth += usize::from(!empty);
                 Seen::Start(name.to_owned(), resolved, empty)
@@ -49,9 +52,11 @@ fn ours(xml: &[u8]) -> Option<Vec<Seen>> {
                 depth -= 1;
                 Seen::End
             }
-            Token::Text { raw, .. } => {
+            Token::Text { raw, plain, .. } => {
                 let mut text = String::new();
                 append_text(raw, &mut text).ok()?;
+                // Plain text must mean itself.
+                assert!(!plain || text == raw);
                 Seen::Text(text)
             }
             Token::CData(raw) => {

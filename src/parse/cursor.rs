@@ -83,8 +83,8 @@ impl<'a> Tag<'a> {
     pub fn namespace_declaration(&self, attr: &str) -> Option<String> {
         self.attributes
             .iter()
-            .find(|(key, _)| *key == attr)
-            .and_then(|(_, raw)| attribute_value(raw).ok())
+            .find(|attribute| attribute.name == attr)
+            .and_then(|attribute| attribute_value(attribute.value).ok())
             .map(Cow::into_owned)
     }
 }
@@ -359,8 +359,12 @@ impl<'a> XmlCursor<'a> {
         self.tag_pool.push(tag);
     }
 
-    /// Appends character data `raw` to `out`, resolving references.
-    fn append_text(&self, raw: &str, out: &mut String) -> Result<(), ParseError> {
+    /// Appends character data `raw` to `out`, resolving references unless it is `plain`.
+    fn append_text(&self, raw: &str, plain: bool, out: &mut String) -> Result<(), ParseError> {
+        if plain {
+            out.push_str(raw);
+            return Ok(());
+        }
         append_text(raw, out).map_err(|message| self.error(ParseErrorKind::Xml(message)))
     }
 
@@ -376,7 +380,12 @@ impl<'a> XmlCursor<'a> {
         mut on_attr: impl FnMut(&str, Cow<'_, str>) -> ValueResult<bool>,
     ) -> Result<(), ParseError> {
         let mut seen = SeenKeys::default();
-        for &(key, raw) in &tag.attributes {
+        for &RawAttribute {
+            name: key,
+            value: raw,
+            plain,
+        } in &tag.attributes
+        {
             if !seen.insert(key) {
                 return Err(self.error(ParseErrorKind::Xml(format!(
                     "duplicated attribute `{key}` in <{}>",
@@ -387,8 +396,11 @@ impl<'a> XmlCursor<'a> {
                 continue;
             }
             let local = &key[local_start(key)..];
-            let value =
-                attribute_value(raw).map_err(|message| self.error(ParseErrorKind::Xml(message)))?;
+            let value = if plain {
+                Cow::Borrowed(raw)
+            } else {
+                attribute_value(raw).map_err(|message| self.error(ParseErrorKind::Xml(message)))?
+            };
             let mapped =
                 on_attr(local, value).map_err(|e| self.bad_value(&format!("@{key}"), e))?;
             if !mapped {
@@ -454,9 +466,9 @@ impl<'a> XmlCursor<'a> {
                     self.closed();
                     return Ok(());
                 }
-                Token::Text { raw, blank } => {
+                Token::Text { raw, blank, plain } => {
                     if let Some(text) = text.as_deref_mut() {
-                        self.append_text(raw, text)?;
+                        self.append_text(raw, plain, text)?;
                     } else if !blank {
                         self.record_unmapped("/#text")?;
                     }
@@ -548,7 +560,7 @@ impl<'a> XmlCursor<'a> {
         }
         loop {
             match self.read()? {
-                Token::Text { raw, .. } => self.append_text(raw, &mut out)?,
+                Token::Text { raw, plain, .. } => self.append_text(raw, plain, &mut out)?,
                 Token::CData(raw) => append_cdata(raw, &mut out),
                 Token::Start { name, empty } => {
                     let child = self.take_tag(name, empty);

@@ -42,6 +42,8 @@ pub enum Token<'a> {
         raw: &'a str,
         /// Only XML whitespace (space, tab, CR, LF).
         blank: bool,
+        /// Neither references nor `\r`: `raw` means itself (no resolving needed).
+        plain: bool,
     },
     /// The content of a CDATA section, as written.
     CData(&'a str),
@@ -56,8 +58,17 @@ pub enum Token<'a> {
     Eof,
 }
 
-/// An attribute as written: its qualified name and its value between the quotes, unresolved.
-pub type RawAttribute<'a> = (&'a str, &'a str);
+/// An attribute as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawAttribute<'a> {
+    /// The qualified name.
+    pub name: &'a str,
+    /// The value between the quotes, unresolved.
+    pub value: &'a str,
+    /// The value holds neither references nor whitespace other than spaces: it means itself
+    /// (no normalisation needed).
+    pub plain: bool,
+}
 
 /// Why the lexer stopped.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,6 +124,21 @@ const NAME_BYTES: [bool; 256] = {
         let b = byte as u8;
         table[byte] =
             b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'.' | b'-') || b >= 0x80;
+        byte += 1;
+    }
+    table
+};
+
+/// Bytes an attribute value's scan stops at: the quotes (one ends it), `<` (an error), and
+/// what needs normalising (`&`, tab, line ends).
+const VALUE_BYTES_TO_LOOK_AT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = matches!(
+            byte as u8,
+            b'"' | b'\'' | b'<' | b'&' | b'\t' | b'\n' | b'\r'
+        );
         byte += 1;
     }
     table
@@ -223,29 +249,37 @@ impl<'a> Lexer<'a> {
             end += 1;
         }
         let blank = bytes.get(end).is_none_or(|&byte| byte == b'<');
+        let mut plain = true;
         if !blank {
-            end = self.text_end(end)?;
+            (end, plain) = self.text_end(end)?;
         }
         if end - start > self.max_token_bytes {
             return Err(error(start, LexErrorKind::TooLong));
         }
+        plain &= !bytes[start..end].contains(&b'\r');
         self.pos = end;
         Ok(Token::Text {
             raw: self.slice(start, end),
             blank,
+            plain,
         })
     }
 
-    /// The end of character data that goes on at `from`: the next tag or the end of input.
-    /// Every `&` on the way must start a reference ended by `;`.
-    fn text_end(&self, mut from: usize) -> LexResult<usize> {
+    /// The end of character data that goes on at `from` (the next tag or the end of input),
+    /// and whether it holds no reference. Every `&` on the way must start a reference ended by
+    /// `;`.
+    fn text_end(&self, mut from: usize) -> LexResult<(usize, bool)> {
         let bytes = self.text.as_bytes();
+        let mut plain = true;
         loop {
             match find2(bytes, from, b'<', b'&') {
-                None => return Ok(bytes.len()),
-                Some(at) if bytes[at] == b'<' => return Ok(at),
+                None => return Ok((bytes.len(), plain)),
+                Some(at) if bytes[at] == b'<' => return Ok((at, plain)),
                 Some(ampersand) => match find2(bytes, ampersand + 1, b';', b'<') {
-                    Some(semicolon) if bytes[semicolon] == b';' => from = semicolon + 1,
+                    Some(semicolon) if bytes[semicolon] == b';' => {
+                        from = semicolon + 1;
+                        plain = false;
+                    }
                     _ => {
                         return Err(malformed(
                             ampersand,
@@ -346,16 +380,26 @@ impl<'a> Lexer<'a> {
             }
         };
         let value_start = at + 1;
-        let Some(value_end) = find2(bytes, value_start, quote, b'<') else {
-            return Err(self.cut_short());
-        };
-        if bytes[value_end] == b'<' {
-            return Err(malformed(value_end, "`<` in an attribute value"));
+        let mut value_end = value_start;
+        let mut plain = true;
+        loop {
+            while value_end < bytes.len() && !VALUE_BYTES_TO_LOOK_AT[bytes[value_end] as usize] {
+                value_end += 1;
+            }
+            match bytes.get(value_end) {
+                None => return Err(self.cut_short()),
+                Some(&byte) if byte == quote => break,
+                Some(b'<') => return Err(malformed(value_end, "`<` in an attribute value")),
+                Some(b'"' | b'\'') => {}
+                Some(_) => plain = false,
+            }
+            value_end += 1;
         }
-        attributes.push((
-            self.slice(start, name_end),
-            self.slice(value_start, value_end),
-        ));
+        attributes.push(RawAttribute {
+            name: self.slice(start, name_end),
+            value: self.slice(value_start, value_end),
+            plain,
+        });
         Ok(value_end + 1)
     }
 
@@ -505,7 +549,7 @@ mod tests {
             if token == Token::Doctype {
                 return Ok(out);
             }
-            out.extend(attributes.iter().map(|(k, v)| format!("{k}={v}")));
+            out.extend(attributes.iter().map(|a| format!("{}={}", a.name, a.value)));
         }
     }
 
@@ -526,7 +570,7 @@ mod tests {
                 "y=&amp;",
                 "Ignorable",
                 "Start { name: \"b\", empty: true }",
-                "Text { raw: \"t &lt;\", blank: false }",
+                "Text { raw: \"t &lt;\", blank: false, plain: false }",
                 "CData(\"<d>\")",
                 "Ignorable",
                 "End",
@@ -534,7 +578,7 @@ mod tests {
         );
         assert_eq!(
             tokens(b"<a>\n  <b/>\r\n</a>", usize::MAX).unwrap()[1],
-            "Text { raw: \"\\n  \", blank: true }"
+            "Text { raw: \"\\n  \", blank: true, plain: true }"
         );
     }
 
@@ -604,7 +648,8 @@ mod tests {
             lexer.next_token(&mut attributes),
             Ok(Token::Text {
                 raw: "ok",
-                blank: false
+                blank: false,
+                plain: true
             })
         );
         let error = lexer.next_token(&mut attributes).unwrap_err();
