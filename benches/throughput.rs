@@ -1,7 +1,8 @@
 //! Throughput of each stage on a generated corpus (`Throughput::Bytes` = bytes of XML):
-//! parse-only, Arrow build (the typed column builders, and serde_arrow's generic builder the
-//! converter used before, as the reference they are measured against in the same run), Parquet
-//! write, and end to end through the pipeline.
+//! parse (XML straight into the Arrow columns, as the pipeline's workers do), Arrow build from
+//! model values (the typed column builders, and serde_arrow's generic builder the converter used
+//! before, as the reference they are measured against in the same run), Parquet write, and end
+//! to end through the pipeline.
 //! Each bench asserts its expected count, so a broken stage cannot look fast.
 //!
 //! `cargo bench --bench throughput` (`BENCH_ENTRIES=5000` for a quick run).
@@ -15,15 +16,38 @@ use uniprot_etl::batch::EntryBatchBuilder;
 use uniprot_etl::config::Settings;
 use uniprot_etl::ledger::metrics::Metrics;
 use uniprot_etl::model::Entry;
-use uniprot_etl::parse::{EntryReader, ParseLimits};
+use uniprot_etl::parse::{EntryReader, ParseLimits, Step};
 use uniprot_etl::pipeline;
 
-fn parse_all(xml: &[u8]) -> Vec<Entry> {
+/// Rows per Arrow batch when parsing, about what a 1 MiB chunk of the generated corpus holds.
+const PARSE_BATCH_ROWS: usize = 100;
+
+/// Parses `xml` into Arrow columns, a batch every `PARSE_BATCH_ROWS` entries, and hands each
+/// batch's builder to `batch`; returns the number of entries.
+fn parse(xml: &[u8], mut batch: impl FnMut(&mut EntryBatchBuilder)) -> usize {
     let mut reader = EntryReader::new(xml, false, ParseLimits::default());
-    let mut entries = Vec::new();
-    while let Some(entry) = reader.next_entry().expect("the generated corpus parses") {
-        entries.push(entry);
+    let mut builder = EntryBatchBuilder::new();
+    let mut entries = 0;
+    while let Some(step) = reader
+        .next_into(builder.columns_mut())
+        .expect("the generated corpus parses")
+    {
+        assert!(matches!(step, Step::Entry));
+        entries += 1;
+        if entries % PARSE_BATCH_ROWS == 0 {
+            batch(&mut builder);
+        }
     }
+    batch(&mut builder);
+    entries
+}
+
+/// Every entry of `xml` as a model value (read back from the parsed columns).
+fn parse_all(xml: &[u8]) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    parse(xml, |builder| {
+        entries.extend(builder.finish_entries().expect("rows read back"));
+    });
     entries
 }
 
@@ -35,8 +59,13 @@ fn stages(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Bytes(xml.len() as u64));
 
-    group.bench_function("parse_only", |b| {
-        b.iter(|| assert_eq!(parse_all(&xml).len(), count))
+    group.bench_function("parse_to_columns", |b| {
+        b.iter(|| {
+            let parsed = parse(&xml, |builder| {
+                builder.finish().expect("batch builds");
+            });
+            assert_eq!(parsed, count);
+        })
     });
 
     let batch_size = 10_000;

@@ -8,14 +8,14 @@ use arrow::datatypes::SchemaRef;
 use arrow::error::ArrowError;
 use arrow::record_batch::RecordBatch;
 
-use crate::columns::{ColumnBuilder, Columnar};
-use crate::model::Entry;
+use crate::columns::ColumnBuilder;
+use crate::model::{Entry, EntryColumns};
 use crate::schema;
 
 /// Builds record batches of entries; one instance per worker thread.
 pub struct EntryBatchBuilder {
     schema: SchemaRef,
-    columns: <Entry as Columnar>::Columns,
+    columns: EntryColumns,
 }
 
 impl Default for EntryBatchBuilder {
@@ -46,10 +46,21 @@ impl EntryBatchBuilder {
         self.columns.append(entry);
     }
 
-    /// The batch of the entries pushed since the last one; the builders start empty again.
+    /// The columns rows are appended to (the parser writes entries straight into them).
+    pub fn columns_mut(&mut self) -> &mut EntryColumns {
+        &mut self.columns
+    }
+
+    /// The batch of the entries appended since the last one; the builders start empty again.
     pub fn finish(&mut self) -> Result<RecordBatch, ArrowError> {
         let columns = self.columns.finish_fields(self.schema.fields())?;
         RecordBatch::try_new(self.schema.clone(), columns)
+    }
+
+    /// The entries appended since the last batch, read back as model values (tests, fuzzing).
+    pub fn finish_entries(&mut self) -> Result<Vec<Entry>, String> {
+        let batch = self.finish().map_err(|e| e.to_string())?;
+        entries_from_batch(&batch).map_err(|e| e.to_string())
     }
 }
 

@@ -9,6 +9,14 @@
 //! fails, never panics, on a type that does not match. A finished column's buffers move into the
 //! array without a copy; one builder lives as long as its worker thread.
 //!
+//! Two ways fill them: a model value appended whole ([`ColumnBuilder::append`]: tests, the
+//! generator, fuzzing), or the parser writing a row field by field, straight from the XML
+//! (`crate::parse`): it sets the fields of the open row of a struct builder (the row at
+//! [`StructColumns::row`]), opens rows of nested structs with [`NullableColumns::set_with`] and
+//! [`ListColumns::push_with`], and closes its row with [`ColumnBuilder::fill`], which gives every
+//! field it did not set its placeholder (null, empty, default) — the same values a model
+//! struct's `Default` has. [`ColumnBuilder::truncate`] drops a half-built row when an entry fails.
+//!
 //! Never knows XML; knows Arrow only, never Parquet.
 
 use std::sync::Arc;
@@ -42,6 +50,25 @@ pub trait ColumnBuilder {
     /// default value.
     fn append_placeholder(&mut self);
 
+    /// Slots appended since the last [`Self::finish`] (for a struct: closed rows).
+    fn len(&self) -> usize;
+
+    /// True when no slot was appended since the last [`Self::finish`].
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Brings the column to `len` slots: a struct first closes its open row (its fields that
+    /// were not set get their placeholders), then placeholders are appended.
+    fn fill(&mut self, len: usize) {
+        while self.len() < len {
+            self.append_placeholder();
+        }
+    }
+
+    /// Drops every slot from `len` on, a half-built row included (an entry that failed).
+    fn truncate(&mut self, len: usize);
+
     /// The values appended since the last call, as an array of `field`'s type with validity
     /// `nulls`; the builder starts empty again.
     fn finish(
@@ -72,11 +99,22 @@ macro_rules! columnar {
         #[doc = concat!("Arrow column builders of [`", stringify!($name), "`], one per field.")]
         #[derive(Default)]
         pub struct $columns {
-            $( $field: <$type as $crate::columns::Columnar>::Columns, )*
+            $(
+                #[doc = concat!("The column of `", stringify!($field), "`.")]
+                pub $field: <$type as $crate::columns::Columnar>::Columns,
+            )*
+            /// Rows closed; the open row (being set field by field) is the next one.
+            rows: usize,
         }
 
         impl $crate::columns::Columnar for $name {
             type Columns = $columns;
+        }
+
+        impl $crate::columns::StructColumns for $columns {
+            fn row(&self) -> usize {
+                self.rows
+            }
         }
 
         impl $columns {
@@ -91,6 +129,7 @@ macro_rules! columnar {
                     $( self.$field.finish(fields.next(stringify!($field))?, None)?, )*
                 ];
                 fields.end()?;
+                self.rows = 0;
                 Ok(arrays)
             }
         }
@@ -100,10 +139,28 @@ macro_rules! columnar {
 
             fn append(&mut self, value: &$name) {
                 $( self.$field.append(&value.$field); )*
+                self.rows += 1;
             }
 
             fn append_placeholder(&mut self) {
                 $( self.$field.append_placeholder(); )*
+                self.rows += 1;
+            }
+
+            fn len(&self) -> usize {
+                self.rows
+            }
+
+            fn fill(&mut self, len: usize) {
+                while self.rows < len {
+                    $( self.$field.fill(self.rows + 1); )*
+                    self.rows += 1;
+                }
+            }
+
+            fn truncate(&mut self, len: usize) {
+                $( self.$field.truncate(len); )*
+                self.rows = self.rows.min(len);
             }
 
             fn finish(
@@ -119,6 +176,17 @@ macro_rules! columnar {
     )*};
 }
 pub(crate) use columnar;
+
+/// A struct's builder seen as rows that the parser fills field by field.
+pub trait StructColumns {
+    /// The index of the open row: a field has its value for it when its length is past this.
+    fn row(&self) -> usize;
+
+    /// True when `field` (one of this struct's columns) has its value for the open row.
+    fn has<B: ColumnBuilder>(&self, field: &B) -> bool {
+        field.len() > self.row()
+    }
+}
 
 /// Walks a struct's child fields beside its builders, naming the struct in errors.
 pub(crate) struct FieldCursor<'a> {
@@ -218,17 +286,65 @@ impl Default for Utf8Columns {
     }
 }
 
+impl Utf8Columns {
+    /// Appends `value`.
+    pub fn push_str(&mut self, value: &str) {
+        self.bytes.extend_from_slice(value.as_bytes());
+        self.end_value();
+    }
+
+    /// Appends `value` without its whitespace (`char::is_whitespace`): sequence residues.
+    pub fn push_without_whitespace(&mut self, value: &str) {
+        if value.is_ascii() {
+            let kept = value
+                .bytes()
+                .filter(|byte| !byte.is_ascii_whitespace() && *byte != 0x0b);
+            self.bytes.extend(kept);
+        } else {
+            let mut utf8 = [0; 4];
+            for ch in value.chars().filter(|ch| !ch.is_whitespace()) {
+                self.bytes
+                    .extend_from_slice(ch.encode_utf8(&mut utf8).as_bytes());
+            }
+        }
+        self.end_value();
+    }
+
+    /// The last value appended, if any.
+    pub fn last(&self) -> Option<&str> {
+        let [.., start, end] = self.offsets[..] else {
+            return None;
+        };
+        std::str::from_utf8(&self.bytes[start as usize..end as usize]).ok()
+    }
+
+    /// Ends the value whose bytes were just added.
+    fn end_value(&mut self) {
+        // Wraps only past 2 GiB in one batch, which `finish` refuses before using the offsets.
+        self.offsets.push(self.bytes.len() as i32);
+    }
+}
+
 impl ColumnBuilder for Utf8Columns {
     type Value = String;
 
     fn append(&mut self, value: &String) {
-        self.bytes.extend_from_slice(value.as_bytes());
-        // Wraps only past 2 GiB in one batch, which `finish` refuses before using the offsets.
-        self.offsets.push(self.bytes.len() as i32);
+        self.push_str(value);
     }
 
     fn append_placeholder(&mut self) {
-        self.offsets.push(self.bytes.len() as i32);
+        self.end_value();
+    }
+
+    fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    fn truncate(&mut self, len: usize) {
+        if let Some(&end) = self.offsets.get(len) {
+            self.bytes.truncate(end as usize);
+            self.offsets.truncate(len + 1);
+        }
     }
 
     fn finish(
@@ -303,6 +419,14 @@ macro_rules! primitive_columns {
                 self.push(Default::default());
             }
 
+            fn len(&self) -> usize {
+                self.values.len()
+            }
+
+            fn truncate(&mut self, len: usize) {
+                self.values.truncate(len);
+            }
+
             fn finish(
                 &mut self,
                 field: &FieldRef,
@@ -342,6 +466,14 @@ impl ColumnBuilder for BooleanColumns {
         self.values.push(false);
     }
 
+    fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    fn truncate(&mut self, len: usize) {
+        self.values.truncate(len);
+    }
+
     fn finish(
         &mut self,
         field: &FieldRef,
@@ -377,6 +509,47 @@ impl<B: Default> Default for NullableColumns<B> {
     }
 }
 
+impl<B: ColumnBuilder> NullableColumns<B> {
+    /// Gives the open slot `row` (the parent's open row) a value built into the value column by
+    /// `build`, unless it has one already (a repeated single element): then `Ok(false)` and
+    /// `build` is not called. A struct value is closed after `build`.
+    pub fn set_with<E>(
+        &mut self,
+        row: usize,
+        build: impl FnOnce(&mut B) -> Result<(), E>,
+    ) -> Result<bool, E> {
+        if self.valid.len() > row {
+            return Ok(false);
+        }
+        build(&mut self.values)?;
+        self.values.fill(row + 1);
+        self.valid.push(true);
+        Ok(true)
+    }
+
+    /// Gives the open slot `row` the value `value`, unless it has one already (`false`).
+    pub fn set(&mut self, row: usize, value: &B::Value) -> bool {
+        if self.valid.len() > row {
+            return false;
+        }
+        self.values.append(value);
+        self.valid.push(true);
+        true
+    }
+}
+
+impl NullableColumns<Utf8Columns> {
+    /// Gives the open slot `row` the text `value`, unless it has one already (`false`).
+    pub fn set_str(&mut self, row: usize, value: &str) -> bool {
+        if self.valid.len() > row {
+            return false;
+        }
+        self.values.push_str(value);
+        self.valid.push(true);
+        true
+    }
+}
+
 impl<B: ColumnBuilder> ColumnBuilder for NullableColumns<B> {
     type Value = Option<B::Value>;
 
@@ -394,6 +567,18 @@ impl<B: ColumnBuilder> ColumnBuilder for NullableColumns<B> {
         self.values.append_placeholder();
         self.valid.push(false);
         self.nulls += 1;
+    }
+
+    fn len(&self) -> usize {
+        self.valid.len()
+    }
+
+    fn truncate(&mut self, len: usize) {
+        if len < self.valid.len() {
+            self.valid.truncate(len);
+            self.nulls = self.valid.iter().filter(|valid| !**valid).count();
+        }
+        self.values.truncate(len);
     }
 
     fn finish(
@@ -416,9 +601,8 @@ impl<T: Columnar> Columnar for Option<T> {
 /// A `List<T>` column: offsets into `T`'s builder.
 pub struct ListColumns<B> {
     offsets: Vec<i32>,
-    items: B,
-    /// Items appended since the last batch.
-    len: usize,
+    /// The items of every list, one after the other.
+    pub items: B,
 }
 
 impl<B: Default> Default for ListColumns<B> {
@@ -426,8 +610,23 @@ impl<B: Default> Default for ListColumns<B> {
         ListColumns {
             offsets: fresh_offsets(),
             items: B::default(),
-            len: 0,
         }
+    }
+}
+
+impl<B: ColumnBuilder> ListColumns<B> {
+    /// Adds an item to the open list (the parent's open row) built into the item column by
+    /// `build`; a struct item is closed after it.
+    pub fn push_with<E>(&mut self, build: impl FnOnce(&mut B) -> Result<(), E>) -> Result<(), E> {
+        let items = self.items.len();
+        build(&mut self.items)?;
+        self.items.fill(items + 1);
+        Ok(())
+    }
+
+    /// Adds `item` to the open list.
+    pub fn push(&mut self, item: &B::Value) {
+        self.items.append(item);
     }
 }
 
@@ -438,13 +637,24 @@ impl<B: ColumnBuilder> ColumnBuilder for ListColumns<B> {
         for value in values {
             self.items.append(value);
         }
-        self.len += values.len();
-        // Wraps only past 2^31 items in one batch, which `finish` refuses first.
-        self.offsets.push(self.len as i32);
+        self.append_placeholder();
     }
 
+    /// Closes the list of the slot: the items appended since the last slot are its items.
     fn append_placeholder(&mut self) {
-        self.offsets.push(self.len as i32);
+        // Wraps only past 2^31 items in one batch, which `finish` refuses first.
+        self.offsets.push(self.items.len() as i32);
+    }
+
+    fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    fn truncate(&mut self, len: usize) {
+        if let Some(&end) = self.offsets.get(len) {
+            self.items.truncate(end as usize);
+            self.offsets.truncate(len + 1);
+        }
     }
 
     fn finish(
@@ -455,10 +665,9 @@ impl<B: ColumnBuilder> ColumnBuilder for ListColumns<B> {
         let DataType::List(item) = field.data_type() else {
             return Err(mismatch(field, "a list", field.data_type()));
         };
-        offset_fits(self.len)?;
+        offset_fits(self.items.len())?;
         let offsets = std::mem::replace(&mut self.offsets, fresh_offsets());
         let offsets = OffsetBuffer::new(ScalarBuffer::from(offsets));
-        self.len = 0;
         let items = self.items.finish(item, None)?;
         Ok(Arc::new(GenericListArray::<i32>::try_new(
             item.clone(),

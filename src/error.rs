@@ -47,6 +47,10 @@ pub enum ParseErrorKind {
     /// Reading the input failed (I/O error, corrupt gzip, …).
     #[error("read error: {0}")]
     Io(String),
+    /// A parsed entry could not be read back out of its columns as a model value (only where
+    /// model values are asked for: tests, fuzzing); a bug, not bad input.
+    #[error("reading the parsed entry back failed: {0}")]
+    ReadBack(String),
 }
 
 impl ParseErrorKind {
@@ -64,7 +68,8 @@ impl ParseErrorKind {
             | ParseErrorKind::Truncated(_)
             | ParseErrorKind::WrongRoot(_)
             | ParseErrorKind::Doctype
-            | ParseErrorKind::Io(_) => false,
+            | ParseErrorKind::Io(_)
+            | ParseErrorKind::ReadBack(_) => false,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Throughput floors of one corpus, measured in-process on one thread: how fast the bytes can
 //! be read (I/O floor), cut into chunks and tokenized by the parser's lexer with nothing kept
-//! (tokenizer floor), and parsed into entries without writing (parse-only). The converter's
+//! (tokenizer floor), and parsed into Arrow columns without encoding or writing (parse-only). The converter's
 //! efficiency = its throughput ÷ the tokenizer floor: a ratio that is comparable across
 //! machines and robust to machine speed. (Before 2026-12-03 the tokenizer floor was quick-xml's
 //! event loop; the lexer that replaced it is ~3× faster, so efficiencies of older ledgers are
@@ -13,6 +13,7 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
+use crate::batch::EntryBatchBuilder;
 use crate::config::ParserSettings;
 use crate::error::{Error, ParseError, ParseErrorKind, Result};
 use crate::parse::{EntryReader, Lexer, ParseLimits, Token};
@@ -42,7 +43,7 @@ pub struct Floors {
     pub io: Throughput,
     /// The parser's lexer over the input's chunks, nothing kept.
     pub tokenizer: Throughput,
-    /// The full parser producing entries, nothing written.
+    /// The full parser filling Arrow columns, nothing encoded or written.
     pub parse_only: Throughput,
 }
 
@@ -144,19 +145,26 @@ pub fn tokenizer_floor(path: &str) -> Result<Throughput> {
     })
 }
 
-/// Parses every entry of `path` and drops it: the parser's throughput without the writer.
+/// Parses every chunk of `path` into Arrow columns, as the pipeline's workers do, and drops
+/// them: the parser's throughput without the encoder and writer.
 pub fn parse_only(path: &str) -> Result<Throughput> {
     timed(|| {
+        let mut builder = EntryBatchBuilder::new();
         let mut entries = 0u64;
         let bytes = for_each_chunk(path, |chunk| {
             let mut reader = EntryReader::new(&chunk.data, false, ParseLimits::default());
-            while let Some(entry) = reader
-                .next_entry()
+            while reader
+                .next_into(builder.columns_mut())
                 .map_err(|error| chunk_error(path, chunk, error))?
+                .is_some()
             {
                 entries += 1;
-                std::hint::black_box(&entry);
             }
+            let batch = builder.finish().map_err(|source| Error::Arrow {
+                input: path.to_owned(),
+                source,
+            })?;
+            std::hint::black_box(batch);
             Ok(())
         })?;
         std::hint::black_box(entries);

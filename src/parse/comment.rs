@@ -4,165 +4,193 @@
 
 use super::cursor::{boolean, float, int};
 use super::feature::location;
-use super::xref::{db_reference, evidenced, molecule, set, set_str, set_with};
+use super::xref::{
+    db_reference, evidenced, molecule, set, set_str, set_with, single_db_reference, text_into,
+};
 use super::{Tag, XmlCursor};
+use crate::columns::{ColumnBuilder, ListColumns, StructColumns, Utf8Columns};
 use crate::error::ParseError;
 use crate::model::{
-    Absorption, Cofactor, Comment, Conflict, ConflictSequence, Disease, EvidencedString,
-    Interactant, Isoform, Kinetics, PhysiologicalReaction, Reaction, SubcellularLocation,
+    AbsorptionColumns, CofactorColumns, CommentColumns, ConflictColumns, DiseaseColumns,
+    EvidencedStringColumns, InteractantColumns, IsoformColumns, KineticsColumns,
+    PhysiologicalReactionColumns, ReactionColumns, SubcellularLocationColumns,
 };
 
-/// Reads `<comment>`; `Comment::text` is filled later by `Entry::finish`.
-pub fn comment(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Comment, ParseError> {
-    let mut out = Comment::default();
+/// Reads `<comment>`, with its summary field `text`: the first `<text>` (as `Entry::finish`
+/// derives it for model values).
+pub fn comment<'a>(
+    cur: &mut XmlCursor<'a>,
+    tag: &Tag<'a>,
+    out: &mut CommentColumns,
+) -> Result<(), ParseError> {
+    let row = out.row();
     cur.attrs(tag, |name, value| match name {
-        "type" => set_str(&mut out.kind, value),
-        "evidence" => set(&mut out.evidence, value),
-        "name" => set(&mut out.name, value),
-        "mass" => set_with(&mut out.mass, &value, float),
-        "error" => set(&mut out.error, value),
-        "method" => set(&mut out.method, value),
-        "locationType" => set(&mut out.location_type, value),
+        "type" => set_str(&mut out.kind, row, value),
+        "evidence" => set(&mut out.evidence, row, value),
+        "name" => set(&mut out.name, row, value),
+        "mass" => set_with(&mut out.mass, row, &value, float),
+        "error" => set(&mut out.error, row, value),
+        "method" => set(&mut out.method, row, value),
+        "locationType" => set(&mut out.location_type, row, value),
         _ => Ok(false),
     })?;
     cur.children(tag, |cur, child| {
         match child.local_name() {
-            "text" => out.texts.push(evidenced(cur, child)?),
-            "molecule" => once!(out.molecule, molecule(cur, child)?),
-            "reaction" => once!(out.reaction, reaction(cur, child)?),
+            "text" => {
+                out.texts.push_with(|text| evidenced(cur, child, text))?;
+                let first = out.texts.items.value.last().unwrap_or_default();
+                out.text.set_str(row, first);
+            }
+            "molecule" => once!(out.molecule.set_with(row, |m| molecule(cur, child, m))),
+            "reaction" => once!(out.reaction.set_with(row, |r| reaction(cur, child, r))),
             "physiologicalReaction" => out
                 .physiological_reactions
-                .push(physiological_reaction(cur, child)?),
-            "cofactor" => out.cofactors.push(cofactor(cur, child)?),
+                .push_with(|r| physiological_reaction(cur, child, r))?,
+            "cofactor" => out.cofactors.push_with(|c| cofactor(cur, child, c))?,
             "subcellularLocation" => out
                 .subcellular_locations
-                .push(subcellular_location(cur, child)?),
-            "conflict" => once!(out.conflict, conflict(cur, child)?),
-            "link" => {
-                let mut uri = None;
-                cur.attrs(child, |name, value| match name {
-                    "uri" => set(&mut uri, value),
-                    _ => Ok(false),
-                })?;
-                cur.children(child, |_, _| Ok(false))?;
-                out.links.push(uri.unwrap_or_default());
-            }
-            "event" => {
-                let mut kind = None;
-                cur.attrs(child, |name, value| match name {
-                    "type" => set(&mut kind, value),
-                    _ => Ok(false),
-                })?;
-                cur.children(child, |_, _| Ok(false))?;
-                out.events.push(kind.unwrap_or_default());
-            }
-            "isoform" => out.isoforms.push(isoform(cur, child)?),
-            "interactant" => out.interactants.push(interactant(cur, child)?),
-            "organismsDiffer" => once!(out.organisms_differ, {
+                .push_with(|l| subcellular_location(cur, child, l))?,
+            "conflict" => once!(out.conflict.set_with(row, |c| conflict(cur, child, c))),
+            "link" => attribute_item(cur, child, "uri", &mut out.links)?,
+            "event" => attribute_item(cur, child, "type", &mut out.events)?,
+            "isoform" => out.isoforms.push_with(|i| isoform(cur, child, i))?,
+            "interactant" => out.interactants.push_with(|i| interactant(cur, child, i))?,
+            "organismsDiffer" => {
+                if out.organisms_differ.len() > row {
+                    return Ok(false);
+                }
                 let text = cur.plain_text(child)?;
-                cur.value(&text, boolean)?
-            }),
-            "experiments" => once!(out.experiments, {
+                out.organisms_differ.set(row, &cur.value(&text, boolean)?);
+            }
+            "experiments" => {
+                if out.experiments.len() > row {
+                    return Ok(false);
+                }
                 let text = cur.plain_text(child)?;
-                cur.value(&text, int)?
-            }),
-            "disease" => once!(out.disease, disease(cur, child)?),
-            "absorption" => once!(out.absorption, absorption(cur, child)?),
-            "kinetics" => once!(out.kinetics, kinetics(cur, child)?),
+                out.experiments.set(row, &cur.value(&text, int)?);
+            }
+            "disease" => once!(out.disease.set_with(row, |d| disease(cur, child, d))),
+            "absorption" => once!(out.absorption.set_with(row, |a| absorption(cur, child, a))),
+            "kinetics" => once!(out.kinetics.set_with(row, |k| kinetics(cur, child, k))),
             "phDependence" => text_list(cur, child, &mut out.ph_dependence)?,
             "redoxPotential" => text_list(cur, child, &mut out.redox_potential)?,
             "temperatureDependence" => text_list(cur, child, &mut out.temperature_dependence)?,
-            "location" => out.locations.push(location(cur, child)?),
+            "location" => out.locations.push_with(|l| location(cur, child, l))?,
             _ => return Ok(false),
         }
         Ok(true)
-    })?;
-    Ok(out)
+    })
 }
 
-/// Reads an element holding `<text>` children (or, in older releases, the text itself).
-fn text_list(
-    cur: &mut XmlCursor<'_>,
-    tag: &Tag,
-    texts: &mut Vec<EvidencedString>,
+/// Reads an empty element that carries one value in attribute `attr` (`<link uri=…>`,
+/// `<event type=…>`) as an item of the open list `out`; an absent attribute is "".
+fn attribute_item<'a>(
+    cur: &mut XmlCursor<'a>,
+    tag: &Tag<'a>,
+    attr: &str,
+    out: &mut ListColumns<Utf8Columns>,
+) -> Result<(), ParseError> {
+    let mut value = None;
+    cur.attrs(tag, |name, found| {
+        if name != attr || value.is_some() {
+            return Ok(false);
+        }
+        value = Some(found);
+        Ok(true)
+    })?;
+    cur.children(tag, |_, _| Ok(false))?;
+    out.items.push_str(value.as_deref().unwrap_or_default());
+    Ok(())
+}
+
+/// Reads an element holding `<text>` children (or, in older releases, the text itself) into
+/// the open list `texts`.
+fn text_list<'a>(
+    cur: &mut XmlCursor<'a>,
+    tag: &Tag<'a>,
+    texts: &mut ListColumns<EvidencedStringColumns>,
 ) -> Result<(), ParseError> {
     cur.no_attrs(tag)?;
     let direct = cur.children_and_text(tag, |cur, child| {
         if child.local_name() != "text" {
             return Ok(false);
         }
-        texts.push(evidenced(cur, child)?);
+        texts.push_with(|text| evidenced(cur, child, text))?;
         Ok(true)
     })?;
     if !direct.is_empty() {
-        texts.push(EvidencedString {
-            value: direct,
-            ..EvidencedString::default()
-        });
+        texts.push_with(|text| {
+            text.value.push_str(&direct);
+            Ok::<(), ParseError>(())
+        })?;
     }
     Ok(())
 }
 
-fn reaction(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Reaction, ParseError> {
-    let mut out = Reaction::default();
+fn reaction<'a>(
+    cur: &mut XmlCursor<'a>,
+    tag: &Tag<'a>,
+    out: &mut ReactionColumns,
+) -> Result<(), ParseError> {
+    let row = out.row();
     cur.attrs(tag, |name, value| match name {
-        "evidence" => set(&mut out.evidence, value),
+        "evidence" => set(&mut out.evidence, row, value),
         _ => Ok(false),
     })?;
     cur.children(tag, |cur, child| {
         match child.local_name() {
-            "text" => once!(out.text, cur.plain_text(child)?),
-            "dbReference" => out.db_references.push(db_reference(cur, child)?),
+            "text" => once!(out.text.set_with(row, |t| text_into(cur, child, t))),
+            "dbReference" => out
+                .db_references
+                .push_with(|reference| db_reference(cur, child, reference))?,
             _ => return Ok(false),
         }
         Ok(true)
-    })?;
-    Ok(out)
+    })
 }
 
-fn physiological_reaction(
-    cur: &mut XmlCursor<'_>,
-    tag: &Tag,
-) -> Result<PhysiologicalReaction, ParseError> {
-    let mut out = PhysiologicalReaction::default();
+fn physiological_reaction<'a>(
+    cur: &mut XmlCursor<'a>,
+    tag: &Tag<'a>,
+    out: &mut PhysiologicalReactionColumns,
+) -> Result<(), ParseError> {
+    let row = out.row();
     cur.attrs(tag, |name, value| match name {
-        "direction" => set(&mut out.direction, value),
-        "evidence" => set(&mut out.evidence, value),
+        "direction" => set(&mut out.direction, row, value),
+        "evidence" => set(&mut out.evidence, row, value),
         _ => Ok(false),
     })?;
-    cur.children(tag, |cur, child| {
-        if child.local_name() != "dbReference" {
-            return Ok(false);
-        }
-        once!(out.db_reference, db_reference(cur, child)?);
-        Ok(true)
-    })?;
-    Ok(out)
+    single_db_reference(cur, tag, row, &mut out.db_reference)
 }
 
-fn cofactor(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Cofactor, ParseError> {
-    let mut out = Cofactor::default();
+fn cofactor<'a>(
+    cur: &mut XmlCursor<'a>,
+    tag: &Tag<'a>,
+    out: &mut CofactorColumns,
+) -> Result<(), ParseError> {
+    let row = out.row();
     cur.attrs(tag, |name, value| match name {
-        "evidence" => set(&mut out.evidence, value),
+        "evidence" => set(&mut out.evidence, row, value),
         _ => Ok(false),
     })?;
     cur.children(tag, |cur, child| {
         match child.local_name() {
-            "name" => once!(out.name, cur.plain_text(child)?),
-            "dbReference" => once!(out.db_reference, db_reference(cur, child)?),
+            "name" => once!(out.name.set_with(row, |n| text_into(cur, child, n))),
+            "dbReference" => once!(out
+                .db_reference
+                .set_with(row, |reference| db_reference(cur, child, reference))),
             _ => return Ok(false),
         }
         Ok(true)
-    })?;
-    Ok(out)
+    })
 }
 
-fn subcellular_location(
-    cur: &mut XmlCursor<'_>,
-    tag: &Tag,
-) -> Result<SubcellularLocation, ParseError> {
+fn subcellular_location<'a>(
+    cur: &mut XmlCursor<'a>,
+    tag: &Tag<'a>,
+    out: &mut SubcellularLocationColumns,
+) -> Result<(), ParseError> {
     cur.no_attrs(tag)?;
-    let mut out = SubcellularLocation::default();
     cur.children(tag, |cur, child| {
         let list = match child.local_name() {
             "location" => &mut out.locations,
@@ -170,55 +198,60 @@ fn subcellular_location(
             "orientation" => &mut out.orientations,
             _ => return Ok(false),
         };
-        list.push(evidenced(cur, child)?);
+        list.push_with(|text| evidenced(cur, child, text))?;
         Ok(true)
-    })?;
-    Ok(out)
+    })
 }
 
-fn conflict(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Conflict, ParseError> {
-    let mut out = Conflict::default();
+fn conflict<'a>(
+    cur: &mut XmlCursor<'a>,
+    tag: &Tag<'a>,
+    out: &mut ConflictColumns,
+) -> Result<(), ParseError> {
+    let row = out.row();
     cur.attrs(tag, |name, value| match name {
-        "type" => set(&mut out.kind, value),
-        "ref" => set(&mut out.ref_, value),
+        "type" => set(&mut out.kind, row, value),
+        "ref" => set(&mut out.ref_, row, value),
         _ => Ok(false),
     })?;
     cur.children(tag, |cur, child| {
         if child.local_name() != "sequence" {
             return Ok(false);
         }
-        once!(out.sequence, {
-            let mut sequence = ConflictSequence::default();
+        once!(out.sequence.set_with(row, |sequence| {
+            let row = sequence.row();
             cur.attrs(child, |name, value| match name {
-                "resource" => set(&mut sequence.resource, value),
-                "id" => set(&mut sequence.id, value),
-                "version" => set_with(&mut sequence.version, &value, int),
+                "resource" => set(&mut sequence.resource, row, value),
+                "id" => set(&mut sequence.id, row, value),
+                "version" => set_with(&mut sequence.version, row, &value, int),
                 _ => Ok(false),
             })?;
-            cur.children(child, |_, _| Ok(false))?;
-            sequence
-        });
+            cur.children(child, |_, _| Ok(false))
+        }));
         Ok(true)
-    })?;
-    Ok(out)
+    })
 }
 
-fn isoform(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Isoform, ParseError> {
+fn isoform<'a>(
+    cur: &mut XmlCursor<'a>,
+    tag: &Tag<'a>,
+    out: &mut IsoformColumns,
+) -> Result<(), ParseError> {
     cur.no_attrs(tag)?;
-    let mut out = Isoform::default();
+    let row = out.row();
     cur.children(tag, |cur, child| {
         match child.local_name() {
-            "id" => out.ids.push(cur.plain_text(child)?),
-            "name" => out.names.push(evidenced(cur, child)?),
-            "text" => out.texts.push(evidenced(cur, child)?),
-            "note" => out.notes.push(evidenced(cur, child)?),
+            "id" => text_into(cur, child, &mut out.ids.items)?,
+            "name" => out.names.push_with(|name| evidenced(cur, child, name))?,
+            "text" => out.texts.push_with(|text| evidenced(cur, child, text))?,
+            "note" => out.notes.push_with(|note| evidenced(cur, child, note))?,
             "sequence" => {
-                if out.sequence_type.is_some() || out.sequence_ref.is_some() {
+                if out.sequence_type.len() > row || out.sequence_ref.len() > row {
                     return Ok(false);
                 }
                 cur.attrs(child, |name, value| match name {
-                    "type" => set(&mut out.sequence_type, value),
-                    "ref" => set(&mut out.sequence_ref, value),
+                    "type" => set(&mut out.sequence_type, row, value),
+                    "ref" => set(&mut out.sequence_ref, row, value),
                     _ => Ok(false),
                 })?;
                 cur.children(child, |_, _| Ok(false))?;
@@ -226,64 +259,81 @@ fn isoform(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Isoform, ParseError> {
             _ => return Ok(false),
         }
         Ok(true)
-    })?;
-    Ok(out)
+    })
 }
 
-fn interactant(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Interactant, ParseError> {
-    let mut out = Interactant::default();
+fn interactant<'a>(
+    cur: &mut XmlCursor<'a>,
+    tag: &Tag<'a>,
+    out: &mut InteractantColumns,
+) -> Result<(), ParseError> {
+    let row = out.row();
     cur.attrs(tag, |name, value| match name {
-        "intactId" => set(&mut out.intact_id, value),
+        "intactId" => set(&mut out.intact_id, row, value),
         _ => Ok(false),
     })?;
     cur.children(tag, |cur, child| {
         match child.local_name() {
-            "id" => once!(out.id, cur.plain_text(child)?),
-            "label" => once!(out.label, cur.plain_text(child)?),
-            "dbReference" => once!(out.db_reference, db_reference(cur, child)?),
+            "id" => once!(out.id.set_with(row, |id| text_into(cur, child, id))),
+            "label" => once!(out
+                .label
+                .set_with(row, |label| text_into(cur, child, label))),
+            "dbReference" => once!(out
+                .db_reference
+                .set_with(row, |reference| db_reference(cur, child, reference))),
             _ => return Ok(false),
         }
         Ok(true)
-    })?;
-    Ok(out)
+    })
 }
 
-fn disease(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Disease, ParseError> {
-    let mut out = Disease::default();
+fn disease<'a>(
+    cur: &mut XmlCursor<'a>,
+    tag: &Tag<'a>,
+    out: &mut DiseaseColumns,
+) -> Result<(), ParseError> {
+    let row = out.row();
     cur.attrs(tag, |name, value| match name {
-        "id" => set(&mut out.id, value),
+        "id" => set(&mut out.id, row, value),
         _ => Ok(false),
     })?;
     cur.children(tag, |cur, child| {
         match child.local_name() {
-            "name" => once!(out.name, cur.plain_text(child)?),
-            "acronym" => once!(out.acronym, cur.plain_text(child)?),
-            "description" => once!(out.description, cur.plain_text(child)?),
-            "dbReference" => once!(out.db_reference, db_reference(cur, child)?),
+            "name" => once!(out.name.set_with(row, |n| text_into(cur, child, n))),
+            "acronym" => once!(out.acronym.set_with(row, |a| text_into(cur, child, a))),
+            "description" => once!(out.description.set_with(row, |d| text_into(cur, child, d))),
+            "dbReference" => once!(out
+                .db_reference
+                .set_with(row, |reference| db_reference(cur, child, reference))),
             _ => return Ok(false),
         }
         Ok(true)
-    })?;
-    Ok(out)
+    })
 }
 
-fn absorption(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Absorption, ParseError> {
+fn absorption<'a>(
+    cur: &mut XmlCursor<'a>,
+    tag: &Tag<'a>,
+    out: &mut AbsorptionColumns,
+) -> Result<(), ParseError> {
     cur.no_attrs(tag)?;
-    let mut out = Absorption::default();
+    let row = out.row();
     cur.children(tag, |cur, child| {
         match child.local_name() {
-            "max" => once!(out.max, evidenced(cur, child)?),
-            "text" => out.texts.push(evidenced(cur, child)?),
+            "max" => once!(out.max.set_with(row, |max| evidenced(cur, child, max))),
+            "text" => out.texts.push_with(|text| evidenced(cur, child, text))?,
             _ => return Ok(false),
         }
         Ok(true)
-    })?;
-    Ok(out)
+    })
 }
 
-fn kinetics(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Kinetics, ParseError> {
+fn kinetics<'a>(
+    cur: &mut XmlCursor<'a>,
+    tag: &Tag<'a>,
+    out: &mut KineticsColumns,
+) -> Result<(), ParseError> {
     cur.no_attrs(tag)?;
-    let mut out = Kinetics::default();
     cur.children(tag, |cur, child| {
         let list = match child.local_name() {
             "KM" => &mut out.km,
@@ -291,8 +341,7 @@ fn kinetics(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Kinetics, ParseError> 
             "text" => &mut out.texts,
             _ => return Ok(false),
         };
-        list.push(evidenced(cur, child)?);
+        list.push_with(|text| evidenced(cur, child, text))?;
         Ok(true)
-    })?;
-    Ok(out)
+    })
 }

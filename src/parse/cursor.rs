@@ -376,8 +376,8 @@ impl<'a> XmlCursor<'a> {
     /// are skipped. A repeated attribute name is malformed XML.
     pub fn attrs(
         &mut self,
-        tag: &Tag<'_>,
-        mut on_attr: impl FnMut(&str, Cow<'_, str>) -> ValueResult<bool>,
+        tag: &Tag<'a>,
+        mut on_attr: impl FnMut(&'a str, Cow<'a, str>) -> ValueResult<bool>,
     ) -> Result<(), ParseError> {
         let mut seen = SeenKeys::default();
         for &RawAttribute {
@@ -411,12 +411,12 @@ impl<'a> XmlCursor<'a> {
     }
 
     /// Reads the attributes of an element that has none in the schema: any found is unmapped.
-    pub fn no_attrs(&mut self, tag: &Tag<'_>) -> Result<(), ParseError> {
+    pub fn no_attrs(&mut self, tag: &Tag<'a>) -> Result<(), ParseError> {
         self.attrs(tag, |_, _| Ok(false))
     }
 
     /// Reads the text of an element that has no attributes in the schema.
-    pub fn plain_text(&mut self, tag: &Tag<'_>) -> Result<String, ParseError> {
+    pub fn plain_text(&mut self, tag: &Tag<'a>) -> Result<Cow<'a, str>, ParseError> {
         self.no_attrs(tag)?;
         self.text(tag)
     }
@@ -553,15 +553,19 @@ impl<'a> XmlCursor<'a> {
     ///
     /// Text, CDATA, character references and the five predefined entities are joined; any other
     /// entity is an error (no DTD is honoured). Child elements are counted unmapped and skipped.
-    pub fn text(&mut self, tag: &Tag<'_>) -> Result<String, ParseError> {
-        let mut out = String::new();
+    pub fn text(&mut self, tag: &Tag<'_>) -> Result<Cow<'a, str>, ParseError> {
+        let mut out = Cow::Borrowed("");
         if tag.empty {
             return Ok(out);
         }
         loop {
             match self.read()? {
-                Token::Text { raw, plain, .. } => self.append_text(raw, plain, &mut out)?,
-                Token::CData(raw) => append_cdata(raw, &mut out),
+                // The usual case, one stretch meaning itself: borrowed, no copy.
+                Token::Text {
+                    raw, plain: true, ..
+                } if out.is_empty() => out = Cow::Borrowed(raw),
+                Token::Text { raw, plain, .. } => self.append_text(raw, plain, out.to_mut())?,
+                Token::CData(raw) => append_cdata(raw, out.to_mut()),
                 Token::Start { name, empty } => {
                     let child = self.take_tag(name, empty);
                     if !empty {

@@ -1,20 +1,26 @@
 //! `EntryReader`: the document level of a UniProt XML stream.
 //!
-//! Checks the root (`<uniprot>` in one of UniProt's two namespace spellings), then yields one
-//! entry per `<entry>`, keeps `<copyright>`, and insists on `</uniprot>` so that a truncated
-//! file is an error even when its last entry is complete.
+//! Checks the root (`<uniprot>` in one of UniProt's two namespace spellings), then reads one
+//! entry per `<entry>` — as a row appended to the caller's column builders
+//! ([`EntryReader::next_into`], the pipeline's way: no model value is built), or as a model
+//! [`Entry`] ([`EntryReader::next_item`], for tests and fuzzing: the row read back) —, keeps
+//! `<copyright>`, and insists on `</uniprot>` so that a truncated file is an error even when its
+//! last entry is complete.
 //!
 //! Under `parser.on_error: skip` an entry with a recoverable problem (see
-//! [`ParseErrorKind::recoverable`]) is read to its end tag and handed out as [`Item::Rejected`]
-//! with its raw bytes, so the caller can keep it; nothing is dropped here.
+//! [`ParseErrorKind::recoverable`]) is read to its end tag and handed out as a [`Rejected`]
+//! with its raw bytes, so the caller can keep it; its half-built row is dropped from the
+//! columns, and nothing is dropped silently.
 
 use std::collections::BTreeMap;
 
 use super::cursor::{ParseLimits, TopLevel, XmlCursor};
 use super::entry::entry;
+use crate::batch::EntryBatchBuilder;
+use crate::columns::ColumnBuilder;
 use crate::config::OnError;
 use crate::error::{ParseError, ParseErrorKind};
-use crate::model::Entry;
+use crate::model::{Entry, EntryColumns};
 
 /// The namespaces UniProt serves its XML in (FTP releases and newer services).
 pub const UNIPROT_NAMESPACES: [&str; 2] =
@@ -35,6 +41,15 @@ pub enum Item {
     /// A complete, valid entry.
     Entry(Entry),
     /// An entry with a recoverable problem, skipped.
+    Rejected(Rejected),
+}
+
+/// What [`EntryReader::next_into`] read.
+#[derive(Debug)]
+pub enum Step {
+    /// A complete, valid entry: one row appended to the columns.
+    Entry,
+    /// An entry with a recoverable problem, skipped (no row appended).
     Rejected(Rejected),
 }
 
@@ -66,6 +81,8 @@ pub struct EntryReader<'a> {
     state: State,
     trailer: DocumentTrailer,
     on_error: OnError,
+    /// The columns [`Self::next_item`] reads one entry into and back out of.
+    single: Option<Box<EntryBatchBuilder>>,
 }
 
 impl<'a> EntryReader<'a> {
@@ -76,6 +93,7 @@ impl<'a> EntryReader<'a> {
             state: State::BeforeRoot,
             trailer: DocumentTrailer::default(),
             on_error: OnError::Fail,
+            single: None,
         }
     }
 
@@ -114,14 +132,41 @@ impl<'a> EntryReader<'a> {
         }
     }
 
-    /// The next entry or rejected entry, `None` after `</uniprot>` and end of input.
+    /// The next entry or rejected entry as a model value, `None` after `</uniprot>` and end of
+    /// input: the entry is read into columns of its own and read back (tests, fuzzing; the
+    /// pipeline uses [`Self::next_into`]).
     pub fn next_item(&mut self) -> Result<Option<Item>, ParseError> {
+        let mut single = self.single.take().unwrap_or_default();
+        let item = self.read_item(&mut single);
+        self.single = Some(single);
+        item
+    }
+
+    fn read_item(&mut self, single: &mut EntryBatchBuilder) -> Result<Option<Item>, ParseError> {
+        match self.next_into(single.columns_mut())? {
+            Some(Step::Entry) => {
+                let read_back = single
+                    .finish_entries()
+                    .and_then(|mut entries| entries.pop().ok_or_else(|| "no row".to_owned()));
+                match read_back {
+                    Ok(entry) => Ok(Some(Item::Entry(entry))),
+                    Err(message) => Err(self.cursor.error(ParseErrorKind::ReadBack(message))),
+                }
+            }
+            Some(Step::Rejected(rejected)) => Ok(Some(Item::Rejected(rejected))),
+            None => Ok(None),
+        }
+    }
+
+    /// Reads the next entry into a row appended to `out`, or the next rejected entry; `None`
+    /// after `</uniprot>` and end of input. On an error `out` holds exactly the rows it held.
+    pub fn next_into(&mut self, out: &mut EntryColumns) -> Result<Option<Step>, ParseError> {
         loop {
             match self.state {
                 State::BeforeRoot => self.read_root()?,
                 State::InRoot => {
-                    if let Some(item) = self.read_in_root()? {
-                        return Ok(Some(item));
+                    if let Some(step) = self.read_in_root(out)? {
+                        return Ok(Some(step));
                     }
                 }
                 State::Done => return self.read_epilogue().map(|()| None),
@@ -172,7 +217,7 @@ impl<'a> EntryReader<'a> {
         Ok(())
     }
 
-    fn read_in_root(&mut self) -> Result<Option<Item>, ParseError> {
+    fn read_in_root(&mut self, out: &mut EntryColumns) -> Result<Option<Step>, ParseError> {
         let tag = match self.cursor.next_top_level()? {
             TopLevel::Element(tag) => tag,
             TopLevel::End => {
@@ -186,22 +231,33 @@ impl<'a> EntryReader<'a> {
             }
         };
         let result = match tag.local_name() {
-            "entry" => match self.cursor.at_top_level(&tag, entry) {
-                Ok(parsed) => {
-                    // Errors after this entry must not name it as the one in progress.
-                    self.cursor.accession = None;
-                    Ok(Some(Item::Entry(parsed)))
+            "entry" => {
+                let row = out.len();
+                match self
+                    .cursor
+                    .at_top_level(&tag, |cur, tag| entry(cur, tag, out))
+                {
+                    Ok(()) => {
+                        out.fill(row + 1);
+                        // Errors after this entry must not name it as the one in progress.
+                        self.cursor.accession = None;
+                        Ok(Some(Step::Entry))
+                    }
+                    Err(error) => {
+                        out.truncate(row);
+                        if self.on_error == OnError::Skip && error.kind.recoverable() {
+                            self.reject(error).map(|r| Some(Step::Rejected(r)))
+                        } else {
+                            Err(error)
+                        }
+                    }
                 }
-                Err(error) if self.on_error == OnError::Skip && error.kind.recoverable() => {
-                    self.reject(error).map(|r| Some(Item::Rejected(r)))
-                }
-                Err(error) => Err(error),
-            },
+            }
             "copyright" if self.trailer.copyright.is_none() => {
                 let text = self
                     .cursor
                     .at_top_level(&tag, |cur, tag| cur.plain_text(tag))?;
-                self.trailer.copyright = Some(text);
+                self.trailer.copyright = Some(text.into_owned());
                 Ok(None)
             }
             _ => {

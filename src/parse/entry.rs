@@ -8,89 +8,102 @@ use super::feature::feature;
 use super::organism::{gene_location, organism};
 use super::protein::{gene, protein};
 use super::reference::reference;
-use super::xref::{db_reference, set, set_str, set_with};
+use super::xref::{db_reference, set, set_str, set_with, text_into};
 use super::{Tag, XmlCursor};
+use crate::columns::{ColumnBuilder, StructColumns};
 use crate::error::{ParseError, ParseErrorKind};
-use crate::model::{Entry, Keyword, Sequence};
+use crate::model::{EntryColumns, SequenceColumns};
 
-/// Reads one `<entry>` (already opened) up to its end tag.
-pub fn entry(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Entry, ParseError> {
+/// Reads one `<entry>` (already opened) up to its end tag into the open row of `out`; the
+/// caller closes the row (or drops it, when this fails).
+pub fn entry<'a>(
+    cur: &mut XmlCursor<'a>,
+    tag: &Tag<'a>,
+    out: &mut EntryColumns,
+) -> Result<(), ParseError> {
     cur.accession = None;
-    let mut out = Entry::default();
+    let row = out.row();
     cur.attrs(tag, |name, value| match name {
-        "dataset" => set(&mut out.dataset, value),
-        "created" => set_with(&mut out.created, &value, date),
-        "modified" => set_with(&mut out.modified, &value, date),
-        "version" => set_with(&mut out.version, &value, int),
+        "dataset" => set(&mut out.dataset, row, value),
+        "created" => set_with(&mut out.created, row, &value, date),
+        "modified" => set_with(&mut out.modified, row, &value, date),
+        "version" => set_with(&mut out.version, row, &value, int),
         _ => Ok(false),
     })?;
     cur.children(tag, |cur, child| {
         match child.local_name() {
             "accession" => {
                 let accession = cur.plain_text(child)?;
-                if cur.accession.is_none() {
-                    cur.accession = Some(accession.clone());
+                // The first accession is the primary one, and names the entry in errors.
+                if out.accession.len() <= row {
+                    out.accession.push_str(&accession);
+                    cur.accession = Some(accession.to_string());
                 }
-                out.accessions.push(accession);
+                out.accessions.items.push_str(&accession);
             }
-            "name" => out.names.push(cur.plain_text(child)?),
-            "protein" => once!(out.protein, protein(cur, child)?),
-            "gene" => out.genes.push(gene(cur, child)?),
-            "organism" => once!(out.organism, organism(cur, child)?),
-            "organismHost" => out.organism_hosts.push(organism(cur, child)?),
-            "geneLocation" => out.gene_locations.push(gene_location(cur, child)?),
-            "reference" => out.references.push(reference(cur, child)?),
-            "comment" => out.comments.push(comment(cur, child)?),
-            "dbReference" => out.db_references.push(db_reference(cur, child)?),
+            "name" => text_into(cur, child, &mut out.names.items)?,
+            "protein" => once!(out.protein.set_with(row, |p| protein(cur, child, p))),
+            "gene" => out.genes.push_with(|g| gene(cur, child, g))?,
+            "organism" => once!(out.organism.set_with(row, |o| organism(cur, child, o))),
+            "organismHost" => out.organism_hosts.push_with(|o| organism(cur, child, o))?,
+            "geneLocation" => out
+                .gene_locations
+                .push_with(|g| gene_location(cur, child, g))?,
+            "reference" => out.references.push_with(|r| reference(cur, child, r))?,
+            "comment" => out.comments.push_with(|c| comment(cur, child, c))?,
+            "dbReference" => out
+                .db_references
+                .push_with(|r| db_reference(cur, child, r))?,
             "proteinExistence" => {
-                if out.protein_existence.is_some() {
+                if out.has(&out.protein_existence) {
                     return Ok(false);
                 }
                 cur.attrs(child, |name, value| match name {
-                    "type" => set(&mut out.protein_existence, value),
+                    "type" => set(&mut out.protein_existence, row, value),
                     _ => Ok(false),
                 })?;
                 cur.children(child, |_, _| Ok(false))?;
             }
-            "keyword" => {
-                let mut keyword = Keyword::default();
+            "keyword" => out.keywords.push_with(|keyword| {
+                let item = keyword.row();
                 cur.attrs(child, |name, value| match name {
-                    "id" => set_str(&mut keyword.id, value),
-                    "evidence" => set(&mut keyword.evidence, value),
+                    "id" => set_str(&mut keyword.id, item, value),
+                    "evidence" => set(&mut keyword.evidence, item, value),
                     _ => Ok(false),
                 })?;
-                keyword.value = cur.text(child)?;
-                out.keywords.push(keyword);
-            }
-            "feature" => out.features.push(feature(cur, child)?),
-            "evidence" => out.evidences.push(evidence(cur, child)?),
-            "sequence" => once!(out.sequence, sequence(cur, child)?),
+                keyword.value.push_str(&cur.text(child)?);
+                Ok(())
+            })?,
+            "feature" => out.features.push_with(|f| feature(cur, child, f))?,
+            "evidence" => out.evidences.push_with(|e| evidence(cur, child, e))?,
+            "sequence" => once!(out.sequence.set_with(row, |s| sequence(cur, child, s))),
             _ => return Ok(false),
         }
         Ok(true)
     })?;
-    if out.accessions.is_empty() {
+    if !out.has(&out.accession) {
         return Err(cur.error(ParseErrorKind::MissingAccession));
     }
-    out.finish();
-    Ok(out)
+    Ok(())
 }
 
 /// Reads `<sequence>`, removing all whitespace from the residues.
-fn sequence(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Sequence, ParseError> {
-    let mut out = Sequence::default();
+fn sequence<'a>(
+    cur: &mut XmlCursor<'a>,
+    tag: &Tag<'a>,
+    out: &mut SequenceColumns,
+) -> Result<(), ParseError> {
+    let row = out.row();
     cur.attrs(tag, |name, value| match name {
-        "length" => set_with(&mut out.length, &value, count),
-        "mass" => set_with(&mut out.mass, &value, count),
-        "checksum" => set(&mut out.checksum, value),
-        "modified" => set_with(&mut out.modified, &value, date),
-        "version" => set_with(&mut out.version, &value, int),
-        "fragment" => set(&mut out.fragment, value),
-        "precursor" => set_with(&mut out.precursor, &value, boolean),
+        "length" => set_with(&mut out.length, row, &value, count),
+        "mass" => set_with(&mut out.mass, row, &value, count),
+        "checksum" => set(&mut out.checksum, row, value),
+        "modified" => set_with(&mut out.modified, row, &value, date),
+        "version" => set_with(&mut out.version, row, &value, int),
+        "fragment" => set(&mut out.fragment, row, value),
+        "precursor" => set_with(&mut out.precursor, row, &value, boolean),
         _ => Ok(false),
     })?;
-    let mut residues = cur.text(tag)?;
-    residues.retain(|c| !c.is_whitespace());
-    out.value = residues;
-    Ok(out)
+    out.value.push_without_whitespace(&cur.text(tag)?);
+    Ok(())
 }

@@ -3,43 +3,52 @@
 
 use super::xref::{set, set_str, single_db_reference};
 use super::{Tag, XmlCursor};
+use crate::columns::{ColumnBuilder, StructColumns};
 use crate::error::ParseError;
-use crate::model::{Evidence, EvidenceSource};
+use crate::model::{EvidenceColumns, EvidenceSourceColumns};
 
 /// Reads one `<evidence>` element.
-pub fn evidence(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Evidence, ParseError> {
-    let mut out = Evidence::default();
+pub fn evidence<'a>(
+    cur: &mut XmlCursor<'a>,
+    tag: &Tag<'a>,
+    out: &mut EvidenceColumns,
+) -> Result<(), ParseError> {
+    let row = out.row();
     cur.attrs(tag, |name, value| match name {
-        "key" => set_str(&mut out.key, value),
-        "type" => set(&mut out.kind, value),
-        "category" => set(&mut out.category, value),
-        "attribute" => set(&mut out.attribute, value),
-        "date" => set(&mut out.date, value),
+        "key" => set_str(&mut out.key, row, value),
+        "type" => set(&mut out.kind, row, value),
+        "category" => set(&mut out.category, row, value),
+        "attribute" => set(&mut out.attribute, row, value),
+        "date" => set(&mut out.date, row, value),
         _ => Ok(false),
     })?;
     cur.children(tag, |cur, child| {
         match child.local_name() {
-            "source" => once!(out.source, evidence_source(cur, child)?),
+            "source" => once!(out
+                .source
+                .set_with(row, |source| evidence_source(cur, child, source))),
             "importedFrom" => {
-                if out.imported_from.is_some() {
+                if out.imported_from.len() > row {
                     return Ok(false);
                 }
                 cur.no_attrs(child)?;
-                out.imported_from = single_db_reference(cur, child)?;
+                single_db_reference(cur, child, row, &mut out.imported_from)?;
             }
             _ => return Ok(false),
         }
         Ok(true)
-    })?;
-    Ok(out)
+    })
 }
 
-fn evidence_source(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<EvidenceSource, ParseError> {
-    let mut source = EvidenceSource::default();
+fn evidence_source<'a>(
+    cur: &mut XmlCursor<'a>,
+    tag: &Tag<'a>,
+    out: &mut EvidenceSourceColumns,
+) -> Result<(), ParseError> {
+    let row = out.row();
     cur.attrs(tag, |name, value| match name {
-        "ref" => set(&mut source.ref_, value),
+        "ref" => set(&mut out.ref_, row, value),
         _ => Ok(false),
     })?;
-    source.db_reference = single_db_reference(cur, tag)?;
-    Ok(source)
+    single_db_reference(cur, tag, row, &mut out.db_reference)
 }

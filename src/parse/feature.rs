@@ -2,42 +2,50 @@
 //! `<location>` is shared with comments (mass spectrometry, RNA editing).
 
 use super::cursor::count;
-use super::xref::{db_reference, set, set_str, set_with};
+use super::xref::{db_reference, set, set_str, set_with, text_into};
 use super::{Tag, XmlCursor};
+use crate::columns::StructColumns;
 use crate::error::ParseError;
-use crate::model::{Feature, Ligand, Location};
+use crate::model::{FeatureColumns, LigandColumns, LocationColumns};
 
 /// Reads `<feature>`.
-pub fn feature(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Feature, ParseError> {
-    let mut out = Feature::default();
+pub fn feature<'a>(
+    cur: &mut XmlCursor<'a>,
+    tag: &Tag<'a>,
+    out: &mut FeatureColumns,
+) -> Result<(), ParseError> {
+    let row = out.row();
     cur.attrs(tag, |name, value| match name {
-        "type" => set_str(&mut out.kind, value),
-        "description" => set(&mut out.description, value),
-        "id" => set(&mut out.id, value),
-        "status" => set(&mut out.status, value),
-        "evidence" => set(&mut out.evidence, value),
-        "ref" => set(&mut out.ref_, value),
+        "type" => set_str(&mut out.kind, row, value),
+        "description" => set(&mut out.description, row, value),
+        "id" => set(&mut out.id, row, value),
+        "status" => set(&mut out.status, row, value),
+        "evidence" => set(&mut out.evidence, row, value),
+        "ref" => set(&mut out.ref_, row, value),
         _ => Ok(false),
     })?;
     cur.children(tag, |cur, child| {
         match child.local_name() {
-            "original" => once!(out.original, cur.plain_text(child)?),
-            "variation" => out.variations.push(cur.plain_text(child)?),
-            "location" => once!(out.location, location(cur, child)?),
-            "ligand" => once!(out.ligand, ligand(cur, child)?),
-            "ligandPart" => once!(out.ligand_part, ligand(cur, child)?),
+            "original" => once!(out.original.set_with(row, |o| text_into(cur, child, o))),
+            "variation" => text_into(cur, child, &mut out.variations.items)?,
+            "location" => once!(out.location.set_with(row, |l| location(cur, child, l))),
+            "ligand" => once!(out.ligand.set_with(row, |l| ligand(cur, child, l))),
+            "ligandPart" => once!(out.ligand_part.set_with(row, |l| ligand(cur, child, l))),
             _ => return Ok(false),
         }
         Ok(true)
-    })?;
-    Ok(out)
+    })
 }
 
 /// Reads `<location>`: `<position>` or `<begin>`/`<end>`, each with optional position and status.
-pub fn location(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Location, ParseError> {
-    let mut out = Location::default();
+pub fn location<'a>(
+    cur: &mut XmlCursor<'a>,
+    tag: &Tag<'a>,
+    out: &mut LocationColumns,
+) -> Result<(), ParseError> {
+    let row = out.row();
     cur.attrs(tag, |name, value| match name {
-        "sequence" => set(&mut out.sequence, value),
+        "sequence" => set(&mut out.sequence, row, value),
         _ => Ok(false),
     })?;
     let mut seen = [false; 3];
@@ -62,30 +70,34 @@ pub fn location(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Location, ParseErr
             return Ok(false);
         }
         cur.attrs(child, |name, value| match name {
-            "position" => set_with(position, &value, count),
-            "status" => set(status, value),
-            "evidence" => set(evidence, value),
+            "position" => set_with(position, row, &value, count),
+            "status" => set(status, row, value),
+            "evidence" => set(evidence, row, value),
             _ => Ok(false),
         })?;
         cur.children(child, |_, _| Ok(false))?;
         Ok(true)
-    })?;
-    Ok(out)
+    })
 }
 
 /// Reads `<ligand>` or `<ligandPart>`.
-fn ligand(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Ligand, ParseError> {
+fn ligand<'a>(
+    cur: &mut XmlCursor<'a>,
+    tag: &Tag<'a>,
+    out: &mut LigandColumns,
+) -> Result<(), ParseError> {
     cur.no_attrs(tag)?;
-    let mut out = Ligand::default();
+    let row = out.row();
     cur.children(tag, |cur, child| {
         match child.local_name() {
-            "name" => once!(out.name, cur.plain_text(child)?),
-            "label" => once!(out.label, cur.plain_text(child)?),
-            "note" => once!(out.note, cur.plain_text(child)?),
-            "dbReference" => once!(out.db_reference, db_reference(cur, child)?),
+            "name" => once!(out.name.set_with(row, |n| text_into(cur, child, n))),
+            "label" => once!(out.label.set_with(row, |l| text_into(cur, child, l))),
+            "note" => once!(out.note.set_with(row, |n| text_into(cur, child, n))),
+            "dbReference" => once!(out
+                .db_reference
+                .set_with(row, |reference| db_reference(cur, child, reference))),
             _ => return Ok(false),
         }
         Ok(true)
-    })?;
-    Ok(out)
+    })
 }

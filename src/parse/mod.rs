@@ -6,14 +6,14 @@
 //! own file and is written against [`XmlCursor`]. This module never imports Arrow or Parquet and
 //! never touches the file system.
 
-/// Sets an optional single-valued slot from a child element; a repeated element is left
-/// unclaimed (`return Ok(false)`), so the cursor counts it as unmapped instead of overwriting.
+/// Claims a single-valued child element through a setter that answers `false` when the row has
+/// the value already: a repeated element is then left unclaimed (`return Ok(false)`), so the
+/// cursor counts it as unmapped instead of writing the row twice.
 macro_rules! once {
-    ($slot:expr, $value:expr) => {{
-        if $slot.is_some() {
+    ($set:expr) => {{
+        if !$set? {
             return Ok(false);
         }
-        $slot = Some($value);
     }};
 }
 
@@ -31,7 +31,7 @@ mod text;
 mod xref;
 
 pub use cursor::{ParseLimits, Tag, XmlCursor};
-pub use document::{DocumentTrailer, EntryReader, Item, Rejected};
+pub use document::{DocumentTrailer, EntryReader, Item, Rejected, Step};
 pub use lexer::{LexError, LexErrorKind, Lexer, RawAttribute, Token};
 pub use text::{append_cdata, append_text, attribute_value};
 

@@ -1,61 +1,98 @@
 //! `<organism>`, `<organismHost>` (same type) and `<geneLocation>`.
 
-use super::xref::{db_reference, evidenced, set};
+use super::xref::{db_reference, evidenced, set, text_into};
 use super::{Tag, XmlCursor};
+use crate::columns::{ColumnBuilder, StructColumns, Utf8Columns};
 use crate::error::ParseError;
-use crate::model::{GeneLocation, Organism, OrganismName};
+use crate::model::{GeneLocationColumns, OrganismColumns};
 
-/// Reads `<organism>` or `<organismHost>`; summary fields are filled later by `Entry::finish`.
-pub fn organism(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Organism, ParseError> {
-    let mut out = Organism::default();
+/// Reads `<organism>` or `<organismHost>`, with its summary fields: the first scientific and
+/// common names, and the id of the first NCBI Taxonomy cross-reference (as `Organism::finish`
+/// derives them for model values).
+pub fn organism<'a>(
+    cur: &mut XmlCursor<'a>,
+    tag: &Tag<'a>,
+    out: &mut OrganismColumns,
+) -> Result<(), ParseError> {
+    let row = out.row();
     cur.attrs(tag, |name, value| match name {
-        "evidence" => set(&mut out.evidence, value),
-        "key" => set(&mut out.key, value),
+        "evidence" => set(&mut out.evidence, row, value),
+        "key" => set(&mut out.key, row, value),
         _ => Ok(false),
     })?;
     cur.children(tag, |cur, child| {
         match child.local_name() {
             "name" => {
-                let mut name = OrganismName::default();
-                cur.attrs(child, |attr, value| match attr {
-                    "type" => set(&mut name.kind, value),
-                    _ => Ok(false),
+                let mut kind = None;
+                out.names.push_with(|name| {
+                    let item = name.row();
+                    cur.attrs(child, |attr, value| match attr {
+                        "type" => {
+                            let stored = set(&mut name.kind, item, value.clone())?;
+                            if stored {
+                                kind = Some(value);
+                            }
+                            Ok(stored)
+                        }
+                        _ => Ok(false),
+                    })?;
+                    name.value.push_str(&cur.text(child)?);
+                    Ok(())
                 })?;
-                name.value = cur.text(child)?;
-                out.names.push(name);
+                let summary = match kind.as_deref() {
+                    Some("scientific") => &mut out.scientific_name,
+                    Some("common") => &mut out.common_name,
+                    _ => return Ok(true),
+                };
+                summary.set_str(row, last(&out.names.items.value));
             }
-            "dbReference" => out.db_references.push(db_reference(cur, child)?),
+            "dbReference" => {
+                out.db_references
+                    .push_with(|reference| db_reference(cur, child, reference))?;
+                let reference = &out.db_references.items;
+                if last(&reference.kind) == "NCBI Taxonomy" && out.taxon_id.len() <= row {
+                    // The first one decides, even when its id is not a number (null).
+                    out.taxon_id.append(&last(&reference.id).parse().ok());
+                }
+            }
             "lineage" => {
                 cur.no_attrs(child)?;
                 cur.children(child, |cur, taxon| {
                     if taxon.local_name() != "taxon" {
                         return Ok(false);
                     }
-                    out.lineage.push(cur.plain_text(taxon)?);
+                    text_into(cur, taxon, &mut out.lineage.items)?;
                     Ok(true)
                 })?;
             }
             _ => return Ok(false),
         }
         Ok(true)
-    })?;
-    Ok(out)
+    })
+}
+
+/// The value just appended to `column`.
+fn last(column: &Utf8Columns) -> &str {
+    column.last().unwrap_or_default()
 }
 
 /// Reads `<geneLocation>`.
-pub fn gene_location(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<GeneLocation, ParseError> {
-    let mut out = GeneLocation::default();
+pub fn gene_location<'a>(
+    cur: &mut XmlCursor<'a>,
+    tag: &Tag<'a>,
+    out: &mut GeneLocationColumns,
+) -> Result<(), ParseError> {
+    let row = out.row();
     cur.attrs(tag, |name, value| match name {
-        "type" => set(&mut out.kind, value),
-        "evidence" => set(&mut out.evidence, value),
+        "type" => set(&mut out.kind, row, value),
+        "evidence" => set(&mut out.evidence, row, value),
         _ => Ok(false),
     })?;
     cur.children(tag, |cur, child| {
         if child.local_name() != "name" {
             return Ok(false);
         }
-        out.names.push(evidenced(cur, child)?);
+        out.names.push_with(|name| evidenced(cur, child, name))?;
         Ok(true)
-    })?;
-    Ok(out)
+    })
 }

@@ -2,25 +2,30 @@
 //! `<scope>` and `<source>`.
 
 use super::cursor::int;
-use super::xref::{db_reference, set, set_with};
+use super::xref::{db_reference, set, set_with, text_into};
 use super::{Tag, XmlCursor};
+use crate::columns::{ListColumns, StructColumns, Utf8Columns};
 use crate::error::ParseError;
-use crate::model::{Citation, Reference, SourceItem};
+use crate::model::{CitationColumns, ReferenceColumns};
 
 /// Reads `<reference>`.
-pub fn reference(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Reference, ParseError> {
-    let mut out = Reference::default();
+pub fn reference<'a>(
+    cur: &mut XmlCursor<'a>,
+    tag: &Tag<'a>,
+    out: &mut ReferenceColumns,
+) -> Result<(), ParseError> {
+    let row = out.row();
     cur.attrs(tag, |name, value| match name {
-        "key" => set_with(&mut out.key, &value, int),
-        "evidence" => set(&mut out.evidence, value),
+        "key" => set_with(&mut out.key, row, &value, int),
+        "evidence" => set(&mut out.evidence, row, value),
         _ => Ok(false),
     })?;
     cur.children(tag, |cur, child| {
         match child.local_name() {
-            "citation" => once!(out.citation, citation(cur, child)?),
-            "scope" => {
-                out.scope.push(cur.plain_text(child)?);
-            }
+            "citation" => once!(out
+                .citation
+                .set_with(row, |citation_| citation(cur, child, citation_))),
+            "scope" => text_into(cur, child, &mut out.scope.items)?,
             "source" => {
                 cur.no_attrs(child)?;
                 cur.children(child, |cur, item| {
@@ -28,31 +33,34 @@ pub fn reference(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Reference, ParseE
                     if !matches!(kind, "strain" | "plasmid" | "transposon" | "tissue") {
                         return Ok(false);
                     }
-                    let mut source = SourceItem {
-                        kind: kind.to_owned(),
-                        ..SourceItem::default()
-                    };
-                    cur.attrs(item, |name, value| match name {
-                        "evidence" => set(&mut source.evidence, value),
-                        _ => Ok(false),
+                    out.source.push_with(|source| {
+                        let row = source.row();
+                        source.kind.push_str(kind);
+                        cur.attrs(item, |name, value| match name {
+                            "evidence" => set(&mut source.evidence, row, value),
+                            _ => Ok(false),
+                        })?;
+                        source.value.push_str(&cur.text(item)?);
+                        Ok(())
                     })?;
-                    source.value = cur.text(item)?;
-                    out.source.push(source);
                     Ok(true)
                 })?;
             }
             _ => return Ok(false),
         }
         Ok(true)
-    })?;
-    Ok(out)
+    })
 }
 
 /// Reads `<citation>`.
-fn citation(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Citation, ParseError> {
-    let mut out = Citation::default();
+fn citation<'a>(
+    cur: &mut XmlCursor<'a>,
+    tag: &Tag<'a>,
+    out: &mut CitationColumns,
+) -> Result<(), ParseError> {
+    let row = out.row();
     cur.attrs(tag, |name, value| {
-        let slot = match name {
+        let column = match name {
             "type" => &mut out.kind,
             "date" => &mut out.date,
             "name" => &mut out.name,
@@ -67,28 +75,30 @@ fn citation(cur: &mut XmlCursor<'_>, tag: &Tag) -> Result<Citation, ParseError> 
             "country" => &mut out.country,
             _ => return Ok(false),
         };
-        set(slot, value)
+        set(column, row, value)
     })?;
     cur.children(tag, |cur, child| {
         match child.local_name() {
-            "title" => once!(out.title, cur.plain_text(child)?),
-            "locator" => once!(out.locator, cur.plain_text(child)?),
+            "title" => once!(out.title.set_with(row, |t| text_into(cur, child, t))),
+            "locator" => once!(out.locator.set_with(row, |l| text_into(cur, child, l))),
             "authorList" => name_list(cur, child, &mut out.authors, &mut out.author_types)?,
             "editorList" => name_list(cur, child, &mut out.editors, &mut out.editor_types)?,
-            "dbReference" => out.db_references.push(db_reference(cur, child)?),
+            "dbReference" => out
+                .db_references
+                .push_with(|reference| db_reference(cur, child, reference))?,
             _ => return Ok(false),
         }
         Ok(true)
-    })?;
-    Ok(out)
+    })
 }
 
-/// Reads `<authorList>` / `<editorList>`: `<person name=>` and `<consortium name=>` in order.
-fn name_list(
-    cur: &mut XmlCursor<'_>,
-    tag: &Tag,
-    names: &mut Vec<String>,
-    kinds: &mut Vec<String>,
+/// Reads `<authorList>` / `<editorList>`: `<person name=>` and `<consortium name=>` in order,
+/// into the open lists `names` and `kinds`.
+fn name_list<'a>(
+    cur: &mut XmlCursor<'a>,
+    tag: &Tag<'a>,
+    names: &mut ListColumns<Utf8Columns>,
+    kinds: &mut ListColumns<Utf8Columns>,
 ) -> Result<(), ParseError> {
     cur.no_attrs(tag)?;
     cur.children(tag, |cur, child| {
@@ -96,16 +106,16 @@ fn name_list(
         if kind != "person" && kind != "consortium" {
             return Ok(false);
         }
-        let mut name = String::new();
+        let mut name = None;
         cur.attrs(child, |attr, value| match attr {
-            "name" => {
-                name = value.into_owned();
+            "name" if name.is_none() => {
+                name = Some(value);
                 Ok(true)
             }
             _ => Ok(false),
         })?;
-        kinds.push(kind.to_owned());
-        names.push(name);
+        kinds.items.push_str(kind);
+        names.items.push_str(name.as_deref().unwrap_or_default());
         cur.children(child, |_, _| Ok(false))?;
         Ok(true)
     })

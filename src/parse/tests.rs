@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::{EntryReader, ParseLimits};
+use super::{EntryReader, ParseLimits, Step};
+use crate::batch::EntryBatchBuilder;
+use crate::config::OnError;
 use crate::error::{ParseError, ParseErrorKind};
 use crate::model::Entry;
 
@@ -459,6 +461,60 @@ fn missing_parts_are_null_or_empty_not_errors() {
         (None, None, None, None)
     );
     assert!(e.features.is_empty() && e.comments.is_empty());
+}
+
+#[test]
+fn a_second_attribute_with_the_same_local_name_is_unmapped_not_written_twice() {
+    let xml = document(
+        "<entry dataset=\"Swiss-Prot\" x:dataset=\"TrEMBL\" xmlns:x=\"urn:x\"><accession>P1</accession>\
+         <organism><name type=\"scientific\" x:type=\"common\">Homo sapiens</name></organism></entry>",
+    );
+    let (entries, unmapped) = parse_document(&xml).unwrap();
+    assert_eq!(entries[0].dataset.as_deref(), Some("Swiss-Prot"));
+    let organism = entries[0].organism.as_ref().unwrap();
+    assert_eq!(organism.names[0].kind.as_deref(), Some("scientific"));
+    assert_eq!(organism.scientific_name.as_deref(), Some("Homo sapiens"));
+    assert_eq!(organism.common_name, None);
+    let unmapped: Vec<(String, u64)> = unmapped.into_iter().collect();
+    assert_eq!(
+        unmapped,
+        [
+            ("/entry/organism/name@x:type".to_owned(), 1),
+            ("/entry@x:dataset".to_owned(), 1),
+        ]
+    );
+}
+
+#[test]
+fn a_rejected_entry_leaves_no_half_row_in_the_columns() {
+    let good = |accession: &str| {
+        format!(
+            "<entry><accession>{accession}</accession><reference key=\"1\"><citation type=\"book\">\
+             <title>T</title></citation></reference><comment type=\"function\"><text>x</text></comment>\
+             <sequence length=\"1\">M</sequence></entry>"
+        )
+    };
+    // Fails at its last element, after rows of references, citations, author lists, comments
+    // and features were written into the shared columns.
+    let bad = "<entry><accession>BAD</accession><reference key=\"2\"><citation type=\"x\">\
+               <title>U</title><authorList><person name=\"A\"/></authorList></citation></reference>\
+               <comment type=\"f\"><text>y</text></comment><feature type=\"chain\"><location>\
+               <begin position=\"1\"/><end position=\"2\"/></location></feature>\
+               <sequence length=\"x\">M</sequence></entry>";
+    let xml = document(&format!("{}{bad}{}", good("P1"), good("P2")));
+    let mut reader = EntryReader::new(xml.as_bytes(), false, ParseLimits::default())
+        .with_on_error(OnError::Skip);
+    let mut columns = EntryBatchBuilder::new();
+    let mut steps = Vec::new();
+    while let Some(step) = reader.next_into(columns.columns_mut()).unwrap() {
+        steps.push(matches!(step, Step::Entry));
+    }
+    assert_eq!(steps, [true, false, true]);
+    let without_bad = document(&format!("{}{}", good("P1"), good("P2")));
+    assert_eq!(
+        columns.finish_entries().unwrap(),
+        parse_document(&without_bad).unwrap().0
+    );
 }
 
 #[test]

@@ -2,11 +2,10 @@
 //!
 //! Runs on the worker pool, any number of chunks at once, in any order; everything that
 //! depends on order (row groups, rejects file, first copyright) is left to the in-order stage.
-//! The XML→column mapping is the one of the whole crate: [`EntryReader`] yields
-//! [`crate::model::Entry`] values and [`EntryBatchBuilder`] appends them into the schema's
-//! Arrow builders, both reused by the thread across chunks. Positions in errors and rejects are
-//! mapped from the chunk back to the input, so messages name the same byte offsets as a
-//! single-threaded read would.
+//! The XML→column mapping is the one of the whole crate: [`EntryReader`] writes each entry
+//! straight into the columns of the thread's [`EntryBatchBuilder`] (no model value is built),
+//! which is reused across chunks. Positions in errors and rejects are mapped from the chunk back
+//! to the input, so messages name the same byte offsets as a single-threaded read would.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -17,7 +16,7 @@ use super::reader::Chunk;
 use crate::batch::EntryBatchBuilder;
 use crate::config::ParserSettings;
 use crate::error::{Error, ParseError, ParseErrorKind};
-use crate::parse::{EntryReader, Item, ParseLimits, Rejected};
+use crate::parse::{EntryReader, ParseLimits, Rejected, Step};
 
 /// What one chunk parsed into.
 #[derive(Debug)]
@@ -39,9 +38,8 @@ thread_local! {
     static BUILDER: RefCell<Option<EntryBatchBuilder>> = const { RefCell::new(None) };
 }
 
-/// Parses `chunk` of the input called `input_name` with the parser `settings`. Each entry goes
-/// into the Arrow builders as soon as it is parsed and is dropped at once, so a worker holds
-/// one entry and the chunk's columns, never the chunk's entries.
+/// Parses `chunk` of the input called `input_name` with the parser `settings`, each entry
+/// straight into the Arrow builders, so a worker holds the chunk's columns and nothing else.
 pub fn parse_chunk(
     chunk: &Chunk,
     input_name: &str,
@@ -102,7 +100,7 @@ fn read_entries(
         copyright: None,
     };
     loop {
-        let item = match reader.next_item() {
+        let item = match reader.next_into(builder.columns_mut()) {
             Ok(item) => item,
             Err(mut error) => {
                 error.offset = chunk.input_offset(error.offset);
@@ -110,11 +108,8 @@ fn read_entries(
             }
         };
         match item {
-            Some(Item::Entry(entry)) => {
-                builder.push(&entry);
-                items.ends.push(chunk.input_offset(reader.position()));
-            }
-            Some(Item::Rejected(mut rejected)) => {
+            Some(Step::Entry) => items.ends.push(chunk.input_offset(reader.position())),
+            Some(Step::Rejected(mut rejected)) => {
                 rejected.error.offset = chunk.input_offset(rejected.error.offset);
                 rejected.start = chunk.input_offset(rejected.start);
                 rejected.end = chunk.input_offset(rejected.end);
