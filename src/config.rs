@@ -61,7 +61,7 @@ impl Default for PipelineSettings {
     fn default() -> Self {
         PipelineSettings {
             batch_size: 10_000,
-            batch_max_bytes: 32 * 1024 * 1024,
+            batch_max_bytes: 64 * 1024 * 1024,
             channel_capacity: 2,
             threads: 0,
             chunk_bytes: 1024 * 1024,
