@@ -271,6 +271,14 @@ fn fresh_offsets() -> Vec<i32> {
     vec![0]
 }
 
+/// Cuts `offsets` back to `len` slots; returns how many values those slots hold (the values to
+/// keep), or `None` when there were not that many slots.
+fn cut_offsets(offsets: &mut Vec<i32>, len: usize) -> Option<usize> {
+    let end = *offsets.get(len)?;
+    offsets.truncate(len + 1);
+    Some(end as usize)
+}
+
 /// A `Utf8` column (or `Dictionary<Int32, Utf8>` when the schema asks for one).
 pub struct Utf8Columns {
     offsets: Vec<i32>,
@@ -341,9 +349,8 @@ impl ColumnBuilder for Utf8Columns {
     }
 
     fn truncate(&mut self, len: usize) {
-        if let Some(&end) = self.offsets.get(len) {
-            self.bytes.truncate(end as usize);
-            self.offsets.truncate(len + 1);
+        if let Some(end) = cut_offsets(&mut self.offsets, len) {
+            self.bytes.truncate(end);
         }
     }
 
@@ -651,9 +658,8 @@ impl<B: ColumnBuilder> ColumnBuilder for ListColumns<B> {
     }
 
     fn truncate(&mut self, len: usize) {
-        if let Some(&end) = self.offsets.get(len) {
-            self.items.truncate(end as usize);
-            self.offsets.truncate(len + 1);
+        if let Some(end) = cut_offsets(&mut self.offsets, len) {
+            self.items.truncate(end);
         }
     }
 
@@ -688,6 +694,7 @@ mod tests {
     use arrow::datatypes::Field;
 
     use super::*;
+    use crate::model::{DbReference, DbReferenceColumns, Molecule, Property};
 
     fn field(data_type: DataType, nullable: bool) -> FieldRef {
         Arc::new(Field::new("x", data_type, nullable))
@@ -737,6 +744,82 @@ mod tests {
             .is_err());
         let mut list = <Vec<i32> as Columnar>::Columns::default();
         assert!(list.finish(&field(DataType::Int32, false), None).is_err());
+    }
+
+    /// The array of a `DbReference` list column built by `fill_rows`.
+    fn db_reference_lists(
+        fill_rows: impl FnOnce(&mut ListColumns<DbReferenceColumns>),
+    ) -> ArrayRef {
+        let mut builder = <Vec<DbReference> as Columnar>::Columns::default();
+        fill_rows(&mut builder);
+        let schema = crate::schema::schema();
+        let (_, field) = schema.fields().find("db_references").unwrap();
+        builder.finish(field, None).unwrap()
+    }
+
+    /// Appends `reference` to the open list the way the parser does: field by field.
+    fn push_field_by_field(lists: &mut ListColumns<DbReferenceColumns>, reference: &DbReference) {
+        lists
+            .push_with(|row| {
+                let at = row.row();
+                row.kind.push_str(&reference.kind);
+                row.id.push_str(&reference.id);
+                if let Some(evidence) = &reference.evidence {
+                    assert!(row.evidence.set_str(at, evidence));
+                    assert!(!row.evidence.set_str(at, "again"), "a row takes one value");
+                }
+                if let Some(molecule) = &reference.molecule {
+                    row.molecule.set_with(at, |m| {
+                        m.value.push_str(&molecule.value);
+                        Ok::<(), ()>(())
+                    })?;
+                }
+                for property in &reference.properties {
+                    row.properties.push(property);
+                }
+                Ok::<(), ()>(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn rows_set_field_by_field_equal_model_values_and_half_rows_are_dropped() {
+        let first = DbReference {
+            kind: "PDB".into(),
+            id: "1ABC".into(),
+            molecule: Some(Molecule {
+                value: "chain A".into(),
+                id: None,
+            }),
+            properties: vec![Property {
+                kind: "method".into(),
+                value: "X-ray".into(),
+            }],
+            ..DbReference::default()
+        };
+        let second = DbReference {
+            kind: "GO".into(),
+            id: "GO:1".into(),
+            evidence: Some("3".into()),
+            ..DbReference::default()
+        };
+        let expected = db_reference_lists(|lists| {
+            lists.append(&vec![first.clone(), second.clone()]);
+            lists.append(&vec![]);
+        });
+        let built = db_reference_lists(|lists| {
+            // Row 0, item by item, field by field.
+            push_field_by_field(lists, &first);
+            push_field_by_field(lists, &second);
+            lists.fill(1);
+            // Row 1: an item and half of another, then the entry fails: back to one row.
+            push_field_by_field(lists, &first);
+            lists.items.kind.push_str("half");
+            lists.truncate(1);
+            // Row 1 again, left empty.
+            lists.fill(2);
+        });
+        assert_eq!(&built, &expected);
     }
 
     #[test]
