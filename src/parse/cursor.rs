@@ -261,6 +261,13 @@ impl<'a> XmlCursor<'a> {
         }
     }
 
+    /// Like [`Self::read`], for callers that ignore blank text: runs of whitespace before a tag
+    /// are passed over without a token.
+    fn read_markup(&mut self) -> Result<Token<'a>, ParseError> {
+        self.lexer.skip_blank();
+        self.read()
+    }
+
     /// Records a start tag just read; nesting beyond `max_depth` is an error.
     fn opened(&mut self) -> Result<(), ParseError> {
         self.depth += 1;
@@ -460,7 +467,12 @@ impl<'a> XmlCursor<'a> {
             return Ok(());
         }
         loop {
-            let child = match self.read()? {
+            let token = if text.is_some() {
+                self.read()?
+            } else {
+                self.read_markup()?
+            };
+            let child = match token {
                 Token::Start { name, empty } => self.take_tag(name, empty),
                 Token::End => {
                     self.closed();
@@ -527,7 +539,7 @@ impl<'a> XmlCursor<'a> {
     /// size-checked and well-formedness is still enforced by the lexer.
     pub fn skip_to_depth(&mut self, depth: usize) -> Result<(), ParseError> {
         while self.depth > depth {
-            match self.read()? {
+            match self.read_markup()? {
                 Token::Start { empty: false, .. } => self.opened()?,
                 Token::End => self.closed(),
                 token @ (Token::Eof | Token::Doctype) => {
@@ -614,7 +626,7 @@ impl<'a> XmlCursor<'a> {
     pub fn next_top_level(&mut self) -> Result<TopLevel<'a>, ParseError> {
         self.element_start = self.position();
         loop {
-            match self.read()? {
+            match self.read_markup()? {
                 Token::Start { name, empty } => {
                     let tag = self.take_tag(name, empty);
                     if !empty {

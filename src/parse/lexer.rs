@@ -206,6 +206,21 @@ impl<'a> Lexer<'a> {
             .unwrap_or_default()
     }
 
+    /// Passes over blank text (XML whitespace) that runs up to a tag, for callers that would
+    /// ignore it anyway: nearly half the tokens of an indented document are such runs. A run
+    /// longer than the token limit, or one that ends the input, is left for
+    /// [`Self::next_token`] to report.
+    pub fn skip_blank(&mut self) {
+        let bytes = self.text.as_bytes();
+        let mut end = self.pos;
+        while end < bytes.len() && is_space(bytes[end]) {
+            end += 1;
+        }
+        if bytes.get(end) == Some(&b'<') && end - self.pos <= self.max_token_bytes {
+            self.pos = end;
+        }
+    }
+
     /// Reads the next token; a start tag's attributes are appended to `attributes` (which the
     /// caller clears).
     pub fn next_token(&mut self, attributes: &mut Vec<RawAttribute<'a>>) -> LexResult<Token<'a>> {
@@ -681,6 +696,37 @@ mod tests {
             );
         }
         assert!(tokens(b"<a>0123456789</a>", 10).is_ok());
+    }
+
+    #[test]
+    fn blank_runs_before_a_tag_can_be_passed_over() {
+        let mut lexer = Lexer::new(b"<a>\n  <b/>  text<c/>\n  ", 100);
+        let mut attributes = Vec::new();
+        lexer.next_token(&mut attributes).unwrap();
+        lexer.skip_blank();
+        assert_eq!(lexer.position(), 6);
+        assert!(matches!(
+            lexer.next_token(&mut attributes),
+            Ok(Token::Start { name: "b", .. })
+        ));
+        // Text that is not blank, and a blank run that ends the input, stay tokens.
+        lexer.skip_blank();
+        assert!(matches!(
+            lexer.next_token(&mut attributes),
+            Ok(Token::Text { raw: "  text", .. })
+        ));
+        lexer.next_token(&mut attributes).unwrap();
+        lexer.skip_blank();
+        assert!(matches!(
+            lexer.next_token(&mut attributes),
+            Ok(Token::Text { blank: true, .. })
+        ));
+        // A run longer than the token limit is left for next_token to refuse.
+        let mut lexer = Lexer::new(b"<a>      <b/></a>", 5);
+        lexer.next_token(&mut attributes).unwrap();
+        lexer.skip_blank();
+        let error = lexer.next_token(&mut attributes).unwrap_err();
+        assert_eq!((error.kind, error.offset), (LexErrorKind::TooLong, 3));
     }
 
     #[test]
