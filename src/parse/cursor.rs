@@ -186,7 +186,9 @@ pub struct XmlCursor<'a> {
     /// The attribute list the lexer fills; a start tag takes it over.
     attributes: Vec<RawAttribute<'a>>,
     tag_pool: Vec<Tag<'a>>,
-    path: String,
+    /// Local names of the elements from the top-level one down to the one being read: the
+    /// element path of unmapped counts and messages, joined only when one is needed.
+    path: Vec<&'a str>,
     unmapped: HashMap<String, u64>,
     strict: bool,
     limits: ParseLimits,
@@ -220,7 +222,7 @@ impl<'a> XmlCursor<'a> {
             lexer: Lexer::new(input, limits.max_text_bytes),
             attributes: Vec::new(),
             tag_pool: Vec::new(),
-            path: String::new(),
+            path: Vec::new(),
             unmapped: HashMap::new(),
             strict,
             limits,
@@ -333,7 +335,7 @@ impl<'a> XmlCursor<'a> {
         self.error(ParseErrorKind::InvalidValue {
             what: err.what,
             value: err.value,
-            path: format!("{}{at}", self.path),
+            path: format!("{}{at}", self.path()),
         })
     }
 
@@ -342,8 +344,18 @@ impl<'a> XmlCursor<'a> {
         parse(raw).map_err(|e| self.bad_value("", e))
     }
 
+    /// The element path being read, such as `/entry/comment/text`.
+    fn path(&self) -> String {
+        let mut path = String::new();
+        for name in &self.path {
+            path.push('/');
+            path.push_str(name);
+        }
+        path
+    }
+
     fn record_unmapped(&mut self, suffix: &str) -> Result<(), ParseError> {
-        let path = format!("{}{suffix}", self.path);
+        let path = format!("{}{suffix}", self.path());
         if self.strict {
             return Err(self.error(ParseErrorKind::Unmapped(path)));
         }
@@ -503,15 +515,13 @@ impl<'a> XmlCursor<'a> {
                     return Err(e);
                 }
             }
-            let restore = self.path.len();
-            self.path.push('/');
-            self.path.push_str(child.local_name());
+            self.path.push(child.local_name());
             let result = match on_child(self, &child) {
                 Ok(true) => Ok(()),
                 Ok(false) => self.record_unmapped("").and_then(|()| self.skip(&child)),
                 Err(e) => Err(e),
             };
-            self.path.truncate(restore);
+            self.path.pop();
             self.recycle(child);
             result?;
         }
@@ -601,7 +611,8 @@ impl<'a> XmlCursor<'a> {
                 return Err(self.error(ParseErrorKind::Limit {
                     message: format!(
                         "text of {} exceeds parser.max_text_bytes ({} bytes)",
-                        self.path, self.limits.max_text_bytes
+                        self.path(),
+                        self.limits.max_text_bytes
                     ),
                     recoverable: true,
                 }));
@@ -611,11 +622,9 @@ impl<'a> XmlCursor<'a> {
     }
 
     fn skip_unmapped_child(&mut self, child: Tag<'a>) -> Result<(), ParseError> {
-        let restore = self.path.len();
-        self.path.push('/');
-        self.path.push_str(child.local_name());
+        self.path.push(child.local_name());
         let result = self.record_unmapped("").and_then(|()| self.skip(&child));
-        self.path.truncate(restore);
+        self.path.pop();
         self.recycle(child);
         result
     }
@@ -662,8 +671,7 @@ impl<'a> XmlCursor<'a> {
         parse: impl FnOnce(&mut Self, &Tag<'a>) -> Result<T, ParseError>,
     ) -> Result<T, ParseError> {
         self.path.clear();
-        self.path.push('/');
-        self.path.push_str(tag.local_name());
+        self.path.push(tag.local_name());
         let result = parse(self, tag);
         self.path.clear();
         result
