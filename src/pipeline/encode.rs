@@ -3,22 +3,25 @@
 //!
 //! A row group's ~390 leaf columns each get a parquet `ArrowColumnWriter`; rows arrive in
 //! input order as slices of parsed chunks and are appended to every column at once (one pool
-//! task per top-level field), so the row group never exists as one big Arrow batch: memory is
-//! the encoded pages plus each column's current page. Column writers are made when the first
-//! row of a row group arrives. The bytes produced depend only on the
-//! rows and the order of the `write` calls, never on the number of threads.
+//! job per top-level field; closing, one per leaf column), so the row group never exists as one
+//! big Arrow batch: memory is the encoded pages plus each column's current page. Column writers
+//! are made when the first row of a row group arrives. The in-order stage waits for the
+//! answers of a call's jobs before the next call, so each writer sees its rows in order; the
+//! bytes produced depend only on the rows and the order of the `write` calls, never on the
+//! number of threads.
 
-use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
 use std::time::Instant;
 
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
+use crossbeam_channel::{unbounded, Receiver};
 use parquet::arrow::arrow_writer::{
     compute_leaves, ArrowColumnChunk, ArrowColumnWriter, ArrowRowGroupWriterFactory,
 };
 use parquet::errors::ParquetError;
-use rayon::prelude::*;
 
+use super::pool::Pool;
 use crate::ledger::metrics::Metrics;
 
 /// Column writers of the row group in progress, grouped by top-level field.
@@ -33,11 +36,21 @@ pub struct RowGroupEncoder {
     row_group: usize,
     /// Rows written into the row group in progress.
     rows: usize,
+    /// The pool's time spent encoding goes to its `encode_nanos`.
+    metrics: Arc<Metrics>,
 }
+
+/// What an encode job sends back: its index among the call's jobs, and its field's writers
+/// (after a write) or its column chunk (after closing).
+type Answer<T> = (usize, Result<T, ParquetError>);
 
 impl RowGroupEncoder {
     /// An encoder for the file whose column writers `factory` makes.
-    pub fn new(factory: ArrowRowGroupWriterFactory, schema: SchemaRef) -> Self {
+    pub fn new(
+        factory: ArrowRowGroupWriterFactory,
+        schema: SchemaRef,
+        metrics: Arc<Metrics>,
+    ) -> Self {
         let leaves_per_field = schema
             .fields()
             .iter()
@@ -50,6 +63,7 @@ impl RowGroupEncoder {
             leaves_per_field,
             row_group: 0,
             rows: 0,
+            metrics,
         }
     }
 
@@ -58,64 +72,80 @@ impl RowGroupEncoder {
         self.rows
     }
 
-    /// Appends `batches` (in order) to the row group in progress; call inside the worker pool.
-    /// Each leaf writer gets one `write` per batch, so the bytes do not depend on how batches
-    /// are grouped into calls. The time the pool's threads spend on it is added to
-    /// `busy_nanos`.
-    pub fn write(
-        &mut self,
-        batches: &[RecordBatch],
-        busy_nanos: &AtomicU64,
-    ) -> Result<(), ParquetError> {
+    /// Appends `batches` (in order) to the row group in progress, one pool job per top-level
+    /// field, and waits for them. Each leaf writer gets one `write` per batch, so the bytes do
+    /// not depend on how batches are grouped into calls.
+    pub fn write(&mut self, pool: &Pool, batches: Vec<RecordBatch>) -> Result<(), ParquetError> {
         if self.fields.is_none() {
             let writers = self.factory.create_column_writers(self.row_group)?;
             self.fields = Some(self.group(writers)?);
         }
-        let schema = &self.schema;
         let Some(fields) = self.fields.as_mut() else {
             return Ok(());
         };
-        fields
-            .par_iter_mut()
-            .enumerate()
-            .try_for_each(|(index, writers)| {
+        let rows = batches.iter().map(RecordBatch::num_rows).sum::<usize>();
+        let batches = Arc::new(batches);
+        let (answers, answered) = unbounded();
+        for (index, slot) in fields.iter_mut().enumerate() {
+            let mut writers = std::mem::take(slot);
+            let (schema, batches, metrics) = (
+                Arc::clone(&self.schema),
+                Arc::clone(&batches),
+                Arc::clone(&self.metrics),
+            );
+            let answers = answers.clone();
+            pool.encode(Box::new(move || {
                 let started = Instant::now();
-                let written = batches.iter().try_for_each(|batch| {
-                    let leaves = compute_leaves(schema.field(index), batch.column(index))?;
-                    writers
-                        .iter_mut()
-                        .zip(leaves)
-                        .try_for_each(|(writer, leaf)| writer.write(&leaf))
+                let written = caught(|| {
+                    batches.iter().try_for_each(|batch| {
+                        let leaves = compute_leaves(schema.field(index), batch.column(index))?;
+                        writers
+                            .iter_mut()
+                            .zip(leaves)
+                            .try_for_each(|(writer, leaf)| writer.write(&leaf))
+                    })
                 });
-                Metrics::add_duration(busy_nanos, started.elapsed());
-                written
-            })?;
-        self.rows += batches.iter().map(RecordBatch::num_rows).sum::<usize>();
-        Ok(())
+                Metrics::add_duration(&metrics.encode_nanos, started.elapsed());
+                let _ = answers.send((index, written.map(|()| writers)));
+            }));
+        }
+        drop(answers);
+        let mut failed = None;
+        for (index, writers) in collect(answered, fields.len())? {
+            match writers {
+                Ok(writers) => fields[index] = writers,
+                Err(e) => failed = failed.or(Some(e)),
+            }
+        }
+        self.rows += rows;
+        failed.map_or(Ok(()), Err)
     }
 
-    /// Closes the row group in progress (empty when no row was written since the last one);
-    /// call inside the worker pool. Thread time goes to `busy_nanos`.
-    pub fn finish_row_group(
-        &mut self,
-        busy_nanos: &AtomicU64,
-    ) -> Result<Vec<ArrowColumnChunk>, ParquetError> {
+    /// Closes the row group in progress (empty when no row was written since the last one),
+    /// one pool job per leaf column, and returns its column chunks in schema order.
+    pub fn finish_row_group(&mut self, pool: &Pool) -> Result<Vec<ArrowColumnChunk>, ParquetError> {
         let Some(done) = self.fields.take() else {
             return Ok(Vec::new());
         };
         self.row_group += 1;
         self.rows = 0;
-        let chunks = done
-            .into_par_iter()
-            .flat_map_iter(|writers| {
+        // One job per leaf column: closing writes each column's last pages and its dictionary,
+        // and the fields with the most columns would otherwise be one long job.
+        let (answers, answered) = unbounded();
+        let leaves = done.iter().map(Vec::len).sum();
+        for (index, writer) in done.into_iter().flatten().enumerate() {
+            let (answers, metrics) = (answers.clone(), Arc::clone(&self.metrics));
+            pool.encode(Box::new(move || {
                 let started = Instant::now();
-                let closed = writers
-                    .into_iter()
-                    .map(ArrowColumnWriter::close)
-                    .collect::<Vec<_>>();
-                Metrics::add_duration(busy_nanos, started.elapsed());
-                closed
-            })
+                let closed = caught(|| writer.close());
+                Metrics::add_duration(&metrics.encode_nanos, started.elapsed());
+                let _ = answers.send((index, closed));
+            }));
+        }
+        drop(answers);
+        let chunks = collect(answered, leaves)?
+            .into_iter()
+            .map(|(_, closed)| closed)
             .collect::<Result<Vec<_>, _>>()?;
         Ok(chunks)
     }
@@ -148,5 +178,49 @@ fn leaf_count(data_type: &arrow::datatypes::DataType) -> usize {
         DataType::Struct(fields) => fields.iter().map(|f| leaf_count(f.data_type())).sum(),
         DataType::List(item) | DataType::LargeList(item) => leaf_count(item.data_type()),
         _ => 1,
+    }
+}
+
+/// Runs `work`, turning a panic into an error (the stage waiting for the answer must get one).
+fn caught<T>(work: impl FnOnce() -> Result<T, ParquetError>) -> Result<T, ParquetError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
+        .unwrap_or_else(|_| Err(ParquetError::General("an encode job panicked".into())))
+}
+
+/// The answers of `jobs` jobs, in job order.
+fn collect<T>(answered: Receiver<Answer<T>>, jobs: usize) -> Result<Vec<Answer<T>>, ParquetError> {
+    let mut answers = answered.iter().take(jobs).collect::<Vec<_>>();
+    if answers.len() != jobs {
+        return Err(ParquetError::General(
+            "an encode job ended without an answer".into(),
+        ));
+    }
+    answers.sort_unstable_by_key(|(index, _)| *index);
+    Ok(answers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_job_answers_with_an_error() {
+        let answer: Result<(), ParquetError> = caught(|| panic!("boom"));
+        let message = answer.expect_err("the panic is an error").to_string();
+        assert!(message.contains("panicked"), "{message}");
+    }
+
+    #[test]
+    fn a_missing_answer_is_an_error() {
+        let (answers, answered) = unbounded::<Answer<()>>();
+        answers.send((1, Ok(()))).expect("receiver alive");
+        answers.send((0, Ok(()))).expect("receiver alive");
+        drop(answers);
+        let collected = collect(answered.clone(), 2).expect("two answers");
+        assert_eq!(
+            collected.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
+            [0, 1]
+        );
+        assert!(collect(answered, 1).is_err(), "no answer left");
     }
 }

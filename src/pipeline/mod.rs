@@ -13,8 +13,9 @@
 //! Arrow batch; the in-order stage ([`order`]) takes chunks back in input order, closes row
 //! groups where a sequential read would (`batch_size` entries or `batch_max_bytes` of XML) and
 //! has their columns encoded in parallel on the same pool ([`encode`]); the writer thread
-//! appends finished row groups to a temporary file. `pipeline.threads` sizes the pool, so it caps
-//! the threads doing CPU work; the reader and writer mostly wait on I/O.
+//! appends finished row groups to a temporary file. `pipeline.threads` sizes the pool
+//! ([`pool`]: encode jobs before parse jobs, no job waits for another), so it caps the threads
+//! doing CPU work; the reader and writer mostly wait on I/O.
 //!
 //! Memory is bounded by settings, never by the input: at most `threads + channel_capacity`
 //! chunks are read, parsed or waiting at once (the reader takes a slot before dispatching a
@@ -31,6 +32,7 @@
 mod encode;
 pub mod input;
 mod order;
+mod pool;
 pub(crate) mod reader;
 pub mod rejects;
 pub mod split;
@@ -48,6 +50,7 @@ use crossbeam_channel::{bounded, unbounded, Receiver, Sender};
 use self::encode::RowGroupEncoder;
 pub use self::order::FileLimits;
 use self::order::{FileProgress, InOrder, OrderStop};
+use self::pool::Pool;
 pub use self::reader::Relocation;
 use self::reader::{Chunk, ChunkReader, ReaderStop};
 use self::worker::ParsedChunk;
@@ -153,14 +156,9 @@ pub fn convert_with<R: BufRead>(
             Target::Parts { dir, unit } => dir.join(format!("_unit-{unit:05}.{REJECTS_FILE}")),
         });
     let mut rejects = RejectsFile::new(rejects_path, input_name);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .thread_name(|i| format!("worker-{i}"))
-        .build()
-        .map_err(|e| Error::Internal(format!("cannot start the worker pool: {e}")))?;
     let first_file = writer::create_first(&spec)?;
     let factory = writer::column_writer_factory(&spec)?;
-    let encoder = RowGroupEncoder::new(factory, crate::schema::schema());
+    let encoder = RowGroupEncoder::new(factory, crate::schema::schema(), Arc::clone(&metrics));
     let output_path = spec.target.path().to_owned();
     let relocation = options.relocation.unwrap_or(Relocation::NONE);
     let in_flight = threads + settings.pipeline.channel_capacity;
@@ -182,6 +180,13 @@ pub fn convert_with<R: BufRead>(
         let (recycle_tx, recycle_rx) = unbounded::<Vec<u8>>();
         // One encoded row group may wait for the writer while the next is being encoded.
         let (writer_tx, writer_rx) = bounded::<WriterMessage>(1);
+        let pool = match Pool::start(scope, threads) {
+            Ok(pool) => pool,
+            Err(e) => {
+                let error = Error::Internal(format!("cannot start the worker pool: {e}"));
+                return (Ok(()), Err(OrderStop::Failed(error)), Ok(None), 0);
+            }
+        };
 
         let writer_metrics = Arc::clone(&metrics);
         let writer = std::thread::Builder::new()
@@ -192,7 +197,7 @@ pub fn convert_with<R: BufRead>(
         let in_order = InOrder {
             settings: &settings.pipeline,
             encoder,
-            pool: &pool,
+            pool: pool.clone(),
             to_writer: writer_tx,
             rejects: &mut rejects,
             input_name,
@@ -335,7 +340,7 @@ impl Stages {
     fn read_all<R: BufRead>(
         &self,
         chunk_reader: &mut ChunkReader<'_, R>,
-        pool: &rayon::ThreadPool,
+        pool: &Pool,
         slots: &Receiver<()>,
         results: &Sender<StageMessage>,
         recycle: &Sender<Vec<u8>>,
@@ -362,7 +367,7 @@ impl Stages {
                 results: results.clone(),
                 recycle: recycle.clone(),
             };
-            pool.spawn(move || job.run());
+            pool.parse(Box::new(move || job.run()));
             Ok(())
         };
         let quit = &self.quit;

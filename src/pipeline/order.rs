@@ -12,9 +12,9 @@ use std::time::Instant;
 
 use arrow::record_batch::RecordBatch;
 use crossbeam_channel::Sender;
-use rayon::ThreadPool;
 
 use super::encode::RowGroupEncoder;
+use super::pool::Pool;
 use super::worker::ParsedChunk;
 use crate::config::PipelineSettings;
 use crate::error::Error;
@@ -39,8 +39,8 @@ pub struct InOrder<'a> {
     pub settings: &'a PipelineSettings,
     /// Encodes row groups on `pool`.
     pub encoder: RowGroupEncoder,
-    /// The worker pool, lent for encoding.
-    pub pool: &'a ThreadPool,
+    /// The worker pool, for encoding.
+    pub pool: Pool,
     /// Finished row groups go here.
     pub to_writer: Sender<WriterMessage>,
     /// Where rejected entries are kept.
@@ -161,25 +161,22 @@ impl InOrder<'_> {
         self.pending.push(rows);
     }
 
-    /// Encodes the pending rows, in order, in one call on the pool. Each call waits for a
-    /// free worker behind the parse jobs queued before it, so the in-order stage makes one per
-    /// batch of ready chunks (and per row group), not one per chunk.
+    /// Encodes the pending rows, in order, in one call on the pool (its jobs go before any
+    /// queued parse job), one per batch of ready chunks and per row group, not one per chunk:
+    /// each call waits for its slowest field.
     pub fn flush(&mut self) -> Result<(), OrderStop> {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let (encoder, busy, pending) =
-            (&mut self.encoder, &self.metrics.encode_nanos, &self.pending);
-        let written = self.pool.install(|| encoder.write(pending, busy));
-        self.pending.clear();
+        let pending = std::mem::take(&mut self.pending);
+        let written = self.encoder.write(&self.pool, pending);
         written.map_err(|e| self.failed(e))
     }
 
     fn close_row_group(&mut self) -> Result<(), OrderStop> {
         self.flush()?;
         let rows = self.encoder.rows() as u64;
-        let (encoder, busy) = (&mut self.encoder, &self.metrics.encode_nanos);
-        let chunks = self.pool.install(|| encoder.finish_row_group(busy));
+        let chunks = self.encoder.finish_row_group(&self.pool);
         let chunks = chunks.map_err(|e| self.failed(e))?;
         Metrics::add(&self.metrics.batches, 1);
         let bytes: u64 = chunks
