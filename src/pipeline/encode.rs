@@ -10,14 +10,12 @@
 //! bytes produced depend only on the rows and the order of the `write` calls, never on the
 //! number of threads.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
-use std::sync::{Mutex, PoisonError};
-
-use crossbeam_channel::Sender;
+use crossbeam_channel::{bounded, Sender};
 use parquet::arrow::arrow_writer::{
     compute_leaves, ArrowColumnChunk, ArrowColumnWriter, ArrowRowGroupWriterFactory,
 };
@@ -209,7 +207,7 @@ where
     let answers = Arc::new(Answers {
         filed: Mutex::new(((0..count).map(|_| None).collect(), count)),
     });
-    let (done, all_done) = crossbeam_channel::bounded(1);
+    let (done, all_done) = bounded(1);
     for (index, job) in jobs.into_iter().enumerate() {
         let (answers, done, metrics) = (Arc::clone(&answers), done.clone(), Arc::clone(metrics));
         pool.encode(Box::new(move || {

@@ -1,7 +1,8 @@
 //! The worker pool: `threads` named threads that take jobs from two queues, encoding first.
 //!
-//! Nothing inside the pool waits for other jobs: the in-order stage sends one encode job per
-//! top-level field and collects their answers on a channel of its own. (A work-stealing pool
+//! Nothing inside the pool waits for other jobs: the in-order stage queues one encode job per
+//! top-level field (per leaf column when closing a row group) and waits outside the pool until
+//! the last of them has answered. (A work-stealing pool
 //! such as rayon lets a thread that waits for the rest of a parallel call run queued jobs
 //! meanwhile; here that was a whole chunk's parse, so every encode call, the in-order stage
 //! behind it and the chunk slots it holds waited for it while the other thread idled.)
@@ -14,8 +15,8 @@ use crossbeam_channel::{select_biased, unbounded, Sender};
 /// them, since the stage waiting for their answer would otherwise wait for ever.
 pub type Job = Box<dyn FnOnce() + Send + 'static>;
 
-/// The queues of the pool, cloned for each stage that queues jobs; the threads finish once
-/// every clone is dropped.
+/// The queues of the pool, cloned for each stage that queues jobs; once every clone is dropped
+/// the threads run the jobs still queued and finish.
 #[derive(Clone)]
 pub struct Pool {
     first: Sender<Job>,
@@ -41,8 +42,15 @@ impl Pool {
                     };
                     match job {
                         Ok(job) => job(),
-                        // Both senders go together when the last clone is dropped.
-                        Err(_) => break,
+                        Err(_) => {
+                            // One queue is closed and empty, so both senders are gone (they
+                            // go together): run what the other still holds, then stop.
+                            first_rx
+                                .try_iter()
+                                .chain(then_rx.try_iter())
+                                .for_each(|job| job());
+                            break;
+                        }
                     }
                 })?;
         }
