@@ -183,6 +183,9 @@ pub struct ConvertArgs {
     /// Do not write column statistics.
     #[arg(long)]
     pub no_statistics: bool,
+    /// No statistics for the columns inside lists (~5% less CPU; list filters prune no more).
+    #[arg(long)]
+    pub no_list_statistics: bool,
     /// Do not dictionary-encode columns.
     #[arg(long)]
     pub no_dictionary: bool,
@@ -239,6 +242,7 @@ impl ConvertArgs {
             compression: self.compression,
             zstd_level: self.zstd_level,
             statistics: self.no_statistics.then_some(false),
+            list_statistics: self.no_list_statistics.then_some(false),
             dictionary: self.no_dictionary.then_some(false),
             strict: self.strict.then_some(true),
             on_error: self.on_error,

@@ -89,8 +89,11 @@ pub struct ParquetSettings {
     pub compression: Compression,
     /// Zstandard level, 1–22 (used when `compression` is zstd).
     pub zstd_level: i32,
-    /// Write min/max statistics per page.
+    /// Write min/max and null-count statistics per page and per column chunk.
     pub statistics: bool,
+    /// Write them for the columns inside lists too: most of the values and of the statistics'
+    /// cost; DuckDB prunes row groups with them (`list_contains`), Spark and Polars do not.
+    pub list_statistics: bool,
     /// Dictionary-encode columns (Parquet falls back to plain where a dictionary grows large).
     pub dictionary: bool,
 }
@@ -101,6 +104,7 @@ impl Default for ParquetSettings {
             compression: Compression::Zstd,
             zstd_level: 3,
             statistics: true,
+            list_statistics: true,
             dictionary: true,
         }
     }
@@ -217,6 +221,8 @@ pub struct Overrides {
     pub zstd_level: Option<i32>,
     /// `--no-statistics` (Some(false)).
     pub statistics: Option<bool>,
+    /// `--no-list-statistics` (Some(false)).
+    pub list_statistics: Option<bool>,
     /// `--no-dictionary` (Some(false)).
     pub dictionary: Option<bool>,
     /// `--strict` (Some(true)).
@@ -286,6 +292,7 @@ impl Settings {
         q.compression = o.compression.unwrap_or(q.compression);
         q.zstd_level = o.zstd_level.unwrap_or(q.zstd_level);
         q.statistics = o.statistics.unwrap_or(q.statistics);
+        q.list_statistics = o.list_statistics.unwrap_or(q.list_statistics);
         q.dictionary = o.dictionary.unwrap_or(q.dictionary);
         self.parser.strict = o.strict.unwrap_or(self.parser.strict);
         self.parser.on_error = o.on_error.unwrap_or(self.parser.on_error);

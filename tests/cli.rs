@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use parquet::file::reader::{FileReader, SerializedFileReader};
 use uniprot_etl::writer::read_entries;
 
 use crate::util::{bin, fixture, gzip, run, samples_dir, stderr};
@@ -337,4 +338,45 @@ fn output_file_gets_ordinary_permissions() {
     assert!(output.status.success(), "{}", stderr(&output));
     let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o644, "{mode:o}");
+}
+
+#[test]
+fn statistics_flags_reach_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = samples_dir().join("P84001.xml");
+    // For each flag: whether `accession` and a column inside a list have statistics.
+    let cases: [(&[&str], bool, bool); 3] = [
+        (&[], true, true),
+        (&["--no-list-statistics"], true, false),
+        (&["--no-statistics"], false, false),
+    ];
+    for (flags, outside, inside) in cases {
+        let out = dir.path().join("out.parquet");
+        let mut args = vec![
+            "convert",
+            "-q",
+            sample.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(flags);
+        let output = run(dir.path(), &args);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let file = std::fs::File::open(&out).unwrap();
+        let reader = SerializedFileReader::new(file).unwrap();
+        let metadata = reader.metadata();
+        let has = |path: &str| {
+            metadata
+                .row_group(0)
+                .columns()
+                .iter()
+                .find(|c| c.column_path().string() == path)
+                .unwrap()
+                .statistics()
+                .is_some()
+        };
+        assert_eq!(has("accession"), outside, "{flags:?}");
+        assert_eq!(has("organism.lineage.list.element"), inside, "{flags:?}");
+        std::fs::remove_file(&out).unwrap();
+    }
 }

@@ -1,10 +1,16 @@
 //! The Arrow schema is a published contract: a snapshot makes every change deliberate, and
 //! every written batch must carry exactly this schema.
 
+use std::collections::BTreeSet;
+
 use arrow::datatypes::{DataType, Schema};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::file::metadata::ParquetMetaData;
+use parquet::file::statistics::Statistics;
+use parquet::schema::types::ColumnPath;
 use serde::de::Visitor;
 use serde::Deserialize;
+use uniprot_etl::config::Settings;
 use uniprot_etl::model::{Entry, DATE_NEWTYPE};
 use uniprot_etl::schema;
 
@@ -28,6 +34,78 @@ fn written_files_read_back_with_exactly_the_schema() {
     assert_eq!(read, Schema::new(schema::schema().fields().clone()));
     let rows: usize = reader.build().unwrap().map(|b| b.unwrap().num_rows()).sum();
     assert_eq!(rows as u64, summary.entries);
+}
+
+/// Converts the 250-entry sample with `settings` and returns the file's footer.
+fn written_metadata(settings: &Settings) -> ParquetMetaData {
+    let xml = std::fs::read(crate::util::samples_dir().join("uniprot-rs-tests-250.xml")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.parquet");
+    crate::util::convert_bytes(&xml, &out, settings).unwrap();
+    let file = std::fs::File::open(&out).unwrap();
+    ParquetRecordBatchReaderBuilder::try_new(file)
+        .unwrap()
+        .metadata()
+        .as_ref()
+        .clone()
+}
+
+/// For each leaf column of the first row group: its path and whether it has statistics.
+fn columns_with_statistics(metadata: &ParquetMetaData) -> Vec<(String, bool)> {
+    metadata
+        .row_group(0)
+        .columns()
+        .iter()
+        .map(|c| (c.column_path().string(), c.statistics().is_some()))
+        .collect()
+}
+
+#[test]
+fn statistics_cover_every_column_or_only_those_outside_lists() {
+    let inside_lists: BTreeSet<String> = schema::list_leaf_columns()
+        .iter()
+        .map(ColumnPath::string)
+        .collect();
+    assert!(inside_lists.contains("db_references.list.element.id"));
+    assert!(inside_lists.contains("organism.lineage.list.element"));
+    assert!(!inside_lists.contains("accession"));
+    assert!(!inside_lists.contains("sequence.length"));
+
+    // Defaults: every column, with the real extremes (a reader prunes with them).
+    let metadata = written_metadata(&Settings::default());
+    let columns = columns_with_statistics(&metadata);
+    assert_eq!(columns.len(), 390);
+    assert!(columns.iter().all(|(_, has)| *has));
+    let xml = std::fs::read(crate::util::samples_dir().join("uniprot-rs-tests-250.xml")).unwrap();
+    let (entries, _) = crate::util::parse_all(&xml).unwrap();
+    let lengths: Vec<i32> = entries
+        .iter()
+        .filter_map(|e| e.sequence.as_ref()?.length)
+        .collect();
+    let group = metadata.row_group(0);
+    assert_eq!(group.num_rows() as usize, entries.len());
+    let length = group
+        .columns()
+        .iter()
+        .find(|c| c.column_path().string() == "sequence.length")
+        .unwrap();
+    let Some(Statistics::Int32(stats)) = length.statistics() else {
+        panic!("sequence.length has int32 statistics");
+    };
+    assert_eq!(stats.min_opt(), lengths.iter().min());
+    assert_eq!(stats.max_opt(), lengths.iter().max());
+
+    // `list_statistics: false`: none inside lists, all outside.
+    let mut outside_only = Settings::default();
+    outside_only.parquet.list_statistics = false;
+    for (path, has) in columns_with_statistics(&written_metadata(&outside_only)) {
+        assert_eq!(has, !inside_lists.contains(&path), "{path}");
+    }
+    // `statistics: false`: none at all.
+    let mut none = Settings::default();
+    none.parquet.statistics = false;
+    let columns = columns_with_statistics(&written_metadata(&none));
+    assert!(columns.iter().all(|(_, has)| !*has));
 }
 
 #[test]

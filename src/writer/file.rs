@@ -195,8 +195,9 @@ pub fn column_writer_factory(spec: &OutputSpec) -> Result<ArrowRowGroupWriterFac
         .map_err(|e| write_error(spec.target.path(), "cannot set up the Parquet encoder", e))
 }
 
-/// The Parquet writer properties of `spec`: codec, statistics, dictionaries, row-group size and
-/// the file's key-value metadata (also what the benches encode with).
+/// The Parquet writer properties of `spec`: codec, statistics (optionally none for the columns
+/// inside lists), dictionaries, row-group size and the file's key-value metadata (also
+/// what the benches encode with).
 pub fn writer_properties(spec: &OutputSpec) -> WriterProperties {
     let settings = &spec.parquet;
     let compression = match settings.compression {
@@ -211,9 +212,14 @@ pub fn writer_properties(spec: &OutputSpec) -> WriterProperties {
     } else {
         EnabledStatistics::None
     };
-    WriterProperties::builder()
+    let mut builder = WriterProperties::builder().set_statistics_enabled(statistics);
+    if settings.statistics && !settings.list_statistics {
+        for column in schema::list_leaf_columns() {
+            builder = builder.set_column_statistics_enabled(column, EnabledStatistics::None);
+        }
+    }
+    builder
         .set_compression(compression)
-        .set_statistics_enabled(statistics)
         .set_dictionary_enabled(settings.dictionary)
         .set_max_row_group_row_count(Some(spec.max_row_group_rows))
         .set_created_by(format!("uniprot-etl {}", env!("CARGO_PKG_VERSION")))
