@@ -183,7 +183,8 @@ pub struct ConvertArgs {
     /// Do not write column statistics.
     #[arg(long)]
     pub no_statistics: bool,
-    /// No statistics for the columns inside lists (~5% less CPU; list filters prune no more).
+    /// No statistics for the columns inside lists (~5% fewer instructions, 3–4% less CPU time;
+    /// filters on list elements no longer prune row groups).
     #[arg(long)]
     pub no_list_statistics: bool,
     /// Do not dictionary-encode columns.

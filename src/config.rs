@@ -92,7 +92,7 @@ pub struct ParquetSettings {
     /// Write min/max and null-count statistics per page and per column chunk.
     pub statistics: bool,
     /// Write them for the columns inside lists too: most of the values and of the statistics'
-    /// cost; DuckDB prunes row groups with them (`list_contains`), Spark and Polars do not.
+    /// cost; DuckDB prunes row groups with them (`list_contains`), Polars does not.
     pub list_statistics: bool,
     /// Dictionary-encode columns (Parquet falls back to plain where a dictionary grows large).
     pub dictionary: bool,
@@ -428,6 +428,25 @@ mod tests {
         });
         assert_eq!(settings.pipeline.batch_size, 7);
         assert_eq!(settings.pipeline.channel_capacity, 5);
+    }
+
+    #[test]
+    fn statistics_switches_come_from_the_file_and_flags_override_them() {
+        let mut settings = Settings::from_yaml("parquet:\n  list_statistics: false\n").unwrap();
+        assert!(settings.parquet.statistics);
+        assert!(!settings.parquet.list_statistics);
+        settings.apply(&Overrides {
+            statistics: Some(false),
+            ..Overrides::default()
+        });
+        assert!(!settings.parquet.statistics);
+        let mut settings = Settings::default();
+        assert!(settings.parquet.list_statistics);
+        settings.apply(&Overrides {
+            list_statistics: Some(false),
+            ..Overrides::default()
+        });
+        assert!(!settings.parquet.list_statistics);
     }
 
     #[test]

@@ -9,8 +9,6 @@
 use std::sync::{Arc, OnceLock};
 
 use arrow::datatypes::{DataType, Field, FieldRef, Fields, Schema, SchemaRef};
-use parquet::arrow::ArrowSchemaConverter;
-use parquet::schema::types::ColumnPath;
 use serde_arrow::schema::{SchemaLike, TracingOptions};
 
 use crate::model::Entry;
@@ -71,21 +69,6 @@ fn refine(field: &FieldRef, parent: &str) -> FieldRef {
         Field::new(field.name(), data_type, field.is_nullable())
             .with_metadata(field.metadata().clone()),
     )
-}
-
-/// The Parquet leaf columns that sit inside a list (repetition level above 0), by path: the
-/// columns `parquet.list_statistics: false` leaves without statistics.
-pub fn list_leaf_columns() -> Vec<ColumnPath> {
-    let parquet = ArrowSchemaConverter::new()
-        .convert(&schema())
-        // The schema is fixed at compile time; a test converts it.
-        .unwrap_or_else(|e| panic!("the output schema has no Parquet form: {e}"));
-    parquet
-        .columns()
-        .iter()
-        .filter(|column| column.max_rep_level() > 0)
-        .map(|column| column.path().clone())
-        .collect()
 }
 
 /// A readable tree of the schema, one field per line: what `uniprot-etl schema` prints.

@@ -19,7 +19,8 @@ use crossbeam_channel::Receiver;
 use parquet::arrow::arrow_writer::ArrowColumnChunk;
 
 pub use self::file::{
-    column_writer_factory, writer_properties, FileFacts, ParquetFile, WrittenFile,
+    column_writer_factory, list_leaf_columns, writer_properties, FileFacts, ParquetFile,
+    WrittenFile,
 };
 pub use self::readback::{decode_in_memory, encode_in_memory, read_entries};
 use crate::config::ParquetSettings;
