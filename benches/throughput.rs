@@ -12,12 +12,12 @@ mod corpus;
 use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use uniprot_etl::batch::EntryBatchBuilder;
 use uniprot_etl::config::Settings;
 use uniprot_etl::ledger::metrics::Metrics;
-use uniprot_etl::model::Entry;
 use uniprot_etl::parse::{EntryReader, ParseLimits, Step};
 use uniprot_etl::pipeline;
+use uniprot_etl::table::batch::EntryBatchBuilder;
+use uniprot_etl::table::model::Entry;
 
 /// Rows per Arrow batch when parsing, about what a 1 MiB chunk of the generated corpus holds.
 const PARSE_BATCH_ROWS: usize = 100;
@@ -81,8 +81,9 @@ fn stages(c: &mut Criterion) {
     });
 
     group.bench_function("arrow_build_serde_arrow", |b| {
-        let mut builder = serde_arrow::ArrayBuilder::from_arrow(uniprot_etl::schema::fields())
-            .expect("the schema has a serde_arrow builder");
+        let mut builder =
+            serde_arrow::ArrayBuilder::from_arrow(uniprot_etl::table::schema::fields())
+                .expect("the schema has a serde_arrow builder");
         b.iter(|| {
             let rows: usize = entries
                 .chunks(batch_size)
@@ -116,7 +117,7 @@ fn stages(c: &mut Criterion) {
             let mut out = Vec::new();
             let mut writer = parquet::arrow::ArrowWriter::try_new(
                 &mut out,
-                uniprot_etl::schema::schema(),
+                uniprot_etl::table::schema::schema(),
                 Some(props.clone()),
             )
             .expect("writer opens");

@@ -227,6 +227,7 @@ pub enum StorageError {
     #[error(transparent)]
     Parquet(#[from] parquet::errors::ParquetError),
     /// Reading Arrow data back into entries.
+    #[cfg(feature = "readback")]
     #[error(transparent)]
     Entries(#[from] serde_arrow::Error),
     /// Building Arrow columns of entries.

@@ -14,18 +14,15 @@
 //! manifest). The lab's library parts: [`lab`] (synthetic corpora, the XML writer, throughput
 //! floors, fuzz entry points).
 
-pub mod batch;
 pub mod cli;
-pub mod columns;
 pub mod config;
 pub mod dataset;
 pub mod error;
 pub mod interrupt;
 pub mod lab;
 pub mod ledger;
-pub mod model;
 pub mod parse;
 pub mod pipeline;
 pub mod run;
-pub mod schema;
+pub mod table;
 pub mod writer;

@@ -17,7 +17,7 @@ use uniprot_etl::ledger::logging;
 #[cfg(feature = "mimalloc")]
 use uniprot_etl::ledger::memory_setup;
 use uniprot_etl::run::{self, DatasetOptions, RunRequest};
-use uniprot_etl::schema;
+use uniprot_etl::table::schema;
 
 /// mimalloc: workers allocate Arrow columns that the encoder and the writer free on other
 /// threads; glibc malloc serialised those cross-thread frees on a lock (see README,

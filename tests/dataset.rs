@@ -220,7 +220,7 @@ fn corpus(entries: u64, seed: u64) -> Vec<u8> {
     xml
 }
 
-fn single_run_rows(dir: &Path, input: &Path) -> Vec<uniprot_etl::model::Entry> {
+fn single_run_rows(dir: &Path, input: &Path) -> Vec<uniprot_etl::table::model::Entry> {
     let mut rows = convert_to_rows(dir, input, "single.parquet");
     rows.sort_by(|a, b| a.accession.cmp(&b.accession));
     rows

@@ -1,15 +1,15 @@
 //! Property tests: random entries ([`uniprot_etl::lab::random::entry_strategy`], the one
 //! random-entry source, shared with the structured fuzz target) survive Entry → XML → parse,
 //! and Entry → Arrow → Parquet → read back, unchanged; and the typed column builders
-//! ([`uniprot_etl::columns`]) build exactly the batch that serde_arrow builds from the schema.
+//! ([`uniprot_etl::table::columns`]) build exactly the batch that serde_arrow builds from the schema.
 
 use proptest::collection::vec;
 use proptest::prelude::*;
-use uniprot_etl::batch::EntryBatchBuilder;
 use uniprot_etl::config::Settings;
 use uniprot_etl::lab::random::entry_strategy;
 use uniprot_etl::lab::xml_out;
-use uniprot_etl::schema;
+use uniprot_etl::table::batch::EntryBatchBuilder;
+use uniprot_etl::table::schema;
 use uniprot_etl::writer::read_entries;
 
 use crate::util::{convert_bytes, parse_all, sample_bytes};

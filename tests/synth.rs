@@ -3,7 +3,7 @@
 
 use uniprot_etl::config::Settings;
 use uniprot_etl::lab::synth::{write_corpus, Amount, Generator, Profile};
-use uniprot_etl::model::Entry;
+use uniprot_etl::table::model::Entry;
 use uniprot_etl::writer::read_entries;
 
 use crate::util::convert_bytes;
@@ -35,7 +35,7 @@ fn sprot_corpus_exercises_every_element_family() {
     let (_, entries) = generated(Profile::Sprot, 42, 400);
     let comments: Vec<_> = entries.iter().flat_map(|e| &e.comments).collect();
     let features: Vec<_> = entries.iter().flat_map(|e| &e.features).collect();
-    let protein = |f: fn(&uniprot_etl::model::Protein) -> bool| {
+    let protein = |f: fn(&uniprot_etl::table::model::Protein) -> bool| {
         entries.iter().filter_map(|e| e.protein.as_ref()).any(f)
     };
     let checks: Vec<(&str, bool)> = vec![

@@ -9,9 +9,9 @@ use std::sync::Arc;
 use uniprot_etl::config::Settings;
 use uniprot_etl::error::Error;
 use uniprot_etl::ledger::metrics::Metrics;
-use uniprot_etl::model::Entry;
 use uniprot_etl::parse::{EntryReader, ParseLimits};
 use uniprot_etl::pipeline::{self, Summary};
+use uniprot_etl::table::model::Entry;
 
 /// The binary, run in `dir` so that the repository's config.yaml is out of the way and the
 /// run ledger (`runs/`) lands in the test's own directory.

@@ -361,7 +361,7 @@ pub fn commit(dir: &Path, expected_units: Option<usize>) -> Result<Manifest> {
     let manifest = Manifest {
         format: MANIFEST_FORMAT.to_owned(),
         manifest_version: MANIFEST_VERSION,
-        schema_version: crate::schema::SCHEMA_VERSION,
+        schema_version: crate::table::schema::SCHEMA_VERSION,
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         created_at: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
         rows: files.iter().map(|f| f.part.rows).sum(),

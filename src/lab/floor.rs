@@ -13,12 +13,12 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use crate::batch::EntryBatchBuilder;
 use crate::config::ParserSettings;
 use crate::error::{Error, ParseError, ParseErrorKind, Result};
 use crate::parse::{EntryReader, Lexer, ParseLimits, Token};
 use crate::pipeline::input;
 use crate::pipeline::reader::{Chunk, ChunkReader};
+use crate::table::batch::EntryBatchBuilder;
 
 /// One floor measurement.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

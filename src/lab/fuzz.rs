@@ -7,8 +7,8 @@
 //! parses survives Arrow → Parquet → read back unchanged.
 
 use crate::config::{OnError, ParquetSettings};
-use crate::model::Entry;
 use crate::parse::{EntryReader, Item, ParseLimits};
+use crate::table::model::Entry;
 use crate::writer;
 
 /// Limits small enough for the fuzzer to hit every one of them.

@@ -5,6 +5,7 @@
 //! (feature `random`: random entries for property tests and structured fuzzing).
 
 pub mod floor;
+#[cfg(feature = "random")]
 pub mod fuzz;
 #[cfg(feature = "random")]
 pub mod random;

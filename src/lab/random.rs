@@ -11,7 +11,7 @@ use proptest::collection::vec;
 use proptest::option::of;
 use proptest::prelude::*;
 
-use crate::model::*;
+use crate::table::model::*;
 
 fn text() -> impl Strategy<Value = String> {
     prop_oneof![

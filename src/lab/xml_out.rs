@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use crate::model::{
+use crate::table::model::{
     Citation, Comment, DbReference, Entry, Evidence, EvidencedString, Feature, Ligand, Location,
     Molecule, Organism, Protein, ProteinName, ProteinNameGroup, Reference, Sequence,
 };

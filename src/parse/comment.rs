@@ -8,13 +8,13 @@ use super::xref::{
     db_reference, evidenced, molecule, set, set_str, set_with, single_db_reference, text_into,
 };
 use super::{Tag, XmlCursor};
-use crate::columns::{ColumnBuilder, ListColumns, StructColumns, Utf8Columns};
 use crate::error::ParseError;
-use crate::model::{
+use crate::table::model::{
     AbsorptionColumns, CofactorColumns, CommentColumns, ConflictColumns, DiseaseColumns,
     EvidencedStringColumns, InteractantColumns, IsoformColumns, KineticsColumns,
     PhysiologicalReactionColumns, ReactionColumns, SubcellularLocationColumns,
 };
+use crate::table::{ColumnBuilder, ListColumns, StructColumns, Utf8Columns};
 
 /// Reads `<comment>`, with its summary field `text`: the first `<text>` (as `Entry::finish`
 /// derives it for model values).

@@ -21,7 +21,7 @@ use super::lexer::{LexError, LexErrorKind, Lexer, RawAttribute, Token};
 use super::text::{append_cdata, append_text, attribute_value};
 use crate::config::ParserSettings;
 use crate::error::{ParseError, ParseErrorKind};
-use crate::model::Date;
+use crate::table::model::Date;
 
 /// Limits that keep hostile input from exhausting memory; real UniProt stays far below them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,7 +3,8 @@
 //! Checks the root (`<uniprot>` in one of UniProt's two namespace spellings), then reads one
 //! entry per `<entry>` — as a row appended to the caller's column builders
 //! ([`EntryReader::next_into`], the pipeline's way: no model value is built), or as a model
-//! [`Entry`] ([`EntryReader::next_item`], for tests and fuzzing: the row read back) —, keeps
+//! `Entry` (`EntryReader::next_item`, feature `readback`, for tests and fuzzing: the row read
+//! back) —, keeps
 //! `<copyright>`, and insists on `</uniprot>` so that a truncated file is an error even when its
 //! last entry is complete.
 //!
@@ -16,11 +17,14 @@ use std::collections::BTreeMap;
 
 use super::cursor::{ParseLimits, TopLevel, XmlCursor};
 use super::entry::entry;
-use crate::batch::EntryBatchBuilder;
-use crate::columns::ColumnBuilder;
 use crate::config::OnError;
 use crate::error::{ParseError, ParseErrorKind};
-use crate::model::{Entry, EntryColumns};
+#[cfg(feature = "readback")]
+use crate::table::batch::EntryBatchBuilder;
+#[cfg(feature = "readback")]
+use crate::table::model::Entry;
+use crate::table::model::EntryColumns;
+use crate::table::ColumnBuilder;
 
 /// The namespaces UniProt serves its XML in (FTP releases and newer services).
 pub const UNIPROT_NAMESPACES: [&str; 2] =
@@ -34,6 +38,7 @@ pub struct DocumentTrailer {
 }
 
 /// What the reader yields: a parsed entry, or (under `on_error: skip`) a rejected one.
+#[cfg(feature = "readback")]
 // Entries are the hot path (boxing would allocate once per entry); rejects are rare.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
@@ -82,6 +87,7 @@ pub struct EntryReader<'a> {
     trailer: DocumentTrailer,
     on_error: OnError,
     /// The columns [`Self::next_item`] reads one entry into and back out of.
+    #[cfg(feature = "readback")]
     single: Option<Box<EntryBatchBuilder>>,
 }
 
@@ -93,6 +99,7 @@ impl<'a> EntryReader<'a> {
             state: State::BeforeRoot,
             trailer: DocumentTrailer::default(),
             on_error: OnError::Fail,
+            #[cfg(feature = "readback")]
             single: None,
         }
     }
@@ -124,6 +131,7 @@ impl<'a> EntryReader<'a> {
 
     /// The next entry, `None` after `</uniprot>` and end of input; a rejected entry (only
     /// under `on_error: skip`) is returned as its error.
+    #[cfg(feature = "readback")]
     pub fn next_entry(&mut self) -> Result<Option<Entry>, ParseError> {
         match self.next_item()? {
             Some(Item::Entry(entry)) => Ok(Some(entry)),
@@ -135,6 +143,7 @@ impl<'a> EntryReader<'a> {
     /// The next entry or rejected entry as a model value, `None` after `</uniprot>` and end of
     /// input: the entry is read into columns of its own and read back (tests, fuzzing; the
     /// pipeline uses [`Self::next_into`]).
+    #[cfg(feature = "readback")]
     pub fn next_item(&mut self) -> Result<Option<Item>, ParseError> {
         let mut single = self.single.take().unwrap_or_default();
         let item = self.read_item(&mut single);
@@ -142,6 +151,7 @@ impl<'a> EntryReader<'a> {
         item
     }
 
+    #[cfg(feature = "readback")]
     fn read_item(&mut self, single: &mut EntryBatchBuilder) -> Result<Option<Item>, ParseError> {
         match self.next_into(single.columns_mut())? {
             Some(Step::Entry) => {

@@ -10,9 +10,9 @@ use super::protein::{gene, protein};
 use super::reference::reference;
 use super::xref::{db_reference, set, set_str, set_with, text_into};
 use super::{Tag, XmlCursor};
-use crate::columns::{ColumnBuilder, StructColumns};
 use crate::error::{ParseError, ParseErrorKind};
-use crate::model::{EntryColumns, SequenceColumns};
+use crate::table::model::{EntryColumns, SequenceColumns};
+use crate::table::{ColumnBuilder, StructColumns};
 
 /// Reads one `<entry>` (already opened) up to its end tag into the open row of `out`; the
 /// caller closes the row (or drops it, when this fails).

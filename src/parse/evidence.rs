@@ -3,9 +3,9 @@
 
 use super::xref::{set, set_str, single_db_reference};
 use super::{Tag, XmlCursor};
-use crate::columns::{ColumnBuilder, StructColumns};
 use crate::error::ParseError;
-use crate::model::{EvidenceColumns, EvidenceSourceColumns};
+use crate::table::model::{EvidenceColumns, EvidenceSourceColumns};
+use crate::table::{ColumnBuilder, StructColumns};
 
 /// Reads one `<evidence>` element.
 pub fn evidence<'a>(

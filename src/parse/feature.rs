@@ -4,9 +4,9 @@
 use super::cursor::count;
 use super::xref::{db_reference, set, set_str, set_with, text_into};
 use super::{Tag, XmlCursor};
-use crate::columns::StructColumns;
 use crate::error::ParseError;
-use crate::model::{FeatureColumns, LigandColumns, LocationColumns};
+use crate::table::model::{FeatureColumns, LigandColumns, LocationColumns};
+use crate::table::StructColumns;
 
 /// Reads `<feature>`.
 pub fn feature<'a>(

@@ -1,5 +1,5 @@
 //! The UniProt XML parser: a document in memory in (a chunk of the input), one
-//! [`Entry`](crate::model::Entry) at a time out, no DOM. [`lexer`] tokenizes, [`text`] resolves
+//! [`Entry`](crate::table::model::Entry) at a time out, no DOM. [`lexer`] tokenizes, [`text`] resolves
 //! references.
 //!
 //! [`EntryReader`] handles the document (root check, copyright, end); each element family has its
@@ -31,7 +31,9 @@ mod text;
 mod xref;
 
 pub use cursor::{ParseLimits, Tag, XmlCursor};
-pub use document::{DocumentTrailer, EntryReader, Item, Rejected, Step};
+#[cfg(feature = "readback")]
+pub use document::Item;
+pub use document::{DocumentTrailer, EntryReader, Rejected, Step};
 pub use lexer::{LexError, LexErrorKind, Lexer, RawAttribute, Token};
 pub use text::{append_cdata, append_text, attribute_value};
 

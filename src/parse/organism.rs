@@ -2,9 +2,9 @@
 
 use super::xref::{db_reference, evidenced, set, text_into};
 use super::{Tag, XmlCursor};
-use crate::columns::{ColumnBuilder, StructColumns, Utf8Columns};
 use crate::error::ParseError;
-use crate::model::{GeneLocationColumns, OrganismColumns};
+use crate::table::model::{GeneLocationColumns, OrganismColumns};
+use crate::table::{ColumnBuilder, StructColumns, Utf8Columns};
 
 /// Reads `<organism>` or `<organismHost>`, with its summary fields: the first scientific and
 /// common names, and the id of the first NCBI Taxonomy cross-reference (as `Organism::finish`

@@ -3,12 +3,12 @@
 
 use super::xref::{evidenced, set, text_with_evidence};
 use super::{Tag, XmlCursor};
-use crate::columns::{ListColumns, NullableColumns, StructColumns};
 use crate::error::ParseError;
-use crate::model::{
+use crate::table::model::{
     EvidencedStringColumns, GeneColumns, ProteinColumns, ProteinNameColumns,
     ProteinNameGroupColumns,
 };
+use crate::table::{ListColumns, NullableColumns, StructColumns};
 
 /// The name-group columns of one row: a protein's own, or a domain's or component's.
 struct NameGroup<'c> {

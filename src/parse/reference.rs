@@ -4,9 +4,9 @@
 use super::cursor::int;
 use super::xref::{db_reference, set, set_with, text_into};
 use super::{Tag, XmlCursor};
-use crate::columns::{ListColumns, StructColumns, Utf8Columns};
 use crate::error::ParseError;
-use crate::model::{CitationColumns, ReferenceColumns};
+use crate::table::model::{CitationColumns, ReferenceColumns};
+use crate::table::{ListColumns, StructColumns, Utf8Columns};
 
 /// Reads `<reference>`.
 pub fn reference<'a>(

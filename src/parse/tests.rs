@@ -3,10 +3,10 @@
 use std::collections::BTreeMap;
 
 use super::{EntryReader, ParseLimits, Step};
-use crate::batch::EntryBatchBuilder;
 use crate::config::OnError;
 use crate::error::{ParseError, ParseErrorKind};
-use crate::model::Entry;
+use crate::table::batch::EntryBatchBuilder;
+use crate::table::model::Entry;
 
 const NS: &str = "http://uniprot.org/uniprot";
 

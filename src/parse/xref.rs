@@ -10,13 +10,13 @@ use std::borrow::Cow;
 
 use super::cursor::{ValueResult, XmlCursor};
 use super::Tag;
-use crate::columns::{ColumnBuilder, NullableColumns, StructColumns, Utf8Columns};
 use crate::error::ParseError;
-use crate::model::{DbReferenceColumns, EvidencedStringColumns, MoleculeColumns};
+use crate::table::model::{DbReferenceColumns, EvidencedStringColumns, MoleculeColumns};
+use crate::table::{ColumnBuilder, NullableColumns, StructColumns, Utf8Columns};
 
 /// Sets an optional text column of the open row `row` from an attribute value.
-pub fn set(
-    column: &mut NullableColumns<Utf8Columns>,
+pub fn set<const DICTIONARY: bool>(
+    column: &mut NullableColumns<Utf8Columns<DICTIONARY>>,
     row: usize,
     value: Cow<'_, str>,
 ) -> ValueResult<bool> {

@@ -158,7 +158,11 @@ pub fn convert_with<R: BufRead>(
     let mut rejects = RejectsFile::new(rejects_path, input_name);
     let first_file = writer::create_first(&spec)?;
     let factory = writer::column_writer_factory(&spec)?;
-    let encoder = RowGroupEncoder::new(factory, crate::schema::schema(), Arc::clone(&metrics));
+    let encoder = RowGroupEncoder::new(
+        factory,
+        crate::table::schema::schema(),
+        Arc::clone(&metrics),
+    );
     let output_path = spec.target.path().to_owned();
     let relocation = options.relocation.unwrap_or(Relocation::NONE);
     let in_flight = threads + settings.pipeline.channel_capacity;

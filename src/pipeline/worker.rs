@@ -13,10 +13,10 @@ use std::collections::BTreeMap;
 use arrow::record_batch::RecordBatch;
 
 use super::reader::Chunk;
-use crate::batch::EntryBatchBuilder;
 use crate::config::ParserSettings;
 use crate::error::{Error, ParseError, ParseErrorKind};
 use crate::parse::{EntryReader, ParseLimits, Rejected, Step};
+use crate::table::batch::EntryBatchBuilder;
 
 /// What one chunk parsed into.
 #[derive(Debug)]

@@ -294,7 +294,7 @@ fn convert_unit(
                 },
                 parts: summary.files.iter().map(PartRecord::from_facts).collect(),
                 copyright: summary.copyright.clone(),
-                schema_version: crate::schema::SCHEMA_VERSION,
+                schema_version: crate::table::schema::SCHEMA_VERSION,
                 tool_version: env!("CARGO_PKG_VERSION").to_owned(),
                 run_id: run_dir.id.clone(),
             };

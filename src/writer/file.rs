@@ -24,7 +24,7 @@ use super::tempfiles;
 use super::{write_error, OutputSpec};
 use crate::config::Compression;
 use crate::error::Result;
-use crate::schema;
+use crate::table::schema;
 
 /// Buffer between the Parquet encoder and the file, in bytes.
 const WRITE_BUFFER_BYTES: usize = 1024 * 1024;

@@ -22,7 +22,9 @@ pub use self::file::{
     column_writer_factory, list_leaf_columns, writer_properties, FileFacts, ParquetFile,
     WrittenFile,
 };
-pub use self::readback::{decode_in_memory, encode_in_memory, read_entries};
+pub use self::readback::encode_in_memory;
+#[cfg(feature = "readback")]
+pub use self::readback::{decode_in_memory, read_entries};
 use crate::config::ParquetSettings;
 use crate::error::{Error, Result, StorageError};
 use crate::ledger::metrics::Metrics;

@@ -1,17 +1,18 @@
 //! Parquet files read back into entries, and entries encoded in memory: for verification,
 //! tests and fuzzing, never on the conversion path.
 
-use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use parquet::arrow::ArrowWriter;
 
+#[cfg(feature = "readback")]
+pub use self::decode::{decode_in_memory, read_entries};
 use super::{writer_properties, OutputSpec, Target};
-use crate::batch::EntryBatchBuilder;
 use crate::config::ParquetSettings;
-use crate::error::{Error, Result, StorageError};
-use crate::model::Entry;
-use crate::schema;
+use crate::error::Result;
+use crate::table::batch::EntryBatchBuilder;
+use crate::table::model::Entry;
+use crate::table::schema;
 
 /// Encodes `entries` as one Parquet file in memory, with `parquet` settings (fuzzing, tests).
 pub fn encode_in_memory(entries: &[Entry], parquet: &ParquetSettings) -> Result<Vec<u8>> {
@@ -33,37 +34,49 @@ pub fn encode_in_memory(entries: &[Entry], parquet: &ParquetSettings) -> Result<
     writer.into_inner().map_err(fail)
 }
 
-/// Decodes a Parquet file held in memory back into entries (fuzzing, tests).
-pub fn decode_in_memory(bytes: Vec<u8>) -> Result<Vec<Entry>> {
-    decode(bytes::Bytes::from(bytes), Path::new("memory.parquet"))
-}
+/// Parquet read back into model values (feature `readback`).
+#[cfg(feature = "readback")]
+mod decode {
+    use std::fs::File;
+    use std::path::Path;
 
-/// Opens a finished Parquet file for reading back (verification and tests).
-pub fn read_entries(path: &Path) -> Result<Vec<Entry>> {
-    let file = File::open(path).map_err(|e| read_error(path, e))?;
-    decode(file, path)
-}
+    use crate::error::{Error, Result, StorageError};
+    use crate::table::batch::entries_from_batch;
+    use crate::table::model::Entry;
 
-/// Reads every row group of a Parquet file back into entries; `path` names it in errors.
-fn decode<R: parquet::file::reader::ChunkReader + 'static>(
-    source: R,
-    path: &Path,
-) -> Result<Vec<Entry>> {
-    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(source)
-        .and_then(|builder| builder.build())
-        .map_err(|e| read_error(path, e))?;
-    let mut entries = Vec::new();
-    for batch in reader {
-        let batch = batch.map_err(|e| read_error(path, parquet::errors::ParquetError::from(e)))?;
-        entries.extend(crate::batch::entries_from_batch(&batch).map_err(|e| read_error(path, e))?);
+    /// Decodes a Parquet file held in memory back into entries (fuzzing, tests).
+    pub fn decode_in_memory(bytes: Vec<u8>) -> Result<Vec<Entry>> {
+        decode(bytes::Bytes::from(bytes), Path::new("memory.parquet"))
     }
-    Ok(entries)
-}
 
-/// A failure reading `path` back.
-fn read_error(path: &Path, source: impl Into<StorageError>) -> Error {
-    Error::ReadBack {
-        path: path.to_owned(),
-        source: source.into(),
+    /// Opens a finished Parquet file for reading back (verification and tests).
+    pub fn read_entries(path: &Path) -> Result<Vec<Entry>> {
+        let file = File::open(path).map_err(|e| read_error(path, e))?;
+        decode(file, path)
+    }
+
+    /// Reads every row group of a Parquet file back into entries; `path` names it in errors.
+    fn decode<R: parquet::file::reader::ChunkReader + 'static>(
+        source: R,
+        path: &Path,
+    ) -> Result<Vec<Entry>> {
+        let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(source)
+            .and_then(|builder| builder.build())
+            .map_err(|e| read_error(path, e))?;
+        let mut entries = Vec::new();
+        for batch in reader {
+            let batch =
+                batch.map_err(|e| read_error(path, parquet::errors::ParquetError::from(e)))?;
+            entries.extend(entries_from_batch(&batch).map_err(|e| read_error(path, e))?);
+        }
+        Ok(entries)
+    }
+
+    /// A failure reading `path` back.
+    fn read_error(path: &Path, source: impl Into<StorageError>) -> Error {
+        Error::ReadBack {
+            path: path.to_owned(),
+            source: source.into(),
+        }
     }
 }

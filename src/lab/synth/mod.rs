@@ -16,7 +16,7 @@ use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
 
 use crate::lab::xml_out;
-use crate::model::*;
+use crate::table::model::*;
 use vocabulary::*;
 
 /// The shape of the generated entries.

@@ -1,16 +1,18 @@
-//! `EntryBatchBuilder`: entries → Arrow `RecordBatch` in the schema of [`crate::schema`].
+//! `EntryBatchBuilder`: entries → Arrow `RecordBatch` in the schema of [`super::schema`].
 //!
-//! Backed by the typed column builders that [`crate::columns`] derives from the model, reused
+//! Backed by the typed column builders that [`super::columns`] derives from the model, reused
 //! across batches, so building a batch is one pass over the entries appending straight into
-//! concrete Arrow buffers (no per-value dispatch or field lookup).
+//! concrete Arrow buffers (no per-value dispatch or field lookup). Reading rows back as model
+//! values (tests, fuzzing, verification) goes through serde_arrow, behind the `readback`
+//! feature: the converter itself never reads a batch back.
 
 use arrow::datatypes::SchemaRef;
 use arrow::error::ArrowError;
 use arrow::record_batch::RecordBatch;
 
-use crate::columns::ColumnBuilder;
-use crate::model::{Entry, EntryColumns};
-use crate::schema;
+use super::columns::ColumnBuilder;
+use super::model::{Entry, EntryColumns};
+use super::schema;
 
 /// Builds record batches of entries; one instance per worker thread.
 pub struct EntryBatchBuilder {
@@ -58,6 +60,7 @@ impl EntryBatchBuilder {
     }
 
     /// The entries appended since the last batch, read back as model values (tests, fuzzing).
+    #[cfg(feature = "readback")]
     pub fn finish_entries(&mut self) -> Result<Vec<Entry>, String> {
         let batch = self.finish().map_err(|e| e.to_string())?;
         entries_from_batch(&batch).map_err(|e| e.to_string())
@@ -65,6 +68,7 @@ impl EntryBatchBuilder {
 }
 
 /// Reads entries back out of a record batch of the output schema (tests, verification).
+#[cfg(feature = "readback")]
 pub fn entries_from_batch(batch: &RecordBatch) -> Result<Vec<Entry>, serde_arrow::Error> {
     serde_arrow::from_record_batch(batch)
 }

@@ -1,92 +1,18 @@
 //! The UniProt entry as plain data: one struct per element family of the UniProt XML schema.
 //!
-//! These types are the contract between the parser (which fills them) and the Arrow layer: the
-//! schema is traced from their serde form (the serde names here are the Parquet column names, so
-//! renaming a field is a schema change), and each struct is declared inside
-//! [`columnar!`](crate::columns) so that its typed Arrow column builders are derived from the
-//! same declaration. Nothing here knows XML, and nothing but that wrapper touches Arrow. Text is kept as given;
-//! enumerated values (feature types, comment types, …) stay strings so that new or retired values
-//! from other releases are kept instead of rejected.
+//! Each struct is declared once, inside [`columnar!`](super::columns), which derives from that
+//! declaration its typed Arrow column builders and its Arrow fields (the column names are the
+//! field names, or the `as "name"` given, which is the serde name too; renaming a field is a
+//! schema change). Types stay plain serde data for the generator, the tests and the lab. Nothing
+//! here knows XML. Text is kept as given; enumerated values (feature types, comment types, …)
+//! stay strings so that new or retired values from other releases are kept instead of rejected.
 
-use std::fmt;
-
-use chrono::NaiveDate;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-use crate::columns::columnar;
-
-/// A calendar date (`xs:date`); stored as Arrow `date32`.
-///
-/// Its serde form is the newtype struct [`DATE_NEWTYPE`] around the days since 1970-01-01 (an
-/// `i32`, what `date32` holds, so no text is formatted and parsed back per date), and the name
-/// lets a walk over the model find every date field (the schema's date table is tested so).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date(pub NaiveDate);
-
-impl fmt::Display for Date {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%d"))
-    }
-}
-
-/// The serde newtype name of [`Date`].
-pub const DATE_NEWTYPE: &str = "Date";
-
-impl Date {
-    /// Days since 1970-01-01 (Arrow `date32`); dates beyond `i32` days do not exist in `xs:date`
-    /// text of four-digit years.
-    pub fn days(&self) -> i32 {
-        let days = self
-            .0
-            .signed_duration_since(NaiveDate::default())
-            .num_days();
-        days.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
-    }
-}
-
-impl Serialize for Date {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_newtype_struct(DATE_NEWTYPE, &self.days())
-    }
-}
-
-impl<'de> Deserialize<'de> for Date {
-    /// Reads days since 1970-01-01 (Arrow `date32`) or `YYYY-MM-DD` text.
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_newtype_struct(DATE_NEWTYPE, DateVisitor)
-    }
-}
-
-struct DateVisitor;
-
-impl<'de> serde::de::Visitor<'de> for DateVisitor {
-    type Value = Date;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("days since 1970-01-01 or a YYYY-MM-DD date")
-    }
-
-    fn visit_newtype_struct<D: Deserializer<'de>>(self, inner: D) -> Result<Date, D::Error> {
-        inner.deserialize_i32(self)
-    }
-
-    fn visit_i64<E: serde::de::Error>(self, days: i64) -> Result<Date, E> {
-        chrono::TimeDelta::try_days(days)
-            .and_then(|delta| NaiveDate::default().checked_add_signed(delta))
-            .map(Date)
-            .ok_or_else(|| E::custom(format!("date out of range: {days} days")))
-    }
-
-    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Date, E> {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map(Date)
-            .map_err(E::custom)
-    }
-}
+use super::columns::columnar;
+pub use super::date::{Date, DATE_NEWTYPE};
+use super::leaf::{DictionaryColumns, NullableColumns};
 
 columnar! {
     /// One `<entry>`: a UniProtKB record, one Parquet row.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct Entry => EntryColumns {
         /// The primary accession: the first `<accession>` (derived by [`Entry::finish`]).
         pub accession: String,
@@ -95,7 +21,7 @@ columnar! {
         /// All entry `<name>` values (such as `INS_HUMAN`).
         pub names: Vec<String>,
         /// `Swiss-Prot` or `TrEMBL`.
-        pub dataset: Option<String>,
+        pub dataset: Option<String> => NullableColumns<DictionaryColumns>,
         /// The `created` attribute.
         pub created: Option<Date>,
         /// The `modified` attribute.
@@ -148,7 +74,6 @@ impl Entry {
 
 columnar! {
     /// A text value with its optional `evidence` keys and (in old releases) `status`.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct EvidencedString => EvidencedStringColumns {
         /// The element's text.
         pub value: String,
@@ -161,7 +86,6 @@ columnar! {
 
 columnar! {
     /// `<protein>`: the name groups of the protein, its domains and its components.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct Protein => ProteinColumns {
         /// `<recommendedName>`.
         pub recommended_name: Option<ProteinName>,
@@ -220,7 +144,6 @@ impl Protein {
 
 columnar! {
     /// The schema's `proteinNameGroup`: the names of a protein, a domain or a component.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct ProteinNameGroup => ProteinNameGroupColumns {
         /// `<recommendedName>`.
         pub recommended_name: Option<ProteinName>,
@@ -244,7 +167,6 @@ columnar! {
     ///
     /// Evidence lists run parallel to the value lists (`short_evidence[i]` belongs to `short[i]`),
     /// so the published `short: list<utf8>` shape stays simple to query.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct ProteinName => ProteinNameColumns {
         /// `<fullName>`.
         pub full: Option<String>,
@@ -259,14 +181,12 @@ columnar! {
         /// Evidence keys of each `<ecNumber>`.
         pub ec_number_evidence: Vec<Option<String>>,
         /// The `ref` attribute some releases put on the name.
-        #[serde(rename = "ref")]
-        pub ref_: Option<String>,
+        pub ref_ as "ref": Option<String>,
     }
 }
 
 columnar! {
     /// `<gene>`: the names of one gene.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct Gene => GeneColumns {
         /// `<name>` elements.
         pub names: Vec<GeneName>,
@@ -275,13 +195,11 @@ columnar! {
 
 columnar! {
     /// A gene `<name>` with its `type` (primary, synonym, ordered locus, ORF).
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct GeneName => GeneNameColumns {
         /// The name.
         pub value: String,
         /// The `type` attribute.
-        #[serde(rename = "type")]
-        pub kind: Option<String>,
+        pub kind as "type": Option<String>,
         /// Evidence keys.
         pub evidence: Option<String>,
     }
@@ -289,7 +207,6 @@ columnar! {
 
 columnar! {
     /// `<organism>` or `<organismHost>`.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct Organism => OrganismColumns {
         /// The first name of type "scientific" (derived from `names`).
         pub scientific_name: Option<String>,
@@ -331,23 +248,19 @@ impl Organism {
 
 columnar! {
     /// An organism `<name>` with its `type` (scientific, common, synonym, full, abbreviation).
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct OrganismName => OrganismNameColumns {
         /// The name.
         pub value: String,
         /// The `type` attribute.
-        #[serde(rename = "type")]
-        pub kind: Option<String>,
+        pub kind as "type": Option<String>,
     }
 }
 
 columnar! {
     /// `<geneLocation>`: an organelle or plasmid the gene lives on.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct GeneLocation => GeneLocationColumns {
         /// The `type` attribute (plasmid, mitochondrion, …).
-        #[serde(rename = "type")]
-        pub kind: Option<String>,
+        pub kind as "type": Option<String>,
         /// Evidence keys.
         pub evidence: Option<String>,
         /// `<name>` elements, each with its `status`.
@@ -357,7 +270,6 @@ columnar! {
 
 columnar! {
     /// `<reference>`: a citation and what the entry took from it.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct Reference => ReferenceColumns {
         /// The `key` attribute.
         pub key: Option<i32>,
@@ -374,11 +286,9 @@ columnar! {
 
 columnar! {
     /// One child of a reference's `<source>`.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct SourceItem => SourceItemColumns {
         /// The element name: strain, plasmid, transposon or tissue.
-        #[serde(rename = "type")]
-        pub kind: String,
+        pub kind as "type": String,
         /// The text.
         pub value: String,
         /// Evidence keys.
@@ -388,11 +298,9 @@ columnar! {
 
 columnar! {
     /// `<citation>`: the bibliographic record.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct Citation => CitationColumns {
         /// The `type` attribute (journal article, submission, …).
-        #[serde(rename = "type")]
-        pub kind: Option<String>,
+        pub kind as "type": Option<String>,
         /// `<title>`.
         pub title: Option<String>,
         /// The `date` attribute: a date, a year-month or a year, kept as text.
@@ -434,11 +342,9 @@ columnar! {
 
 columnar! {
     /// `<comment>`: free text and, depending on its type, structured parts.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct Comment => CommentColumns {
         /// The `type` attribute (function, catalytic activity, …).
-        #[serde(rename = "type")]
-        pub kind: String,
+        pub kind as "type": String,
         /// The first `<text>` value (derived from `texts`).
         pub text: Option<String>,
         /// Every `<text>` with its evidence.
@@ -498,7 +404,6 @@ columnar! {
 
 columnar! {
     /// `<molecule>`: names an isoform or chain.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct Molecule => MoleculeColumns {
         /// The text.
         pub value: String,
@@ -509,7 +414,6 @@ columnar! {
 
 columnar! {
     /// `<reaction>` of a catalytic activity comment.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct Reaction => ReactionColumns {
         /// `<text>`.
         pub text: Option<String>,
@@ -522,7 +426,6 @@ columnar! {
 
 columnar! {
     /// `<physiologicalReaction>`: the direction in which a reaction occurs in vivo.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct PhysiologicalReaction => PhysiologicalReactionColumns {
         /// `left-to-right` or `right-to-left`.
         pub direction: Option<String>,
@@ -535,7 +438,6 @@ columnar! {
 
 columnar! {
     /// `<cofactor>`.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct Cofactor => CofactorColumns {
         /// `<name>`.
         pub name: Option<String>,
@@ -548,7 +450,6 @@ columnar! {
 
 columnar! {
     /// `<subcellularLocation>`.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct SubcellularLocation => SubcellularLocationColumns {
         /// `<location>` values.
         pub locations: Vec<EvidencedString>,
@@ -561,14 +462,11 @@ columnar! {
 
 columnar! {
     /// `<conflict>` of a sequence caution comment.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct Conflict => ConflictColumns {
         /// The `type` attribute (frameshift, erroneous initiation, …).
-        #[serde(rename = "type")]
-        pub kind: Option<String>,
+        pub kind as "type": Option<String>,
         /// The `ref` attribute.
-        #[serde(rename = "ref")]
-        pub ref_: Option<String>,
+        pub ref_ as "ref": Option<String>,
         /// `<sequence resource= id= version=>`.
         pub sequence: Option<ConflictSequence>,
     }
@@ -576,7 +474,6 @@ columnar! {
 
 columnar! {
     /// The sequence a conflict is about.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct ConflictSequence => ConflictSequenceColumns {
         /// EMBL or EMBL-CDS.
         pub resource: Option<String>,
@@ -589,7 +486,6 @@ columnar! {
 
 columnar! {
     /// `<isoform>` of an alternative products comment.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct Isoform => IsoformColumns {
         /// `<id>` values.
         pub ids: Vec<String>,
@@ -608,7 +504,6 @@ columnar! {
 
 columnar! {
     /// `<interactant>` of an interaction comment.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct Interactant => InteractantColumns {
         /// The `intactId` attribute.
         pub intact_id: Option<String>,
@@ -623,7 +518,6 @@ columnar! {
 
 columnar! {
     /// `<disease>` of a disease comment.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct Disease => DiseaseColumns {
         /// The `id` attribute.
         pub id: Option<String>,
@@ -640,7 +534,6 @@ columnar! {
 
 columnar! {
     /// `<absorption>` of a biophysicochemical properties comment.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct Absorption => AbsorptionColumns {
         /// `<max>`.
         pub max: Option<EvidencedString>,
@@ -651,7 +544,6 @@ columnar! {
 
 columnar! {
     /// `<kinetics>` of a biophysicochemical properties comment.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct Kinetics => KineticsColumns {
         /// `<KM>` values.
         pub km: Vec<EvidencedString>,
@@ -664,11 +556,9 @@ columnar! {
 
 columnar! {
     /// `<dbReference>`: a cross-reference to another database.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct DbReference => DbReferenceColumns {
         /// The database name (`type` attribute).
-        #[serde(rename = "type")]
-        pub kind: String,
+        pub kind as "type": String,
         /// The identifier in that database.
         pub id: String,
         /// Evidence keys.
@@ -684,11 +574,9 @@ columnar! {
 
 columnar! {
     /// `<property>` of a cross-reference.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct Property => PropertyColumns {
         /// The `type` attribute.
-        #[serde(rename = "type")]
-        pub kind: String,
+        pub kind as "type": String,
         /// The `value` attribute.
         pub value: String,
     }
@@ -696,7 +584,6 @@ columnar! {
 
 columnar! {
     /// `<keyword>`.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct Keyword => KeywordColumns {
         /// The `id` attribute (KW-NNNN).
         pub id: String,
@@ -709,11 +596,9 @@ columnar! {
 
 columnar! {
     /// `<feature>`: an annotated region or site of the sequence.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct Feature => FeatureColumns {
         /// The `type` attribute.
-        #[serde(rename = "type")]
-        pub kind: String,
+        pub kind as "type": String,
         /// The `description` attribute.
         pub description: Option<String>,
         /// The `id` attribute (PRO_…, VSP_…).
@@ -729,8 +614,7 @@ columnar! {
         /// Evidence keys.
         pub evidence: Option<String>,
         /// The `ref` attribute.
-        #[serde(rename = "ref")]
-        pub ref_: Option<String>,
+        pub ref_ as "ref": Option<String>,
         /// `<ligand>`.
         pub ligand: Option<Ligand>,
         /// `<ligandPart>`.
@@ -740,7 +624,6 @@ columnar! {
 
 columnar! {
     /// `<location>`: a position or a begin–end range; absent positions are null, never 0.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct Location => LocationColumns {
         /// `<begin position=>`.
         pub begin: Option<i64>,
@@ -767,7 +650,6 @@ columnar! {
 
 columnar! {
     /// `<ligand>` or `<ligandPart>` of a binding site feature.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct Ligand => LigandColumns {
         /// `<name>`.
         pub name: Option<String>,
@@ -782,13 +664,11 @@ columnar! {
 
 columnar! {
     /// `<evidence>`: what an `evidence="…"` key stands for.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct Evidence => EvidenceColumns {
         /// The `key` attribute, as text ("1", or "EC1" in old releases).
         pub key: String,
         /// The `type` attribute (an ECO code, or an old-style word).
-        #[serde(rename = "type")]
-        pub kind: Option<String>,
+        pub kind as "type": Option<String>,
         /// `category` attribute of old releases.
         pub category: Option<String>,
         /// `attribute` attribute of old releases.
@@ -804,11 +684,9 @@ columnar! {
 
 columnar! {
     /// `<source>` of an evidence.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct EvidenceSource => EvidenceSourceColumns {
         /// The `ref` attribute: a reference key.
-        #[serde(rename = "ref")]
-        pub ref_: Option<String>,
+        pub ref_ as "ref": Option<String>,
         /// `<dbReference>`.
         pub db_reference: Option<DbReference>,
     }
@@ -816,7 +694,6 @@ columnar! {
 
 columnar! {
     /// `<sequence>`: the canonical sequence, whitespace removed.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct Sequence => SequenceColumns {
         /// The residues, with all whitespace removed.
         pub value: String,
