@@ -3,12 +3,12 @@
 use super::xref::{db_reference, evidenced, set, text_into};
 use super::{Tag, XmlCursor};
 use crate::error::ParseError;
-use crate::table::model::{GeneLocationColumns, OrganismColumns};
+use crate::table::model::{GeneLocationColumns, NameSummary, Organism, OrganismColumns};
 use crate::table::{ColumnBuilder, StructColumns, Utf8Columns};
 
 /// Reads `<organism>` or `<organismHost>`, with its summary fields: the first scientific and
-/// common names, and the id of the first NCBI Taxonomy cross-reference (as `Organism::finish`
-/// derives them for model values).
+/// common names, and the id of the first NCBI Taxonomy cross-reference, each decided by the
+/// same function as `Organism::finish` uses for model values.
 pub fn organism<'a>(
     cur: &mut XmlCursor<'a>,
     tag: &Tag<'a>,
@@ -39,10 +39,10 @@ pub fn organism<'a>(
                     name.value.push_str(&cur.text(child)?);
                     Ok(())
                 })?;
-                let summary = match kind.as_deref() {
-                    Some("scientific") => &mut out.scientific_name,
-                    Some("common") => &mut out.common_name,
-                    _ => return Ok(true),
+                let summary = match kind.as_deref().and_then(Organism::name_summary) {
+                    Some(NameSummary::Scientific) => &mut out.scientific_name,
+                    Some(NameSummary::Common) => &mut out.common_name,
+                    None => return Ok(true),
                 };
                 summary.set_str(row, last(&out.names.items.value));
             }
@@ -50,9 +50,10 @@ pub fn organism<'a>(
                 out.db_references
                     .push_with(|reference| db_reference(cur, child, reference))?;
                 let reference = &out.db_references.items;
-                if last(&reference.kind) == "NCBI Taxonomy" && out.taxon_id.len() <= row {
+                let taxon_id = Organism::taxon_id_of(last(&reference.kind), last(&reference.id));
+                if let Some(taxon_id) = taxon_id.filter(|_| out.taxon_id.len() <= row) {
                     // The first one decides, even when its id is not a number (null).
-                    out.taxon_id.append(&last(&reference.id).parse().ok());
+                    out.taxon_id.append(&taxon_id);
                 }
             }
             "lineage" => {

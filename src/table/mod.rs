@@ -10,6 +10,7 @@
 pub mod batch;
 pub mod columns;
 mod date;
+pub mod docs;
 pub mod leaf;
 pub mod model;
 pub mod schema;

@@ -58,9 +58,9 @@ columnar! {
 }
 
 impl Entry {
-    /// Fills the fields that summarise others (the primary accession, organism summaries).
-    ///
-    /// The parser calls this once per entry; generators call it so their entries compare equal.
+    /// Fills the fields that summarise others (the primary accession, organism summaries, the
+    /// first comment text) of a model value, as the parser fills them while it writes a row:
+    /// generators call it so that their entries equal the rows parsed from their XML.
     pub fn finish(&mut self) {
         self.accession = self.accessions.first().cloned().unwrap_or_default();
         for organism in self.organism.iter_mut().chain(&mut self.organism_hosts) {
@@ -227,22 +227,49 @@ columnar! {
     }
 }
 
+/// The summary field of an [`Organism`] that a `<name>` fills when it is the first of its type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameSummary {
+    /// `scientific_name`.
+    Scientific,
+    /// `common_name`.
+    Common,
+}
+
 impl Organism {
+    /// The summary field a name of type `kind` fills (the first name of each type wins). The
+    /// parser (as it writes a row) and [`Organism::finish`] (on model values) both decide by it.
+    pub fn name_summary(kind: &str) -> Option<NameSummary> {
+        match kind {
+            "scientific" => Some(NameSummary::Scientific),
+            "common" => Some(NameSummary::Common),
+            _ => None,
+        }
+    }
+
+    /// The `taxon_id` a cross-reference of the organism gives: `Some` for an NCBI Taxonomy one
+    /// (the first decides, `Some(None)` when its id is not a number), `None` for the others.
+    pub fn taxon_id_of(database: &str, id: &str) -> Option<Option<i64>> {
+        (database == "NCBI Taxonomy").then(|| id.parse().ok())
+    }
+
     /// Fills the summary fields from `names` and `db_references`.
     pub fn finish(&mut self) {
-        let first_of = |kind: &str| {
-            self.names
-                .iter()
-                .find(|n| n.kind.as_deref() == Some(kind))
-                .map(|n| n.value.clone())
-        };
-        self.scientific_name = first_of("scientific");
-        self.common_name = first_of("common");
+        self.scientific_name = None;
+        self.common_name = None;
+        for name in &self.names {
+            let summary = match name.kind.as_deref().and_then(Organism::name_summary) {
+                Some(NameSummary::Scientific) => &mut self.scientific_name,
+                Some(NameSummary::Common) => &mut self.common_name,
+                None => continue,
+            };
+            summary.get_or_insert_with(|| name.value.clone());
+        }
         self.taxon_id = self
             .db_references
             .iter()
-            .find(|r| r.kind == "NCBI Taxonomy")
-            .and_then(|r| r.id.parse().ok());
+            .find_map(|r| Organism::taxon_id_of(&r.kind, &r.id))
+            .flatten();
     }
 }
 

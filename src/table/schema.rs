@@ -67,7 +67,7 @@ fn describe_field(field: &Field, depth: usize, out: &mut String) {
     }
 }
 
-fn type_label(data_type: &DataType) -> String {
+pub(super) fn type_label(data_type: &DataType) -> String {
     match data_type {
         DataType::Utf8 => "utf8".into(),
         DataType::Int32 => "int32".into(),

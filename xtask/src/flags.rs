@@ -30,6 +30,8 @@ pub enum Command {
     Regress(RegressArgs),
     /// Time another converter's command line side by side with ours on the same corpus.
     Compare(CompareArgs),
+    /// Write the generated part of docs/SCHEMA.md (column and shape tables) from the schema.
+    SchemaDoc,
 }
 
 /// `compare` flags.

@@ -1,5 +1,5 @@
-//! The uniprot-etl performance lab: `cargo xtask gen | sweep | report | flamegraph | floor |
-//! regress | compare`.
+//! The uniprot-etl performance lab and project tasks: `cargo xtask gen | sweep | report |
+//! flamegraph | floor | regress | compare | schema-doc`.
 //!
 //! One module per task; each task's `run` does the work and ends by printing the path of what
 //! it wrote. Conversions run as the release binary in its own process (clean RSS, real
@@ -15,6 +15,7 @@ mod gen;
 mod project;
 mod regress;
 mod report;
+mod schema_doc;
 mod sweep;
 
 use clap::Parser;
@@ -29,6 +30,7 @@ fn main() -> std::process::ExitCode {
         flags::Command::Floor(args) => floor::run(args),
         flags::Command::Regress(args) => regress::run(args),
         flags::Command::Compare(args) => compare::run(args),
+        flags::Command::SchemaDoc => schema_doc::run(),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
