@@ -9,8 +9,9 @@ use std::sync::Arc;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use pprof::criterion::{Output, PProfProfiler};
 use uniprot_etl::config::Settings;
-use uniprot_etl::ledger::metrics::Metrics;
-use uniprot_etl::pipeline;
+use uniprot_etl::pipeline::metrics::Metrics;
+use uniprot_etl::pipeline::{self, Job};
+use uniprot_etl::writer::Target;
 
 /// Profiler sampling frequency (Hz).
 const SAMPLE_HZ: i32 = 997;
@@ -25,15 +26,10 @@ fn end_to_end(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(xml.len() as u64));
     group.bench_function("convert", |b| {
         b.iter(|| {
-            let summary = pipeline::convert(
-                &xml[..],
-                "bench",
-                out.clone(),
-                &settings,
-                Arc::new(Metrics::default()),
-            )
-            .expect("conversion succeeds");
-            assert!(summary.entries > 0);
+            let metrics = Arc::new(Metrics::default());
+            let job = Job::new("bench", Target::File(out.clone()), settings.clone());
+            pipeline::convert(&xml[..], &job, &metrics).expect("conversion succeeds");
+            assert!(Metrics::get(&metrics.entries) > 0);
         })
     });
     group.finish();

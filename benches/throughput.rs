@@ -13,11 +13,12 @@ use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use uniprot_etl::config::Settings;
-use uniprot_etl::ledger::metrics::Metrics;
 use uniprot_etl::parse::{EntryReader, ParseLimits, Step};
-use uniprot_etl::pipeline;
+use uniprot_etl::pipeline::metrics::Metrics;
+use uniprot_etl::pipeline::{self, Job};
 use uniprot_etl::table::batch::EntryBatchBuilder;
 use uniprot_etl::table::model::Entry;
+use uniprot_etl::writer::Target;
 
 /// Rows per Arrow batch when parsing, about what a 1 MiB chunk of the generated corpus holds.
 const PARSE_BATCH_ROWS: usize = 100;
@@ -135,15 +136,10 @@ fn stages(c: &mut Criterion) {
         let out = dir.path().join("bench.parquet");
         let settings = Settings::default();
         b.iter(|| {
-            let summary = pipeline::convert(
-                &xml[..],
-                "bench",
-                out.clone(),
-                &settings,
-                Arc::new(Metrics::default()),
-            )
-            .expect("conversion succeeds");
-            assert_eq!(summary.entries as usize, count);
+            let metrics = Arc::new(Metrics::default());
+            let job = Job::new("bench", Target::File(out.clone()), settings.clone());
+            pipeline::convert(&xml[..], &job, &metrics).expect("conversion succeeds");
+            assert_eq!(Metrics::get(&metrics.entries) as usize, count);
         })
     });
     group.finish();

@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::{parse_size, Compression, LogLevel, OnError, Overrides};
 use crate::dataset::shard::Shard;
 use crate::dataset::split::PartCompression;
-use crate::pipeline::FileLimits;
+use crate::writer::FileLimits;
 
 /// Streaming UniProtKB XML → Apache Parquet converter.
 #[derive(Debug, Parser)]

@@ -4,15 +4,15 @@
 //! files, and the number of chunks in flight stays within its bound.
 
 use std::io::BufRead;
-use std::sync::Arc;
 
 use proptest::prelude::*;
 use uniprot_etl::config::Settings;
 use uniprot_etl::interrupt::QuitFlag;
 use uniprot_etl::lab::synth::{self, Amount, Profile};
-use uniprot_etl::ledger::metrics::Metrics;
-use uniprot_etl::pipeline::{self, ConvertOptions};
+use uniprot_etl::pipeline::metrics::Metrics;
+use uniprot_etl::pipeline::Job;
 use uniprot_etl::writer::read_entries;
+use uniprot_etl::writer::Target;
 
 use crate::util::{convert_bytes, parse_all, sample_bytes};
 
@@ -117,7 +117,6 @@ fn convert_with_threads(xml: &[u8], threads: usize) -> Vec<u8> {
     settings.pipeline.chunk_bytes = 16 * 1024;
     settings.pipeline.batch_max_bytes = 200 * 1024;
     let summary = convert_bytes(xml, &out, &settings).unwrap();
-    assert_eq!(summary.threads, threads);
     assert!(summary.row_groups > 2, "{} row groups", summary.row_groups);
     std::fs::read(&out).unwrap()
 }
@@ -220,20 +219,14 @@ fn a_signal_mid_run_stops_every_stage_and_leaves_no_output() {
     let mut settings = settings(50, 1);
     settings.pipeline.threads = 3;
     settings.pipeline.chunk_bytes = 8 * 1024;
-    let options = ConvertOptions {
+    let job = Job {
         quit,
-        ..ConvertOptions::default()
+        ..Job::new("stdin", Target::File(out.clone()), settings)
     };
-    let err = pipeline::convert_with(
-        input,
-        "stdin",
-        uniprot_etl::writer::Target::File(out.clone()),
-        &settings,
-        Arc::new(Metrics::default()),
-        &options,
-    )
-    .unwrap_err()
-    .to_string();
+    let err = crate::util::convert_job(input, &job)
+        .err()
+        .unwrap()
+        .to_string();
     assert!(err.contains("interrupted by SIGTERM"), "{err}");
     assert_eq!(
         std::fs::read_dir(dir.path()).unwrap().count(),
@@ -262,15 +255,9 @@ fn chunks_in_flight_stay_within_threads_plus_channel_capacity() {
         settings.pipeline.threads = threads;
         settings.pipeline.chunk_bytes = 1024;
         settings.pipeline.batch_max_bytes = 1024;
-        let metrics = Arc::new(Metrics::default());
-        let summary = pipeline::convert(
-            &xml[..],
-            "huge.xml",
-            out.clone(),
-            &settings,
-            Arc::clone(&metrics),
-        )
-        .unwrap();
+        let job = Job::new("huge.xml", Target::File(out.clone()), settings.clone());
+        let summary = crate::util::convert_job(&xml[..], &job).unwrap();
+        let metrics = &summary.metrics;
         assert_eq!((summary.entries, summary.row_groups), (60, 60));
         let peak = Metrics::get(&metrics.chunks_in_flight_peak);
         assert!(

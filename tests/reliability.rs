@@ -439,15 +439,15 @@ fn a_read_error_mid_stream_fails_the_conversion_cleanly() {
     });
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.parquet");
-    let err = uniprot_etl::pipeline::convert(
-        reader,
+    let job = uniprot_etl::pipeline::Job::new(
         "disk.xml",
-        out.clone(),
-        &uniprot_etl::config::Settings::default(),
-        Default::default(),
-    )
-    .unwrap_err()
-    .to_string();
+        uniprot_etl::writer::Target::File(out.clone()),
+        uniprot_etl::config::Settings::default(),
+    );
+    let err = crate::util::convert_job(reader, &job)
+        .err()
+        .unwrap()
+        .to_string();
     assert!(err.contains("disk.xml: byte"), "{err}");
     assert!(err.contains("read error: injected"), "{err}");
     assert!(err.contains("entry XQ"), "{err}");

@@ -15,3 +15,4 @@ mod roundtrip;
 mod samples;
 mod schema;
 mod synth;
+mod tidy;

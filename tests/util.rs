@@ -8,10 +8,11 @@ use std::sync::Arc;
 
 use uniprot_etl::config::Settings;
 use uniprot_etl::error::Error;
-use uniprot_etl::ledger::metrics::Metrics;
 use uniprot_etl::parse::{EntryReader, ParseLimits};
-use uniprot_etl::pipeline::{self, Summary};
+use uniprot_etl::pipeline::metrics::Metrics;
+use uniprot_etl::pipeline::{self, Job};
 use uniprot_etl::table::model::Entry;
+use uniprot_etl::writer::Target;
 
 /// The binary, run in `dir` so that the repository's config.yaml is out of the way and the
 /// run ledger (`runs/`) lands in the test's own directory.
@@ -76,15 +77,36 @@ pub fn parse_all(xml: &[u8]) -> Result<(Vec<Entry>, BTreeMap<String, u64>), Stri
     Ok((entries, reader.unmapped()))
 }
 
+/// What a conversion in the tests did: the pipeline's outcome and the figures its metrics
+/// counted (the one place each figure is kept).
+#[derive(Debug)]
+pub struct Converted {
+    /// Entries converted.
+    pub entries: u64,
+    /// Row groups written.
+    pub row_groups: usize,
+    /// Unmapped paths and their counts.
+    pub unmapped: BTreeMap<String, u64>,
+    /// Every figure of the run.
+    pub metrics: Arc<Metrics>,
+}
+
+/// Runs the library pipeline on `input` as `job` says.
+pub fn convert_job(input: impl std::io::BufRead, job: &Job) -> Result<Converted, Error> {
+    let metrics = Arc::new(Metrics::default());
+    let outcome = pipeline::convert(input, job, &metrics)?;
+    Ok(Converted {
+        entries: Metrics::get(&metrics.entries),
+        row_groups: Metrics::get(&metrics.batches) as usize,
+        unmapped: outcome.unmapped,
+        metrics,
+    })
+}
+
 /// Runs the library pipeline on an in-memory document.
-pub fn convert_bytes(xml: &[u8], output: &Path, settings: &Settings) -> Result<Summary, Error> {
-    pipeline::convert(
-        xml,
-        "test-input.xml",
-        output.to_path_buf(),
-        settings,
-        Arc::new(Metrics::default()),
-    )
+pub fn convert_bytes(xml: &[u8], output: &Path, settings: &Settings) -> Result<Converted, Error> {
+    let target = Target::File(output.to_path_buf());
+    convert_job(xml, &Job::new("test-input.xml", target, settings.clone()))
 }
 
 /// Converts `input` with the binary (run in `dir`) into `dir/output` and reads the rows back.

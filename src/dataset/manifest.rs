@@ -11,12 +11,10 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::shard::{ByteRange, Shard};
-use super::{
-    parse_part_file_name, parse_unit_record_name, unit_record_name, MANIFEST_FILE, UNITS_DIR,
-};
+use super::{parse_unit_record_name, unit_record_name, MANIFEST_FILE, UNITS_DIR};
 use crate::error::{Error, Result};
-use crate::ledger;
-use crate::writer::FileFacts;
+use crate::writer::tempfiles::write_atomic;
+use crate::writer::{parse_part_file_name, FileFacts};
 
 /// `format` of every manifest.
 pub const MANIFEST_FORMAT: &str = "uniprot-etl-dataset";
@@ -251,7 +249,7 @@ pub fn finish_unit(dir: &Path, record: &UnitRecord) -> Result<()> {
     }
     let path = dir.join(UNITS_DIR).join(unit_record_name(record.unit));
     let json = serde_json::to_vec_pretty(record).map_err(|e| problem(dir, e.to_string()))?;
-    ledger::write_atomic(&path, &json).map_err(|e| io_problem(dir, &path, e))
+    write_atomic(&path, &json).map_err(|e| io_problem(dir, &path, e))
 }
 
 /// The part files in `dir`, by name, with their unit and index.
@@ -372,7 +370,7 @@ pub fn commit(dir: &Path, expected_units: Option<usize>) -> Result<Manifest> {
     };
     let path = dir.join(MANIFEST_FILE);
     let json = serde_json::to_vec_pretty(&manifest).map_err(|e| problem(dir, e.to_string()))?;
-    ledger::write_atomic(&path, &json).map_err(|e| io_problem(dir, &path, e))?;
+    write_atomic(&path, &json).map_err(|e| io_problem(dir, &path, e))?;
     Ok(manifest)
 }
 

@@ -24,23 +24,6 @@ pub const MANIFEST_FILE: &str = "_manifest.json";
 /// Directory of the units' records inside a dataset.
 pub const UNITS_DIR: &str = "_units";
 
-/// File name of the `index`-th part (from 0) of unit `unit`.
-pub fn part_file_name(unit: u32, index: u32) -> String {
-    format!("part-{unit:05}-{index:05}.parquet")
-}
-
-/// The unit and index of a part file's name, if it is one.
-pub fn parse_part_file_name(name: &str) -> Option<(u32, u32)> {
-    let rest = name.strip_prefix("part-")?.strip_suffix(".parquet")?;
-    let (unit, index) = rest.split_once('-')?;
-    let number = |s: &str| {
-        (s.len() == 5 && s.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| s.parse().ok())
-            .flatten()
-    };
-    Some((number(unit)?, number(index)?))
-}
-
 /// File name of unit `unit`'s record, inside [`UNITS_DIR`].
 pub fn unit_record_name(unit: u32) -> String {
     format!("unit-{unit:05}.json")
@@ -69,20 +52,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn part_names_round_trip_and_nothing_else_parses() {
-        assert_eq!(part_file_name(3, 12), "part-00003-00012.parquet");
+    fn unit_record_names_round_trip() {
         assert_eq!(parse_unit_record_name(&unit_record_name(7)), Some(7));
-        assert_eq!(
-            parse_part_file_name("part-00003-00012.parquet"),
-            Some((3, 12))
-        );
-        for other in [
-            "part-3-12.parquet",
-            "part-00003.parquet",
-            "x.parquet",
-            ".part-00003-00012.parquet",
-        ] {
-            assert_eq!(parse_part_file_name(other), None, "{other}");
-        }
     }
 }

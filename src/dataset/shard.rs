@@ -26,6 +26,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+pub use crate::pipeline::input::ByteRange;
 use crate::pipeline::input::{DigestHandle, TrackedReader};
 use crate::pipeline::split::{find_root, BoundaryScanner, RootScan, Scan};
 use crate::pipeline::Relocation;
@@ -77,15 +78,6 @@ impl Shard {
         let at = |k: u32| (u128::from(size) * u128::from(k) / u128::from(self.count)) as u64;
         (at(self.index - 1), at(self.index))
     }
-}
-
-/// The stretch of the file a shard converts, `[start, end)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ByteRange {
-    /// First byte (an `<entry` start tag, or the end of the stretch when empty).
-    pub start: u64,
-    /// One past the last byte.
-    pub end: u64,
 }
 
 /// A shard opened as a document of its own, ready for the pipeline.

@@ -5,6 +5,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::report::Report;
+use super::text_table::table;
 use super::{list_run_dirs, REPORT_FILE};
 
 /// Why a run or a report could not be found or read.
@@ -118,29 +119,6 @@ pub fn find_run(runs_dir: &Path, id: &str) -> Result<PathBuf, CatalogError> {
             count: many.len(),
         }),
     }
-}
-
-/// Renders rows as an aligned plain-text table.
-pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
-    for row in rows {
-        for (i, cell) in row.iter().enumerate() {
-            widths[i] = widths[i].max(cell.chars().count());
-        }
-    }
-    let line = |cells: Vec<String>| {
-        let padded: Vec<String> = cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| format!("{c:<width$}", width = widths[i]))
-            .collect();
-        padded.join("  ").trim_end().to_owned() + "\n"
-    };
-    let mut out = line(header.iter().map(|h| h.to_string()).collect());
-    for row in rows {
-        out.push_str(&line(row.clone()));
-    }
-    out
 }
 
 fn mib(bytes: u64) -> String {

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use chrono::DateTime;
 
-use super::catalog::table;
 use super::report::{Report, RunStatus};
+use super::text_table::table;
 
 /// A unit run this much slower than the median unit run is a straggler.
 pub const STRAGGLER_FACTOR: f64 = 1.5;

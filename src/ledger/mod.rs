@@ -16,13 +16,13 @@ pub mod cpu;
 pub mod datasets;
 pub mod logging;
 pub mod memory_setup;
-pub mod metrics;
 #[cfg(feature = "pprof")]
 pub mod profiling;
 pub mod progress;
 pub mod prometheus;
 pub mod report;
 pub mod sampler;
+pub mod text_table;
 pub mod ticker;
 
 use std::io;
@@ -116,19 +116,6 @@ fn highest_suffix(runs_dir: &Path, base: &str) -> io::Result<Option<u32>> {
         highest = highest.max(suffix);
     }
     Ok(highest)
-}
-
-/// Writes `contents` to `path` atomically (temporary file in the same directory, then rename).
-pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
-    use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    temp.write_all(contents)?;
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 /// Run directories under `runs_dir`, oldest first (by name, which starts with the timestamp).

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::ledger::metrics::Metrics;
 use crate::ledger::ticker::{Periodic, Ticker};
+use crate::pipeline::metrics::Metrics;
 
 /// Redraw interval of the bar.
 const REDRAW_INTERVAL: Duration = Duration::from_millis(200);

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Settings;
+use crate::pipeline::input::ByteRange;
 
 /// Version of the report format.
 pub const REPORT_SCHEMA_VERSION: u32 = 2;
@@ -152,6 +153,12 @@ pub struct InputInfo {
     pub bytes: Option<u64>,
     /// Whether it was gzip.
     pub compressed: bool,
+    /// The stretch of the file a shard converted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<ByteRange>,
+    /// Hex SHA-256 of the bytes read (the file, or the shard's stretch), for a dataset's record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
 }
 
 /// The output.

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use sysinfo::{Pid, ProcessRefreshKind, ProcessesToUpdate, System};
 
 use super::report::Sample;
-use crate::ledger::metrics::Metrics;
 use crate::ledger::ticker::{Periodic, Ticker};
+use crate::pipeline::metrics::Metrics;
 
 /// Header of `samples.csv`.
 pub const SAMPLES_CSV_HEADER: &str = "time_secs,cpu_percent,rss_bytes,channel_len";

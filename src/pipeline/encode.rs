@@ -11,7 +11,6 @@
 //! number of threads.
 
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Instant;
 
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
@@ -22,7 +21,7 @@ use parquet::arrow::arrow_writer::{
 use parquet::errors::ParquetError;
 
 use super::pool::Pool;
-use crate::ledger::metrics::Metrics;
+use crate::pipeline::metrics::Metrics;
 
 /// Column writers of the row group in progress, grouped by top-level field.
 pub struct RowGroupEncoder {
@@ -211,9 +210,7 @@ where
     for (index, job) in jobs.into_iter().enumerate() {
         let (answers, done, metrics) = (Arc::clone(&answers), done.clone(), Arc::clone(metrics));
         pool.encode(Box::new(move || {
-            let started = Instant::now();
-            let answer = caught(job);
-            Metrics::add_duration(&metrics.encode_nanos, started.elapsed());
+            let answer = Metrics::timed(&metrics.encode_nanos, || caught(job));
             answers.file(index, answer, &done);
         }));
     }

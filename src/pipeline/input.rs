@@ -10,9 +10,19 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use flate2::bufread::MultiGzDecoder;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+
+/// The stretch of the file a shard converts, `[start, end)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ByteRange {
+    /// First byte (an `<entry` start tag, or the end of the stretch when empty).
+    pub start: u64,
+    /// One past the last byte.
+    pub end: u64,
+}
 
 /// Size of the read buffers, in bytes.
 const READ_BUFFER_BYTES: usize = 256 * 1024;

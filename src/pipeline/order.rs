@@ -8,19 +8,20 @@
 //! `batch_max_bytes` of XML. Chunk boundaries never show in the output.
 
 use std::collections::BTreeMap;
-use std::time::Instant;
 
 use arrow::record_batch::RecordBatch;
-use crossbeam_channel::Sender;
+use crossbeam_channel::{Receiver, Sender};
 
 use super::encode::RowGroupEncoder;
+use super::metrics::Metrics;
 use super::pool::Pool;
-use super::worker::ParsedChunk;
+use super::rejects::RejectsFile;
+use super::stop::StopSignals;
+use super::worker::{ParsedChunk, StageMessage};
+use super::write::{EncodedRowGroup, WriterMessage};
 use crate::config::PipelineSettings;
 use crate::error::Error;
-use crate::ledger::metrics::Metrics;
-use crate::pipeline::rejects::RejectsFile;
-use crate::writer::{merge_ranges, EncodedRowGroup, WriterMessage};
+use crate::writer::{merge_ranges, FileLimits};
 
 /// Why the in-order stage stopped.
 #[derive(Debug)]
@@ -66,16 +67,6 @@ pub struct InOrder<'a> {
     /// Rows taken but not yet encoded: encoded together by [`InOrder::flush`], in one call on
     /// the pool for all the chunks that were ready at once.
     pub pending: Vec<RecordBatch>,
-}
-
-/// Size limits of one output file (a dataset part); `None` is unlimited.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct FileLimits {
-    /// Most rows in one file: row groups are cut so that no file exceeds it.
-    pub max_rows: Option<u64>,
-    /// Most bytes of encoded row groups in one file (the footer comes on top): a row group
-    /// that would pass it starts the next file; one larger than the limit gets a file alone.
-    pub max_bytes: Option<u64>,
 }
 
 /// Rows and encoded bytes written into the current output file.
@@ -213,13 +204,10 @@ impl InOrder<'_> {
     }
 
     fn send(&self, message: WriterMessage) -> Result<(), OrderStop> {
-        let waiting = Instant::now();
-        let sent = self
-            .to_writer
-            .send(message)
-            .map_err(|_| OrderStop::WriterGone);
-        Metrics::add_duration(&self.metrics.encoder_blocked_nanos, waiting.elapsed());
-        sent
+        Metrics::timed(&self.metrics.encoder_blocked_nanos, || {
+            self.to_writer.send(message)
+        })
+        .map_err(|_| OrderStop::WriterGone)
     }
 
     fn failed(&self, error: parquet::errors::ParquetError) -> OrderStop {
@@ -229,6 +217,46 @@ impl InOrder<'_> {
             source: error.into(),
         })
     }
+}
+
+/// The in-order stage's loop: reorders results, hands each chunk to [`InOrder::take`] and frees
+/// its slot, and finishes once the reader's `End` and every chunk arrived. Returns the unmapped
+/// paths and the document's copyright text.
+pub fn run(
+    mut in_order: InOrder<'_>,
+    results: Receiver<StageMessage>,
+    slots: Sender<()>,
+    stop: &StopSignals,
+) -> Result<(BTreeMap<String, u64>, Option<String>), OrderStop> {
+    let metrics = in_order.metrics;
+    let mut waiting: BTreeMap<u64, crate::error::Result<ParsedChunk>> = BTreeMap::new();
+    let mut next = 0u64;
+    let mut total = None;
+    while total != Some(next) {
+        match Metrics::timed(&metrics.order_blocked_nanos, || results.recv()) {
+            Ok(StageMessage::Chunk(seq, parsed)) => {
+                waiting.insert(seq, parsed);
+            }
+            Ok(StageMessage::End { chunks }) => total = Some(chunks),
+            Err(_) => return Err(OrderStop::ReaderStopped),
+        }
+        let mut taken = 0;
+        while let Some(parsed) = waiting.remove(&next) {
+            next += 1;
+            if stop.quit_requested() {
+                return Err(OrderStop::Failed(stop.interrupted(metrics)));
+            }
+            in_order.take(parsed.map_err(OrderStop::Failed)?)?;
+            Metrics::add(&metrics.chunks_taken, 1);
+            taken += 1;
+        }
+        // The slots come free once the chunks' rows are encoded: until then they hold memory.
+        in_order.flush()?;
+        for _ in 0..taken {
+            let _ = slots.send(());
+        }
+    }
+    in_order.finish()
 }
 
 /// Smallest and largest primary accession of `rows`.

@@ -15,10 +15,13 @@
 //! limit error stops the run). Buffers come back from the workers and are reused.
 
 use std::io::BufRead;
+use std::sync::atomic::Ordering;
 
 use crossbeam_channel::Receiver;
 
+use super::metrics::{Metrics, StageClock};
 use super::split::{find_root, BoundaryScanner, RootScan, Scan};
+use super::stop::StopSignals;
 use crate::config::ParserSettings;
 
 /// Bytes the reader may hold beyond the chunk target and the parser's limits before it gives
@@ -148,6 +151,33 @@ impl<'a, R: BufRead> ChunkReader<'a, R> {
     pub fn relocated(mut self, relocation: Relocation) -> Self {
         self.relocation = relocation;
         self
+    }
+
+    /// The reader stage, on the caller's thread: cuts the whole input into chunks, and each
+    /// takes a free slot (of `slots`, the pipeline's memory bound) before `dispatch` queues it;
+    /// stops when a stage failed or a signal came.
+    pub fn read_all(
+        &mut self,
+        slots: &Receiver<()>,
+        stop: &StopSignals,
+        metrics: &Metrics,
+        mut dispatch: impl FnMut(Chunk),
+    ) -> Result<(), ReaderStop> {
+        let mut clock = StageClock::start(&metrics.read_nanos, &metrics.reader_blocked_nanos);
+        let take_slot = |chunk: Chunk| {
+            let slot = clock.wait(|| slots.recv());
+            if slot.is_err() || stop.closing() {
+                return Err(ReaderStop::Closed);
+            }
+            Metrics::add(&metrics.chunks_dispatched, 1);
+            let in_flight = metrics.chunks_in_flight();
+            metrics
+                .chunks_in_flight_peak
+                .fetch_max(in_flight, Ordering::Relaxed);
+            dispatch(chunk);
+            Ok(())
+        };
+        self.run(take_slot, || stop.quit_requested())
     }
 
     /// Cuts the whole input into chunks; `dispatch` fails when the pipeline is closing, and

@@ -1,7 +1,9 @@
-//! The parse stage: one [`Chunk`] of XML in, its entries as one Arrow `RecordBatch` out.
+//! The parse stage: one [`Chunk`] of XML in, its entries as one Arrow `RecordBatch` out, sent
+//! to the in-order stage as a [`StageMessage`].
 //!
-//! Runs on the worker pool, any number of chunks at once, in any order; everything that
-//! depends on order (row groups, rejects file, first copyright) is left to the in-order stage.
+//! Runs as jobs on the worker pool ([`ParseStage::job`]), any number of chunks at once, in any
+//! order; everything that depends on order (row groups, rejects file, first copyright) is left
+//! to the in-order stage.
 //! The XML→column mapping is the one of the whole crate: [`EntryReader`] writes each entry
 //! straight into the columns of the thread's [`EntryBatchBuilder`] (no model value is built),
 //! which is reused across chunks. Positions in errors and rejects are mapped from the chunk back
@@ -9,14 +11,70 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use arrow::record_batch::RecordBatch;
+use crossbeam_channel::Sender;
 
+use super::metrics::Metrics;
+use super::pool::Job;
 use super::reader::Chunk;
+use super::stop::{panicked, StopSignals};
 use crate::config::ParserSettings;
 use crate::error::{Error, ParseError, ParseErrorKind};
 use crate::parse::{EntryReader, ParseLimits, Rejected, Step};
 use crate::table::batch::EntryBatchBuilder;
+
+/// What the parse workers and the reader tell the in-order stage.
+pub enum StageMessage {
+    /// A parsed chunk (by its number), or why it could not be parsed.
+    Chunk(u64, Result<ParsedChunk, Error>),
+    /// The reader dispatched every chunk of the input: this many.
+    End {
+        /// Chunks dispatched.
+        chunks: u64,
+    },
+}
+
+/// What every parse job shares: the input's name, the parser settings, the counters, the stop
+/// signals and the queues back (results to the in-order stage, buffers to the reader).
+pub struct ParseStage {
+    /// Names the input in errors.
+    pub input_name: String,
+    /// The parser settings.
+    pub settings: ParserSettings,
+    /// Where parse time is counted.
+    pub metrics: Arc<Metrics>,
+    /// Checked before a job starts: a closing pipeline skips queued work.
+    pub stop: StopSignals,
+    /// Where results go.
+    pub results: Sender<StageMessage>,
+    /// Where the chunk's buffer goes back for reuse.
+    pub recycle: Sender<Vec<u8>>,
+}
+
+impl ParseStage {
+    /// The pool job that parses `chunk` (unless the pipeline is closing by then) and sends
+    /// the result.
+    pub fn job(self: &Arc<Self>, chunk: Chunk) -> Job {
+        let stage = Arc::clone(self);
+        Box::new(move || stage.parse(chunk))
+    }
+
+    fn parse(&self, chunk: Chunk) {
+        if self.stop.closing() {
+            return;
+        }
+        let parsed = Metrics::timed(&self.metrics.parse_nanos, || {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                parse_chunk(&chunk, &self.input_name, &self.settings)
+            }))
+            .unwrap_or_else(|_| Err(panicked("parse")))
+        });
+        let _ = self.results.send(StageMessage::Chunk(chunk.seq, parsed));
+        let _ = self.recycle.send(chunk.data);
+    }
+}
 
 /// What one chunk parsed into.
 #[derive(Debug)]

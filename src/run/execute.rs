@@ -12,8 +12,6 @@ use sysinfo::System;
 use crate::config::Settings;
 use crate::dataset::shard::{self, ByteRange, Shard};
 use crate::error::{Error, Result};
-use crate::interrupt::QuitFlag;
-use crate::ledger::metrics::Metrics;
 use crate::ledger::progress;
 use crate::ledger::report::{
     self, DatasetInfo, InputInfo, OutputInfo, RejectsInfo, Report, RunMetrics, RunStatus,
@@ -22,48 +20,49 @@ use crate::ledger::report::{
 use crate::ledger::sampler::ResourceSampler;
 use crate::ledger::{self, memory_setup, prometheus, RunDir};
 use crate::pipeline::input::{self, DigestHandle};
+use crate::pipeline::metrics::Metrics;
 use crate::pipeline::rejects::REJECTS_FILE;
-use crate::pipeline::{self, ConvertOptions, FileLimits, Summary};
-use crate::writer::Target;
+use crate::pipeline::{self, Job, Outcome, Relocation};
+use crate::writer::tempfiles::write_atomic;
 
-/// What to convert and how.
+/// One unit's conversion as this process runs it, built once per unit from the settings
+/// ([`super::units`]): the pipeline's [`Job`] and what the run around it needs — the input to
+/// open (a path, `-`, or a shard of a path), whether to hash it, the dataset it writes into,
+/// the metrics file, the progress bar and the profiler.
 #[derive(Debug, Clone)]
-pub struct ConvertRequest {
+pub struct UnitJob {
+    /// The conversion; its input name, rejects file and relocation are set once the input is
+    /// open.
+    pub job: Job,
     /// Input path or `-`.
     pub input: String,
     /// Convert only this shard of the input.
     pub shard: Option<Shard>,
     /// Hash the bytes read (for a dataset's records).
     pub hash_input: bool,
-    /// The output file or dataset parts.
-    pub target: Target,
-    /// When the next part file starts.
-    pub file_limits: FileLimits,
     /// The dataset unit, for the report.
     pub dataset: Option<DatasetInfo>,
-    /// Effective settings.
-    pub settings: Settings,
     /// Where to also write Prometheus metrics.
     pub metrics_file: Option<PathBuf>,
     /// Show the progress bar (when stderr is a terminal).
     pub show_progress: bool,
     /// Profile the conversion into the run directory (needs the `pprof` feature).
     pub profile: bool,
-    /// Set by SIGINT/SIGTERM; the conversion stops cleanly between entries.
-    pub quit: QuitFlag,
 }
 
-/// What a conversion read, as a dataset's unit record describes it.
-#[derive(Debug, Clone, Default)]
-pub struct SourceFacts {
-    /// Size of the input file, when known.
-    pub bytes: Option<u64>,
-    /// Whether it was gzip.
-    pub compressed: bool,
-    /// The stretch a shard converted.
-    pub range: Option<ByteRange>,
-    /// Hex SHA-256 of the bytes read (the file, or the shard's stretch), when asked for.
-    pub sha256: Option<String>,
+/// One conversion, done: its input, its run directory, its report (the one record of the run,
+/// written to `report.yaml` whatever happened) and the pipeline's outcome or the error that
+/// ended it.
+#[derive(Debug)]
+pub struct UnitRun {
+    /// The input converted.
+    pub input: String,
+    /// The run directory (report, log, config snapshot, samples).
+    pub run_dir: RunDir,
+    /// The report as written to `report.yaml`.
+    pub report: Report,
+    /// The files written, unmapped paths and copyright, or the error that ended the conversion.
+    pub result: Result<Outcome>,
 }
 
 /// An input opened for the pipeline: whole, or one shard.
@@ -78,13 +77,13 @@ struct OpenedInput {
 
 /// Opens the request's input, or its shard, counting (and hashing) the bytes read.
 fn open_input(
-    request: &ConvertRequest,
+    unit: &UnitJob,
     metrics: &Metrics,
     digest: Option<DigestHandle>,
 ) -> Result<OpenedInput> {
     let consumed = Arc::clone(&metrics.input_bytes);
-    match request.shard {
-        None => input::open(&request.input, consumed, digest).map(|opened| OpenedInput {
+    match unit.shard {
+        None => input::open(&unit.input, consumed, digest).map(|opened| OpenedInput {
             reader: opened.reader,
             name: opened.name,
             size: opened.size,
@@ -92,17 +91,17 @@ fn open_input(
             relocation: None,
             range: None,
         }),
-        Some(which) => shard::open(&request.input, which, consumed, digest).map(|opened| {
+        Some(which) => shard::open(&unit.input, which, consumed, digest).map(|opened| {
             log::info!(
                 "{}: shard {which}, bytes {}..{} of {}",
-                request.input,
+                unit.input,
                 opened.range.start,
                 opened.range.end,
                 opened.file_bytes
             );
             OpenedInput {
                 reader: opened.reader,
-                name: request.input.clone(),
+                name: unit.input.clone(),
                 size: Some(opened.range.end - opened.range.start),
                 compressed: false,
                 relocation: Some(opened.relocation),
@@ -112,20 +111,17 @@ fn open_input(
     }
 }
 
-/// Runs the conversion inside `run_dir` and records it: the report, the summary or error, and
-/// what was read.
-pub fn execute(
-    run_dir: &RunDir,
-    request: &ConvertRequest,
-) -> (Report, Result<Summary>, SourceFacts) {
+/// Runs the unit's conversion inside `run_dir` and records it: config snapshot, sampler,
+/// profiler, progress bar, the pipeline, then `report.yaml` and the optional Prometheus file.
+pub fn execute(run_dir: &RunDir, unit: &UnitJob) -> UnitRun {
     let started_at = Local::now();
     let clock = Instant::now();
     let cpu_at_start = ledger::cpu::process_cpu_secs();
-    let settings = &request.settings;
+    let settings = &unit.job.settings;
     let metrics = Arc::new(Metrics::default());
     log::debug!("run {} in {}", run_dir.id, run_dir.path.display());
 
-    let snapshot = ledger::write_atomic(
+    let snapshot = write_atomic(
         &run_dir.file(ledger::CONFIG_SNAPSHOT_FILE),
         settings.to_yaml().as_bytes(),
     );
@@ -133,43 +129,35 @@ pub fn execute(
         log::warn!("cannot write {}: {e}", ledger::CONFIG_SNAPSHOT_FILE);
     }
     let sampler = start_sampler(run_dir, settings, &metrics, clock);
-    let profiler = request.profile.then(start_profiler).flatten();
+    let profiler = unit.profile.then(start_profiler).flatten();
 
-    let mut input_info = InputInfo {
-        path: request.input.clone(),
+    let mut input = InputInfo {
+        path: unit.input.clone(),
         bytes: None,
         compressed: false,
+        range: None,
+        sha256: None,
     };
-    let digest = request.hash_input.then(input::new_digest);
-    let mut source = SourceFacts::default();
-    let opened = open_input(request, &metrics, digest.clone());
+    let digest = unit.hash_input.then(input::new_digest);
+    let opened = open_input(unit, &metrics, digest.clone());
     let result = opened.and_then(|opened| {
-        input_info.bytes = opened.size;
-        input_info.compressed = opened.compressed;
-        source.bytes = opened.size;
-        source.compressed = opened.compressed;
-        source.range = opened.range;
-        let bar = progress::start(opened.size, Arc::clone(&metrics), !request.show_progress);
-        let options = ConvertOptions {
+        input.bytes = opened.size;
+        input.compressed = opened.compressed;
+        input.range = opened.range;
+        let bar = progress::start(opened.size, Arc::clone(&metrics), !unit.show_progress);
+        let job = Job {
+            input_name: opened.name,
             rejects_path: Some(run_dir.file(REJECTS_FILE)),
-            quit: request.quit.clone(),
-            relocation: opened.relocation,
-            file_limits: request.file_limits,
+            relocation: opened.relocation.unwrap_or(Relocation::NONE),
+            ..unit.job.clone()
         };
-        let result = pipeline::convert_with(
-            opened.reader,
-            &opened.name,
-            request.target.clone(),
-            settings,
-            Arc::clone(&metrics),
-            &options,
-        );
+        let result = pipeline::convert(opened.reader, &job, &metrics);
         if let Some(bar) = bar {
             bar.stop();
         }
         result
     });
-    source.sha256 = digest.as_ref().map(input::digest_hex);
+    input.sha256 = digest.as_ref().map(input::digest_hex);
     let samples = sampler.and_then(|s| s.stop()).unwrap_or_default();
     finish_profiler(profiler, run_dir);
 
@@ -177,21 +165,34 @@ pub fn execute(
     let cpu_secs = cpu_at_start
         .zip(ledger::cpu::process_cpu_secs())
         .map_or(0.0, |(start, end)| (end - start).max(0.0));
-    let report = build_report(
-        run_dir, request, &result, &metrics, &samples, input_info, started_at, duration, cpu_secs,
-    );
-    if let Err(e) = ledger::write_atomic(
+    let report = build_report(RunFacts {
+        run_dir,
+        unit,
+        result: &result,
+        metrics: &metrics,
+        samples: &samples,
+        input,
+        started_at,
+        duration,
+        cpu_secs,
+    });
+    if let Err(e) = write_atomic(
         &run_dir.file(ledger::REPORT_FILE),
         report_yaml(&report).as_bytes(),
     ) {
         log::error!("cannot write {}: {e}", ledger::REPORT_FILE);
     }
-    if let Some(path) = &request.metrics_file {
-        if let Err(e) = ledger::write_atomic(path, prometheus::render(&report).as_bytes()) {
+    if let Some(path) = &unit.metrics_file {
+        if let Err(e) = write_atomic(path, prometheus::render(&report).as_bytes()) {
             log::error!("cannot write metrics file {}: {e}", path.display());
         }
     }
-    (report, result, source)
+    UnitRun {
+        input: unit.input.clone(),
+        run_dir: run_dir.clone(),
+        report,
+        result,
+    }
 }
 
 fn start_sampler(
@@ -254,23 +255,40 @@ fn report_yaml(report: &Report) -> String {
     serde_yaml_ng::to_string(report).unwrap_or_else(|e| format!("error: {e}\n"))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn build_report(
-    run_dir: &RunDir,
-    request: &ConvertRequest,
-    result: &Result<Summary>,
-    metrics: &Metrics,
-    samples: &[report::Sample],
+/// What a report is made of: the run, the unit, how it ended, the figures, the samples, the
+/// input as opened, and the clocks.
+struct RunFacts<'a> {
+    run_dir: &'a RunDir,
+    unit: &'a UnitJob,
+    result: &'a Result<Outcome>,
+    metrics: &'a Metrics,
+    samples: &'a [report::Sample],
     input: InputInfo,
     started_at: chrono::DateTime<Local>,
     duration: Duration,
     cpu_secs: f64,
-) -> Report {
+}
+
+/// The report of a finished (or failed) run: every figure from the metrics, once.
+fn build_report(facts: RunFacts<'_>) -> Report {
+    let RunFacts {
+        run_dir,
+        unit,
+        result,
+        metrics,
+        samples,
+        input,
+        started_at,
+        duration,
+        cpu_secs,
+    } = facts;
+    let settings = &unit.job.settings;
     let secs = duration.as_secs_f64().max(1e-9);
-    let summary = result.as_ref().ok();
+    let outcome = result.as_ref().ok();
     let entries = Metrics::get(&metrics.entries);
-    let xml_bytes = summary.map_or(0, |s| s.xml_bytes);
-    let threads = request.settings.pipeline.effective_threads();
+    let row_groups = Metrics::get(&metrics.batches);
+    let xml_bytes = Metrics::get(&metrics.xml_bytes);
+    let threads = settings.pipeline.effective_threads();
     let stage = |busy: f64, blocked: f64, threads: usize| StageTime {
         busy_secs: busy,
         blocked_secs: blocked,
@@ -278,7 +296,7 @@ fn build_report(
     };
     let run_metrics = RunMetrics {
         entries,
-        batches: Metrics::get(&metrics.batches),
+        batches: row_groups,
         bytes_read: Metrics::get(&metrics.input_bytes),
         xml_bytes,
         entries_per_sec: entries as f64 / secs,
@@ -307,7 +325,7 @@ fn build_report(
             ),
         },
     };
-    let capacity = threads + request.settings.pipeline.channel_capacity;
+    let capacity = threads + settings.pipeline.channel_capacity;
     let (channel, diagnosis) = report::diagnose(samples, capacity, &run_metrics, secs);
     Report {
         schema_version: report::REPORT_SCHEMA_VERSION,
@@ -328,20 +346,20 @@ fn build_report(
         host: host_info(),
         input,
         output: OutputInfo {
-            path: request.target.path().display().to_string(),
-            bytes: summary.map(|s| s.output_bytes),
-            row_groups: summary.map(|s| s.row_groups),
+            path: unit.job.target.path().display().to_string(),
+            bytes: outcome.map(|_| Metrics::get(&metrics.output_bytes)),
+            row_groups: outcome.map(|_| row_groups as usize),
         },
-        config: request.settings.clone(),
+        config: settings.clone(),
         metrics: run_metrics,
         resources: report::summarize_resources(samples),
         channel,
         diagnosis,
-        unmapped: summary.map(|s| s.unmapped.clone()).unwrap_or_default(),
+        unmapped: outcome.map(|o| o.unmapped.clone()).unwrap_or_default(),
         rejects: rejects_info(run_dir, metrics),
-        dataset: request.dataset.clone().map(|mut dataset| {
-            dataset.parts = summary.map_or_else(Vec::new, |s| {
-                s.files
+        dataset: unit.dataset.clone().map(|mut dataset| {
+            dataset.parts = outcome.map_or_else(Vec::new, |o| {
+                o.files
                     .iter()
                     .filter_map(|f| f.path.file_name())
                     .map(|n| n.to_string_lossy().into_owned())

@@ -9,76 +9,22 @@
 //! is committed once every unit succeeded.
 
 mod execute;
+mod request;
 mod units;
 
 use std::path::PathBuf;
 
+pub use self::execute::UnitRun;
+pub use self::request::{DatasetOptions, RunRequest};
 pub use self::units::UnitPlan;
-use crate::config::{LogLevel, Overrides, Settings};
+use crate::config::{LogLevel, Settings};
 use crate::dataset;
 use crate::dataset::manifest::Manifest;
-use crate::dataset::shard::Shard;
 use crate::error::{Error, Result};
 use crate::interrupt::QuitFlag;
 use crate::ledger::logging;
 use crate::ledger::report::Report;
 use crate::ledger::{self, RunDir};
-use crate::pipeline::{FileLimits, Summary};
-use crate::writer::Target;
-
-/// A conversion as the command line asks for it: what to read and write, where the settings
-/// come from, and the run's name and extras. [`run`] turns it into a [`RunOutcome`].
-#[derive(Debug, Clone, Default)]
-pub struct RunRequest {
-    /// Input paths (`-` for stdin); one unless the output is a dataset.
-    pub inputs: Vec<String>,
-    /// Output Parquet file, or dataset directory.
-    pub output: PathBuf,
-    /// Convert only this shard of the (single, plain) input.
-    pub shard: Option<Shard>,
-    /// Dataset options (ignored for a single output file).
-    pub dataset: DatasetOptions,
-    /// `--config` (else `config.yaml` in the working directory, when present).
-    pub config_file: Option<PathBuf>,
-    /// Values given as flags (the last word over the file).
-    pub overrides: Overrides,
-    /// Appended to the run directory's name.
-    pub run_name: Option<String>,
-    /// Where to also write Prometheus metrics.
-    pub metrics_file: Option<PathBuf>,
-    /// Show the progress bar (when stderr is a terminal).
-    pub show_progress: bool,
-    /// Profile the conversion into the run directory (needs the `pprof` feature).
-    pub profile: bool,
-}
-
-/// How an invocation writes into a dataset directory.
-#[derive(Debug, Clone, Default)]
-pub struct DatasetOptions {
-    /// Write a dataset even for one input and an output path that does not look like a
-    /// directory (set when a file limit is given).
-    pub force: bool,
-    /// The unit number of the single input (default: the shard's K−1, else the input's
-    /// position).
-    pub unit: Option<u32>,
-    /// Skip units whose record and parts are already in place.
-    pub resume: bool,
-    /// Do not commit the manifest (another step does, once every unit of a distributed
-    /// conversion finished).
-    pub no_commit: bool,
-    /// When a unit starts its next part file.
-    pub file_limits: FileLimits,
-}
-
-impl RunRequest {
-    /// Whether the output is a dataset directory rather than one file.
-    pub fn writes_dataset(&self) -> bool {
-        self.inputs.len() > 1
-            || self.dataset.force
-            || self.dataset.file_limits != FileLimits::default()
-            || dataset::names_a_directory(&self.output)
-    }
-}
 
 /// What an invocation produced.
 #[derive(Debug)]
@@ -91,19 +37,6 @@ pub struct RunOutcome {
     pub manifest: Option<Manifest>,
 }
 
-/// One conversion: its input, run directory and report always, the summary on success.
-#[derive(Debug)]
-pub struct UnitRun {
-    /// The input converted.
-    pub input: String,
-    /// The run directory (report, log, config snapshot, samples).
-    pub run_dir: RunDir,
-    /// The report as written to `report.yaml`.
-    pub report: Report,
-    /// The conversion's summary, or the error that ended it.
-    pub result: Result<Summary>,
-}
-
 /// One invocation, end to end — the library call behind `uniprot-etl convert`: resolves the
 /// settings, creates the run directories, starts logging (stderr and each run's `etl.log`),
 /// installs the SIGINT/SIGTERM handler, converts, writes the reports, commits a dataset's
@@ -111,43 +44,26 @@ pub struct UnitRun {
 /// configuration or arguments, no run directory) or a dataset could not be committed;
 /// otherwise each run's `result` says whether its conversion succeeded.
 pub fn run(request: RunRequest) -> Result<RunOutcome> {
-    let resolved = Settings::resolve(request.config_file.as_deref(), &request.overrides);
-    let (settings, config_file) = match resolved {
-        Ok(resolved) => resolved,
-        Err(e) => {
-            logging::init_or_stderr(LogLevel::Error, &[]);
-            return Err(e);
+    let prepared = prepare(&request);
+    // Logging starts once: into each run's `etl.log` too when the run directories exist.
+    match &prepared {
+        Ok(prepared) => {
+            let log_files: Vec<PathBuf> = prepared
+                .run_dirs
+                .iter()
+                .map(|d| d.file(ledger::LOG_FILE))
+                .collect();
+            logging::init_or_stderr(prepared.settings.logging.level, &log_files);
         }
-    };
-    let plans = match units::plan(&request) {
-        Ok(plans) => plans,
-        Err(e) => {
-            logging::init_or_stderr(settings.logging.level, &[]);
-            return Err(e);
-        }
-    };
-    let started = units::skip_done(&request, plans)
-        .and_then(|(to_run, skipped)| units::begin(&request, &to_run).map(|()| (to_run, skipped)));
-    let (to_run, skipped) = match started {
-        Ok(started) => started,
-        Err(e) => {
-            logging::init_or_stderr(settings.logging.level, &[]);
-            return Err(e);
-        }
-    };
-    let mut run_dirs = Vec::new();
-    for plan in &to_run {
-        let name = units::run_name(request.run_name.as_deref(), plan, request.writes_dataset());
-        match create_run_dir(&settings, name.as_deref()) {
-            Ok(dir) => run_dirs.push(dir),
-            Err(e) => {
-                logging::init_or_stderr(settings.logging.level, &[]);
-                return Err(e);
-            }
-        }
+        Err((level, _)) => logging::init_or_stderr(*level, &[]),
     }
-    let log_files: Vec<PathBuf> = run_dirs.iter().map(|d| d.file(ledger::LOG_FILE)).collect();
-    logging::init_or_stderr(settings.logging.level, &log_files);
+    let Prepared {
+        settings,
+        config_file,
+        to_run,
+        skipped,
+        run_dirs,
+    } = prepared.map_err(|(_, error)| error)?;
     if let Some(file) = &config_file {
         log::debug!("config: {}", file.display());
     }
@@ -192,6 +108,43 @@ pub fn run(request: RunRequest) -> Result<RunOutcome> {
     })
 }
 
+/// What an invocation needs before its first conversion: the settings, the units to convert
+/// and those `--resume` skips, and one run directory per unit to convert.
+struct Prepared {
+    settings: Settings,
+    config_file: Option<PathBuf>,
+    to_run: Vec<UnitPlan>,
+    skipped: Vec<u32>,
+    run_dirs: Vec<RunDir>,
+}
+
+/// Resolves the settings, plans the units, begins them and creates their run directories; an
+/// error comes with the log level to report it at.
+fn prepare(request: &RunRequest) -> std::result::Result<Prepared, (LogLevel, Error)> {
+    let (settings, config_file) =
+        Settings::resolve(request.config_file.as_deref(), &request.overrides)
+            .map_err(|e| (LogLevel::Error, e))?;
+    let fail = |e| (settings.logging.level, e);
+    let plans = units::plan(request).map_err(fail)?;
+    let (to_run, skipped) = units::skip_done(request, plans).map_err(fail)?;
+    units::begin(request, &to_run).map_err(fail)?;
+    let run_dirs = to_run
+        .iter()
+        .map(|plan| {
+            let name = units::run_name(request.run_name.as_deref(), plan, request.writes_dataset());
+            create_run_dir(&settings, name.as_deref())
+        })
+        .collect::<Result<Vec<_>>>()
+        .map_err(fail)?;
+    Ok(Prepared {
+        settings,
+        config_file,
+        to_run,
+        skipped,
+        run_dirs,
+    })
+}
+
 /// Retention: keeps the newest `runs.keep_runs` run directories, and never this invocation's.
 fn prune(settings: &Settings, own_runs: usize, newest: &std::path::Path) {
     let keep = match settings.runs.keep_runs {
@@ -212,18 +165,6 @@ pub fn create_run_dir(settings: &Settings, run_name: Option<&str>) -> Result<Run
         runs_dir: runs_dir.clone(),
         source,
     })
-}
-
-/// Where a plan's rows go.
-fn target_of(request: &RunRequest, plan: &UnitPlan) -> Target {
-    if request.writes_dataset() {
-        Target::Parts {
-            dir: request.output.clone(),
-            unit: plan.unit,
-        }
-    } else {
-        Target::File(request.output.clone())
-    }
 }
 
 /// Logs the end-of-run summary of a successful run, from its report (the one record of a run):

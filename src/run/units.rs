@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use super::execute::{execute, ConvertRequest};
-use super::{target_of, RunRequest, UnitRun};
+use super::execute::{execute, UnitJob, UnitRun};
+use super::request::RunRequest;
 use crate::config::Settings;
 use crate::dataset::manifest::{self, PartRecord, SourceRecord, UnitRecord};
 use crate::dataset::shard::Shard;
@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::interrupt::QuitFlag;
 use crate::ledger::report::DatasetInfo;
 use crate::ledger::RunDir;
+use crate::pipeline::Job;
 
 /// One conversion to do: an input, or a shard of one, and its unit number in the dataset.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -251,7 +252,8 @@ pub fn convert_all(
     done.into_iter().map(|(_, run)| run).collect()
 }
 
-/// Converts one unit and, into a dataset, writes its record.
+/// Converts one unit and, into a dataset, writes its record (from the run's report and the
+/// files the pipeline wrote).
 fn convert_unit(
     request: &RunRequest,
     settings: &Settings,
@@ -261,53 +263,51 @@ fn convert_unit(
     show_progress: bool,
 ) -> UnitRun {
     let writes_dataset = request.writes_dataset();
-    let convert = ConvertRequest {
+    let unit = UnitJob {
+        job: Job {
+            file_limits: request.dataset.file_limits,
+            quit: quit.clone(),
+            ..Job::new(&plan.input, request.target(plan.unit), settings.clone())
+        },
         input: plan.input.clone(),
         shard: plan.shard,
         hash_input: writes_dataset,
-        target: target_of(request, plan),
-        file_limits: request.dataset.file_limits,
         dataset: writes_dataset.then(|| DatasetInfo {
             dir: absolute(&request.output).display().to_string(),
             unit: plan.unit,
             shard: plan.shard.map(|s| s.to_string()),
             parts: Vec::new(),
         }),
-        settings: settings.clone(),
         metrics_file: request.metrics_file.clone(),
         show_progress,
         profile: request.profile,
-        quit: quit.clone(),
     };
-    let (report, result, source) = execute(run_dir, &convert);
-    let result = result.and_then(|summary| {
-        if writes_dataset {
+    let mut run = execute(run_dir, &unit);
+    if writes_dataset {
+        if let Ok(outcome) = &run.result {
+            let input = &run.report.input;
             let record = UnitRecord {
                 unit: plan.unit,
                 source: SourceRecord {
                     path: manifest::source_identity(&plan.input),
                     bytes: std::fs::metadata(&plan.input).ok().map(|m| m.len()),
-                    compressed: source.compressed,
+                    compressed: input.compressed,
                     shard: plan.shard,
-                    range: source.range,
-                    sha256: source.sha256.unwrap_or_default(),
+                    range: input.range,
+                    sha256: input.sha256.clone().unwrap_or_default(),
                 },
-                parts: summary.files.iter().map(PartRecord::from_facts).collect(),
-                copyright: summary.copyright.clone(),
+                parts: outcome.files.iter().map(PartRecord::from_facts).collect(),
+                copyright: outcome.copyright.clone(),
                 schema_version: crate::table::schema::SCHEMA_VERSION,
                 tool_version: env!("CARGO_PKG_VERSION").to_owned(),
                 run_id: run_dir.id.clone(),
             };
-            manifest::finish_unit(&request.output, &record)?;
+            if let Err(e) = manifest::finish_unit(&request.output, &record) {
+                run.result = Err(e);
+            }
         }
-        Ok(summary)
-    });
-    UnitRun {
-        input: plan.input.clone(),
-        run_dir: run_dir.clone(),
-        report,
-        result,
     }
+    run
 }
 
 /// `path` made absolute against the working directory, without a trailing separator (the

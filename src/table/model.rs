@@ -12,47 +12,54 @@ pub use super::date::{Date, DATE_NEWTYPE};
 use super::leaf::{DictionaryColumns, NullableColumns};
 
 columnar! {
-    /// One `<entry>`: a UniProtKB record, one Parquet row.
+    /// One `<entry>`: a UniProtKB record, one Parquet row; its fields are the top-level columns.
     pub struct Entry => EntryColumns {
-        /// The primary accession: the first `<accession>` (derived by [`Entry::finish`]).
+        /// The primary accession: the first `<accession>` (derived by [`Entry::finish`]); an entry
+        /// without one is an error.
         pub accession: String,
-        /// All `<accession>` values in document order.
+        /// All `<accession>` texts, in document order: the first is the primary accession, the rest
+        /// are secondary.
         pub accessions: Vec<String>,
-        /// All entry `<name>` values (such as `INS_HUMAN`).
+        /// All entry `<name>` texts, such as `INS_HUMAN`.
         pub names: Vec<String>,
-        /// `Swiss-Prot` or `TrEMBL`.
+        /// `@dataset`: `Swiss-Prot` or `TrEMBL` (dictionary-encoded).
         pub dataset: Option<String> => NullableColumns<DictionaryColumns>,
-        /// The `created` attribute.
+        /// `@created`: the date the entry was created.
         pub created: Option<Date>,
-        /// The `modified` attribute.
+        /// `@modified`: the date the entry was last modified.
         pub modified: Option<Date>,
-        /// The entry `version` attribute.
+        /// `@version`: the entry version (the sequence version is `sequence.version`).
         pub version: Option<i32>,
-        /// `<protein>`: every kind of protein name.
+        /// `<protein>`: every kind of protein name; null if the entry has none.
         pub protein: Option<Protein>,
-        /// `<gene>` elements.
+        /// `<gene>` elements, in order.
         pub genes: Vec<Gene>,
-        /// The source `<organism>`.
+        /// The source `<organism>`; null if absent.
         pub organism: Option<Organism>,
-        /// `<organismHost>` elements (viral hosts).
+        /// `<organismHost>` elements (hosts of viruses), with the same derived fields as
+        /// `organism`.
         pub organism_hosts: Vec<Organism>,
-        /// `<geneLocation>` elements (organelle or plasmid).
+        /// `<geneLocation>` elements: the organelles or plasmids encoding the gene.
         pub gene_locations: Vec<GeneLocation>,
         /// `<reference>` elements with their citations.
         pub references: Vec<Reference>,
         /// `<comment>` elements of every type.
         pub comments: Vec<Comment>,
-        /// Entry-level `<dbReference>` cross-references.
+        /// Entry-level `<dbReference>` cross-references (EMBL, PDB, GO, InterPro, Pfam, …), in
+        /// order; database-specific details (GO `term`, EMBL `protein sequence ID`) are in
+        /// `properties`.
         pub db_references: Vec<DbReference>,
-        /// The `type` of `<proteinExistence>`, as given.
+        /// `<proteinExistence>/@type`, as given: `evidence at protein level`,
+        /// `evidence at transcript level`, `inferred from homology`, `predicted` or `uncertain`
+        /// (older files capitalise).
         pub protein_existence: Option<String>,
         /// `<keyword>` elements.
         pub keywords: Vec<Keyword>,
         /// `<feature>` elements.
         pub features: Vec<Feature>,
-        /// `<evidence>` elements, referred to by `evidence="…"` attributes.
+        /// `<evidence>` elements: what the keys of the row's `evidence` fields stand for.
         pub evidences: Vec<Evidence>,
-        /// The `<sequence>`.
+        /// The `<sequence>`; null if absent.
         pub sequence: Option<Sequence>,
     }
 }
@@ -73,25 +80,27 @@ impl Entry {
 }
 
 columnar! {
-    /// A text value with its optional `evidence` keys and (in old releases) `status`.
+    /// A text element with its optional `@evidence` and (older releases) `@status`: the shape of
+    /// many names and texts.
     pub struct EvidencedString => EvidencedStringColumns {
-        /// The element's text.
+        /// The element text.
         pub value: String,
-        /// Evidence keys as written, such as `"1 3"` or `"EC1"`.
+        /// `@evidence`: evidence keys as written, such as `"1 3"` or `"EC1"`.
         pub evidence: Option<String>,
-        /// The `status` attribute of older releases (for example "by similarity").
+        /// `@status` of older releases, such as `by similarity`.
         pub status: Option<String>,
     }
 }
 
 columnar! {
-    /// `<protein>`: the name groups of the protein, its domains and its components.
+    /// `<protein>`: the protein's own names (the seven `ProteinNameGroup` fields, inlined at top
+    /// level), plus its domains and components.
     pub struct Protein => ProteinColumns {
         /// `<recommendedName>`.
         pub recommended_name: Option<ProteinName>,
         /// `<alternativeName>` elements.
         pub alternative_names: Vec<ProteinName>,
-        /// `<submittedName>` elements (TrEMBL).
+        /// `<submittedName>` elements (mostly TrEMBL).
         pub submitted_names: Vec<ProteinName>,
         /// `<allergenName>`.
         pub allergen_name: Option<EvidencedString>,
@@ -101,9 +110,9 @@ columnar! {
         pub cd_antigen_names: Vec<EvidencedString>,
         /// `<innName>` elements.
         pub inn_names: Vec<EvidencedString>,
-        /// `<domain>` elements, each a full name group.
+        /// `<domain>` elements (domains of a multifunctional enzyme), each a full name group.
         pub domains: Vec<ProteinNameGroup>,
-        /// `<component>` elements, each a full name group.
+        /// `<component>` elements (chains cleaved from a precursor), each a full name group.
         pub components: Vec<ProteinNameGroup>,
     }
 }
@@ -143,13 +152,14 @@ impl Protein {
 }
 
 columnar! {
-    /// The schema's `proteinNameGroup`: the names of a protein, a domain or a component.
+    /// The XSD's `proteinNameGroup`: the names of a `<domain>` or a `<component>` of `protein` (the
+    /// protein's own group is inlined in `Protein`).
     pub struct ProteinNameGroup => ProteinNameGroupColumns {
         /// `<recommendedName>`.
         pub recommended_name: Option<ProteinName>,
         /// `<alternativeName>` elements.
         pub alternative_names: Vec<ProteinName>,
-        /// `<submittedName>` elements.
+        /// `<submittedName>` elements (mostly TrEMBL).
         pub submitted_names: Vec<ProteinName>,
         /// `<allergenName>`.
         pub allergen_name: Option<EvidencedString>,
@@ -163,66 +173,71 @@ columnar! {
 }
 
 columnar! {
-    /// A recommended, alternative or submitted name: full name, short names and EC numbers.
+    /// `<recommendedName>`, `<alternativeName>` or `<submittedName>`: full name, short names and EC
+    /// numbers.
     ///
     /// Evidence lists run parallel to the value lists (`short_evidence[i]` belongs to `short[i]`),
     /// so the published `short: list<utf8>` shape stays simple to query.
     pub struct ProteinName => ProteinNameColumns {
-        /// `<fullName>`.
+        /// `<fullName>` text.
         pub full: Option<String>,
-        /// Evidence keys of `<fullName>`.
+        /// `fullName/@evidence`: evidence keys of `<fullName>`.
         pub full_evidence: Option<String>,
-        /// `<shortName>` values.
+        /// `<shortName>` texts, in order.
         pub short: Vec<String>,
-        /// Evidence keys of each `<shortName>`.
+        /// `shortName/@evidence` of each `<shortName>`, aligned with `short`; an item is null when
+        /// that name has none.
         pub short_evidence: Vec<Option<String>>,
-        /// `<ecNumber>` values.
+        /// `<ecNumber>` texts, such as `3.4.21.4`.
         pub ec_numbers: Vec<String>,
-        /// Evidence keys of each `<ecNumber>`.
+        /// `ecNumber/@evidence` of each `<ecNumber>`, aligned with `ec_numbers`; an item is null
+        /// when that number has none.
         pub ec_number_evidence: Vec<Option<String>>,
-        /// The `ref` attribute some releases put on the name.
+        /// `@ref`, present in some releases.
         pub ref_ as "ref": Option<String>,
     }
 }
 
 columnar! {
-    /// `<gene>`: the names of one gene.
+    /// `<gene>`: the names of one gene; an item of `genes`.
     pub struct Gene => GeneColumns {
-        /// `<name>` elements.
+        /// `<name>` elements, in order.
         pub names: Vec<GeneName>,
     }
 }
 
 columnar! {
-    /// A gene `<name>` with its `type` (primary, synonym, ordered locus, ORF).
+    /// A gene `<name>` with its type.
     pub struct GeneName => GeneNameColumns {
-        /// The name.
+        /// The `<name>` text.
         pub value: String,
-        /// The `type` attribute.
+        /// `name/@type`: `primary`, `synonym`, `ordered locus` or `ORF`.
         pub kind as "type": Option<String>,
-        /// Evidence keys.
+        /// `name/@evidence`: evidence keys.
         pub evidence: Option<String>,
     }
 }
 
 columnar! {
-    /// `<organism>` or `<organismHost>`.
+    /// `<organism>` or `<organismHost>`: the shape of `organism` and of each `organism_hosts` item,
+    /// with the same derived summary fields.
     pub struct Organism => OrganismColumns {
-        /// The first name of type "scientific" (derived from `names`).
+        /// Derived: the `value` of the first `names` item of type `scientific`.
         pub scientific_name: Option<String>,
-        /// The first name of type "common" (derived from `names`).
+        /// Derived: the `value` of the first `names` item of type `common`.
         pub common_name: Option<String>,
-        /// The id of the first NCBI Taxonomy `<dbReference>` (derived from `db_references`).
+        /// Derived: the `id` of the first `db_references` item of type `NCBI Taxonomy`, as an
+        /// integer (null if there is none or its id is not an integer).
         pub taxon_id: Option<i64>,
-        /// `<lineage>/<taxon>` values, root first.
+        /// `<lineage>/<taxon>` texts, root first (document order).
         pub lineage: Vec<String>,
         /// Every `<name>` with its type, in document order.
         pub names: Vec<OrganismName>,
-        /// Every `<dbReference>` of the organism.
+        /// Every `<dbReference>` of the organism (such as `NCBI Taxonomy`).
         pub db_references: Vec<DbReference>,
-        /// Evidence keys.
+        /// `@evidence`: evidence keys.
         pub evidence: Option<String>,
-        /// The `key` attribute of older releases.
+        /// `@key`, older releases only.
         pub key: Option<String>,
     }
 }
@@ -274,39 +289,39 @@ impl Organism {
 }
 
 columnar! {
-    /// An organism `<name>` with its `type` (scientific, common, synonym, full, abbreviation).
+    /// An organism `<name>` with its type.
     pub struct OrganismName => OrganismNameColumns {
-        /// The name.
+        /// The `<name>` text.
         pub value: String,
-        /// The `type` attribute.
+        /// `name/@type`: `scientific`, `common`, `synonym`, `full` or `abbreviation`.
         pub kind as "type": Option<String>,
     }
 }
 
 columnar! {
-    /// `<geneLocation>`: an organelle or plasmid the gene lives on.
+    /// `<geneLocation>`: an organelle or plasmid encoding the gene; an item of `gene_locations`.
     pub struct GeneLocation => GeneLocationColumns {
-        /// The `type` attribute (plasmid, mitochondrion, …).
+        /// `@type`: `apicoplast`, `chloroplast`, `mitochondrion`, `plasmid`, …
         pub kind as "type": Option<String>,
-        /// Evidence keys.
+        /// `@evidence`: evidence keys.
         pub evidence: Option<String>,
-        /// `<name>` elements, each with its `status`.
+        /// `<name>` elements (such as a plasmid name), each with its `status`.
         pub names: Vec<EvidencedString>,
     }
 }
 
 columnar! {
-    /// `<reference>`: a citation and what the entry took from it.
+    /// `<reference>`: a citation and what the entry took from it; an item of `references`.
     pub struct Reference => ReferenceColumns {
-        /// The `key` attribute.
+        /// `@key`: the reference number within the entry.
         pub key: Option<i32>,
-        /// Evidence keys.
+        /// `@evidence`: evidence keys.
         pub evidence: Option<String>,
         /// The `<citation>`.
         pub citation: Option<Citation>,
-        /// `<scope>` values.
+        /// `<scope>` texts: what the entry took from the reference.
         pub scope: Vec<String>,
-        /// The children of `<source>` (strain, plasmid, transposon, tissue).
+        /// The children of `<source>`, in order (strain, plasmid, transposon, tissue).
         pub source: Vec<SourceItem>,
     }
 }
@@ -314,115 +329,121 @@ columnar! {
 columnar! {
     /// One child of a reference's `<source>`.
     pub struct SourceItem => SourceItemColumns {
-        /// The element name: strain, plasmid, transposon or tissue.
+        /// The child's element name: `strain`, `plasmid`, `transposon` or `tissue`.
         pub kind as "type": String,
-        /// The text.
+        /// The child's text.
         pub value: String,
-        /// Evidence keys.
+        /// The child's `@evidence`: evidence keys.
         pub evidence: Option<String>,
     }
 }
 
 columnar! {
-    /// `<citation>`: the bibliographic record.
+    /// `<citation>`: the bibliographic record of a reference.
     pub struct Citation => CitationColumns {
-        /// The `type` attribute (journal article, submission, …).
+        /// `@type`: `journal article`, `book`, `online journal article`, `patent`, `submission`,
+        /// `thesis` or `unpublished observations`.
         pub kind as "type": Option<String>,
         /// `<title>`.
         pub title: Option<String>,
-        /// The `date` attribute: a date, a year-month or a year, kept as text.
+        /// `@date`, kept as text: `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
         pub date: Option<String>,
-        /// Journal or book name.
+        /// `@name`: the journal or book name.
         pub name: Option<String>,
-        /// Volume.
+        /// `@volume`.
         pub volume: Option<String>,
-        /// First page.
+        /// `@first`: the first page.
         pub first: Option<String>,
-        /// Last page.
+        /// `@last`: the last page.
         pub last: Option<String>,
-        /// Publisher.
+        /// `@publisher` (book).
         pub publisher: Option<String>,
-        /// City.
+        /// `@city` (book).
         pub city: Option<String>,
-        /// Submission database.
+        /// `@db`: the submission database.
         pub db: Option<String>,
-        /// Patent number.
+        /// `@number`: the patent number.
         pub number: Option<String>,
-        /// Thesis institute.
+        /// `@institute` (thesis).
         pub institute: Option<String>,
-        /// Thesis country.
+        /// `@country` (thesis).
         pub country: Option<String>,
-        /// `<authorList>` names, in order.
+        /// `@name` of each `<person>` or `<consortium>` of `<authorList>`, in order.
         pub authors: Vec<String>,
-        /// For each author: "person" or "consortium".
+        /// The element name of each author, `person` or `consortium`; aligned with `authors`.
         pub author_types: Vec<String>,
-        /// `<editorList>` names, in order.
+        /// `@name` of each `<person>` or `<consortium>` of `<editorList>`, in order.
         pub editors: Vec<String>,
-        /// For each editor: "person" or "consortium".
+        /// The element name of each editor, `person` or `consortium`; aligned with `editors`.
         pub editor_types: Vec<String>,
         /// `<locator>`.
         pub locator: Option<String>,
-        /// Citation `<dbReference>` elements (PubMed, DOI, …).
+        /// `<dbReference>` elements: `PubMed`, `DOI`, `AGRICOLA`, …
         pub db_references: Vec<DbReference>,
     }
 }
 
 columnar! {
-    /// `<comment>`: free text and, depending on its type, structured parts.
+    /// `<comment>` of any type: free text and, depending on its type, structured parts. Fields a
+    /// type does not use are null or empty; parts present in the XML are kept whatever the type.
     pub struct Comment => CommentColumns {
-        /// The `type` attribute (function, catalytic activity, …).
+        /// `@type`, as given: `function`, `catalytic activity`, `subcellular location`, …
         pub kind as "type": String,
-        /// The first `<text>` value (derived from `texts`).
+        /// Derived: the `value` of the first `texts` item.
         pub text: Option<String>,
-        /// Every `<text>` with its evidence.
+        /// The `<text>` elements directly under `<comment>`, with their evidence.
         pub texts: Vec<EvidencedString>,
-        /// Evidence keys.
+        /// `@evidence`: evidence keys.
         pub evidence: Option<String>,
         /// `<molecule>`: the isoform or chain the comment is about.
         pub molecule: Option<Molecule>,
-        /// `name` attribute (online information).
+        /// `@name`: the resource name (online information).
         pub name: Option<String>,
-        /// `mass` attribute (mass spectrometry).
+        /// `@mass`, in Da (mass spectrometry).
         pub mass: Option<f64>,
-        /// `error` attribute (mass spectrometry).
+        /// `@error` (mass spectrometry).
         pub error: Option<String>,
-        /// `method` attribute (mass spectrometry).
+        /// `@method` (mass spectrometry).
         pub method: Option<String>,
-        /// `locationType` attribute (RNA editing).
+        /// `@locationType` (RNA editing).
         pub location_type: Option<String>,
         /// `<reaction>` (catalytic activity).
         pub reaction: Option<Reaction>,
         /// `<physiologicalReaction>` elements (catalytic activity).
         pub physiological_reactions: Vec<PhysiologicalReaction>,
-        /// `<cofactor>` elements.
+        /// `<cofactor>` elements (cofactor).
         pub cofactors: Vec<Cofactor>,
-        /// `<subcellularLocation>` elements.
+        /// `<subcellularLocation>` elements (subcellular location).
         pub subcellular_locations: Vec<SubcellularLocation>,
         /// `<conflict>` (sequence caution).
         pub conflict: Option<Conflict>,
-        /// `<link uri=…>` values (online information).
+        /// `<link>/@uri` values (online information); `""` for a link without `uri`.
         pub links: Vec<String>,
-        /// `<event type=…>` values (alternative products).
+        /// `<event>/@type` values (alternative products): `alternative splicing`,
+        /// `alternative initiation`, …
         pub events: Vec<String>,
         /// `<isoform>` elements (alternative products).
         pub isoforms: Vec<Isoform>,
-        /// `<interactant>` elements (interaction).
+        /// `<interactant>` elements (interaction; normally two).
         pub interactants: Vec<Interactant>,
-        /// `<organismsDiffer>` (interaction).
+        /// `<organismsDiffer>` text, `true` or `false` (interaction).
         pub organisms_differ: Option<bool>,
-        /// `<experiments>` (interaction).
+        /// `<experiments>` text, as an integer (interaction).
         pub experiments: Option<i32>,
-        /// `<disease>`.
+        /// `<disease>` (disease).
         pub disease: Option<Disease>,
         /// `<absorption>` (biophysicochemical properties).
         pub absorption: Option<Absorption>,
         /// `<kinetics>` (biophysicochemical properties).
         pub kinetics: Option<Kinetics>,
-        /// `<phDependence>/<text>` values.
+        /// `<phDependence>/<text>` elements (biophysicochemical properties); the direct text of
+        /// older releases becomes one item.
         pub ph_dependence: Vec<EvidencedString>,
-        /// `<redoxPotential>/<text>` values.
+        /// `<redoxPotential>/<text>` elements (biophysicochemical properties); direct text as for
+        /// `ph_dependence`.
         pub redox_potential: Vec<EvidencedString>,
-        /// `<temperatureDependence>/<text>` values.
+        /// `<temperatureDependence>/<text>` elements (biophysicochemical properties); direct text
+        /// as for `ph_dependence`.
         pub temperature_dependence: Vec<EvidencedString>,
         /// `<location>` elements (mass spectrometry, RNA editing).
         pub locations: Vec<Location>,
@@ -430,11 +451,11 @@ columnar! {
 }
 
 columnar! {
-    /// `<molecule>`: names an isoform or chain.
+    /// `<molecule>`: the isoform or chain a comment or cross-reference is about.
     pub struct Molecule => MoleculeColumns {
-        /// The text.
+        /// The element text; `""` when the element is empty.
         pub value: String,
-        /// The `id` attribute.
+        /// `@id`, such as an isoform id `P12345-2`.
         pub id: Option<String>,
     }
 }
@@ -442,47 +463,48 @@ columnar! {
 columnar! {
     /// `<reaction>` of a catalytic activity comment.
     pub struct Reaction => ReactionColumns {
-        /// `<text>`.
+        /// `<text>`: the reaction equation.
         pub text: Option<String>,
-        /// Rhea, ChEBI and EC cross-references.
+        /// `<dbReference>` elements: `Rhea`, `ChEBI` and `EC`.
         pub db_references: Vec<DbReference>,
-        /// Evidence keys.
+        /// `@evidence`: evidence keys.
         pub evidence: Option<String>,
     }
 }
 
 columnar! {
-    /// `<physiologicalReaction>`: the direction in which a reaction occurs in vivo.
+    /// `<physiologicalReaction>` of a catalytic activity comment: the direction in which the
+    /// reaction occurs in vivo.
     pub struct PhysiologicalReaction => PhysiologicalReactionColumns {
-        /// `left-to-right` or `right-to-left`.
+        /// `@direction`: `left-to-right` or `right-to-left`.
         pub direction: Option<String>,
-        /// The Rhea cross-reference.
+        /// `<dbReference>`: the Rhea cross-reference.
         pub db_reference: Option<DbReference>,
-        /// Evidence keys.
+        /// `@evidence`: evidence keys.
         pub evidence: Option<String>,
     }
 }
 
 columnar! {
-    /// `<cofactor>`.
+    /// `<cofactor>` of a cofactor comment.
     pub struct Cofactor => CofactorColumns {
         /// `<name>`.
         pub name: Option<String>,
-        /// The ChEBI cross-reference.
+        /// `<dbReference>`: the ChEBI cross-reference.
         pub db_reference: Option<DbReference>,
-        /// Evidence keys.
+        /// `@evidence`: evidence keys.
         pub evidence: Option<String>,
     }
 }
 
 columnar! {
-    /// `<subcellularLocation>`.
+    /// `<subcellularLocation>` of a subcellular location comment.
     pub struct SubcellularLocation => SubcellularLocationColumns {
-        /// `<location>` values.
+        /// `<location>` elements.
         pub locations: Vec<EvidencedString>,
-        /// `<topology>` values.
+        /// `<topology>` elements.
         pub topologies: Vec<EvidencedString>,
-        /// `<orientation>` values.
+        /// `<orientation>` elements.
         pub orientations: Vec<EvidencedString>,
     }
 }
@@ -490,23 +512,23 @@ columnar! {
 columnar! {
     /// `<conflict>` of a sequence caution comment.
     pub struct Conflict => ConflictColumns {
-        /// The `type` attribute (frameshift, erroneous initiation, …).
+        /// `@type`: `frameshift`, `erroneous initiation`, …
         pub kind as "type": Option<String>,
-        /// The `ref` attribute.
+        /// `@ref`.
         pub ref_ as "ref": Option<String>,
-        /// `<sequence resource= id= version=>`.
+        /// `<sequence>`: the sequence the conflict is about.
         pub sequence: Option<ConflictSequence>,
     }
 }
 
 columnar! {
-    /// The sequence a conflict is about.
+    /// `<sequence resource= id= version=>` of a conflict: the sequence it is about.
     pub struct ConflictSequence => ConflictSequenceColumns {
-        /// EMBL or EMBL-CDS.
+        /// `@resource`: `EMBL` or `EMBL-CDS`.
         pub resource: Option<String>,
-        /// The sequence id.
+        /// `@id`: the sequence id.
         pub id: Option<String>,
-        /// The sequence version.
+        /// `@version`: the sequence version.
         pub version: Option<i32>,
     }
 }
@@ -514,17 +536,17 @@ columnar! {
 columnar! {
     /// `<isoform>` of an alternative products comment.
     pub struct Isoform => IsoformColumns {
-        /// `<id>` values.
+        /// `<id>` texts, such as `P12345-2`.
         pub ids: Vec<String>,
-        /// `<name>` values.
+        /// `<name>` elements.
         pub names: Vec<EvidencedString>,
-        /// The `type` of `<sequence>` (displayed, described, external, not described).
+        /// `sequence/@type`: `displayed`, `described`, `external` or `not described`.
         pub sequence_type: Option<String>,
-        /// The `ref` of `<sequence>`: the VSP feature ids.
+        /// `sequence/@ref`: the VSP feature ids, such as `VSP_001 VSP_002`.
         pub sequence_ref: Option<String>,
-        /// `<text>` values.
+        /// `<text>` elements.
         pub texts: Vec<EvidencedString>,
-        /// `<note>` values (older releases).
+        /// `<note>` elements, older releases only.
         pub notes: Vec<EvidencedString>,
     }
 }
@@ -532,7 +554,7 @@ columnar! {
 columnar! {
     /// `<interactant>` of an interaction comment.
     pub struct Interactant => InteractantColumns {
-        /// The `intactId` attribute.
+        /// `@intactId`.
         pub intact_id: Option<String>,
         /// `<id>`: the UniProt accession.
         pub id: Option<String>,
@@ -546,7 +568,7 @@ columnar! {
 columnar! {
     /// `<disease>` of a disease comment.
     pub struct Disease => DiseaseColumns {
-        /// The `id` attribute.
+        /// `@id`.
         pub id: Option<String>,
         /// `<name>`.
         pub name: Option<String>,
@@ -554,7 +576,7 @@ columnar! {
         pub acronym: Option<String>,
         /// `<description>`.
         pub description: Option<String>,
-        /// `<dbReference>` (MIM).
+        /// `<dbReference>`: the MIM cross-reference.
         pub db_reference: Option<DbReference>,
     }
 }
@@ -564,7 +586,7 @@ columnar! {
     pub struct Absorption => AbsorptionColumns {
         /// `<max>`.
         pub max: Option<EvidencedString>,
-        /// `<text>` values.
+        /// `<text>` elements.
         pub texts: Vec<EvidencedString>,
     }
 }
@@ -572,105 +594,109 @@ columnar! {
 columnar! {
     /// `<kinetics>` of a biophysicochemical properties comment.
     pub struct Kinetics => KineticsColumns {
-        /// `<KM>` values.
+        /// `<KM>` elements.
         pub km: Vec<EvidencedString>,
-        /// `<Vmax>` values.
+        /// `<Vmax>` elements.
         pub vmax: Vec<EvidencedString>,
-        /// `<text>` values.
+        /// `<text>` elements.
         pub texts: Vec<EvidencedString>,
     }
 }
 
 columnar! {
-    /// `<dbReference>`: a cross-reference to another database.
+    /// `<dbReference>` with its `<molecule>` and `<property>` children: a cross-reference to
+    /// another database, the shape of every cross-reference (single or in a list).
     pub struct DbReference => DbReferenceColumns {
-        /// The database name (`type` attribute).
+        /// `@type`: the database name, such as `PubMed`, `DOI`, `NCBI Taxonomy`, `ChEBI`, `Rhea`,
+        /// `EMBL`, `GO`, …
         pub kind as "type": String,
-        /// The identifier in that database.
+        /// `@id`: the identifier in that database (`""` if the attribute is missing).
         pub id: String,
-        /// Evidence keys.
+        /// `@evidence`: evidence keys.
         pub evidence: Option<String>,
-        /// The `key` attribute of older releases.
+        /// `@key`, older releases only.
         pub key: Option<String>,
         /// `<molecule>`.
         pub molecule: Option<Molecule>,
-        /// `<property type= value=>` elements.
+        /// `<property>` elements, in order.
         pub properties: Vec<Property>,
     }
 }
 
 columnar! {
-    /// `<property>` of a cross-reference.
+    /// `<property type= value=>` of a cross-reference: a database-specific detail.
     pub struct Property => PropertyColumns {
-        /// The `type` attribute.
+        /// `@type`, such as `protein sequence ID`, `term` or `method`.
         pub kind as "type": String,
-        /// The `value` attribute.
+        /// `@value`.
         pub value: String,
     }
 }
 
 columnar! {
-    /// `<keyword>`.
+    /// `<keyword>`; an item of `keywords`.
     pub struct Keyword => KeywordColumns {
-        /// The `id` attribute (KW-NNNN).
+        /// `@id`: `KW-NNNN`.
         pub id: String,
-        /// The keyword text.
+        /// The keyword text, such as `Metal-binding`.
         pub value: String,
-        /// Evidence keys.
+        /// `@evidence`: evidence keys.
         pub evidence: Option<String>,
     }
 }
 
 columnar! {
-    /// `<feature>`: an annotated region or site of the sequence.
+    /// `<feature>`: an annotated region or site of the sequence; an item of `features`.
     pub struct Feature => FeatureColumns {
-        /// The `type` attribute.
+        /// `@type`, as given: `chain`, `binding site`, `modified residue`, `sequence variant`, …
+        /// (retired types kept).
         pub kind as "type": String,
-        /// The `description` attribute.
+        /// `@description`.
         pub description: Option<String>,
-        /// The `id` attribute (PRO_…, VSP_…).
+        /// `@id`: `PRO_…`, `VSP_…`, `VAR_…`.
         pub id: Option<String>,
-        /// `<original>`.
+        /// `<original>`: the original residues (variants, conflicts).
         pub original: Option<String>,
-        /// `<variation>` values.
+        /// `<variation>` texts: the replacement residues.
         pub variations: Vec<String>,
         /// `<location>`.
         pub location: Option<Location>,
-        /// The `status` attribute of older releases.
+        /// `@status`, older releases only.
         pub status: Option<String>,
-        /// Evidence keys.
+        /// `@evidence`: evidence keys.
         pub evidence: Option<String>,
-        /// The `ref` attribute.
+        /// `@ref`.
         pub ref_ as "ref": Option<String>,
-        /// `<ligand>`.
+        /// `<ligand>`: the bound ligand (binding sites in modern releases).
         pub ligand: Option<Ligand>,
-        /// `<ligandPart>`.
+        /// `<ligandPart>`: the bound part of the ligand.
         pub ligand_part: Option<Ligand>,
     }
 }
 
 columnar! {
-    /// `<location>`: a position or a begin–end range; absent positions are null, never 0.
+    /// `<location sequence=>` holding `<position>` or `<begin>` and `<end>`, used by
+    /// `features[].location` and `comments[].locations`; absent positions are null, never 0.
     pub struct Location => LocationColumns {
-        /// `<begin position=>`.
+        /// `begin/@position`; null when absent, never 0.
         pub begin: Option<i64>,
-        /// `<end position=>`.
+        /// `end/@position`; null when absent, never 0.
         pub end: Option<i64>,
-        /// `<position position=>`.
+        /// `position/@position`: a single-residue location; null when absent.
         pub position: Option<i64>,
-        /// `<begin status=>`.
+        /// `begin/@status`: `certain`, `uncertain`, `less than`, `greater than` or `unknown`.
         pub begin_status: Option<String>,
-        /// `<end status=>`.
+        /// `end/@status`, values as for `begin_status`.
         pub end_status: Option<String>,
-        /// `<position status=>`.
+        /// `position/@status`, values as for `begin_status`.
         pub position_status: Option<String>,
-        /// Evidence keys of `<begin>`.
+        /// `begin/@evidence`: evidence keys of `<begin>`.
         pub begin_evidence: Option<String>,
-        /// Evidence keys of `<end>`.
+        /// `end/@evidence`: evidence keys of `<end>`.
         pub end_evidence: Option<String>,
-        /// Evidence keys of `<position>`.
+        /// `position/@evidence`: evidence keys of `<position>`.
         pub position_evidence: Option<String>,
-        /// The `sequence` attribute: the isoform the location refers to.
+        /// `@sequence`: the isoform the location refers to, such as `P12345-2`.
         pub sequence: Option<String>,
     }
 }
@@ -678,11 +704,11 @@ columnar! {
 columnar! {
     /// `<ligand>` or `<ligandPart>` of a binding site feature.
     pub struct Ligand => LigandColumns {
-        /// `<name>`.
+        /// `<name>`, such as `Zn(2+)`.
         pub name: Option<String>,
-        /// `<dbReference>` (ChEBI).
+        /// `<dbReference>`: the ChEBI cross-reference.
         pub db_reference: Option<DbReference>,
-        /// `<label>`.
+        /// `<label>`: tells apart several ligands of the same kind.
         pub label: Option<String>,
         /// `<note>`.
         pub note: Option<String>,
@@ -690,21 +716,21 @@ columnar! {
 }
 
 columnar! {
-    /// `<evidence>`: what an `evidence="…"` key stands for.
+    /// `<evidence>`: what an `evidence` key stands for; an item of `evidences`.
     pub struct Evidence => EvidenceColumns {
-        /// The `key` attribute, as text ("1", or "EC1" in old releases).
+        /// `@key`, as text: `"1"`, or `"EC1"` in old releases.
         pub key: String,
-        /// The `type` attribute (an ECO code, or an old-style word).
+        /// `@type`: an ECO code (`ECO:0000269`), or an old-style word (`Literature`).
         pub kind as "type": Option<String>,
-        /// `category` attribute of old releases.
+        /// `@category`, old releases only.
         pub category: Option<String>,
-        /// `attribute` attribute of old releases.
+        /// `@attribute`, old releases only, such as `PubMed=11384978`.
         pub attribute: Option<String>,
-        /// `date` attribute of old releases, kept as text.
+        /// `@date`, old releases only; kept as text.
         pub date: Option<String>,
         /// `<source>`.
         pub source: Option<EvidenceSource>,
-        /// The `<dbReference>` of `<importedFrom>`.
+        /// `<importedFrom>/<dbReference>`.
         pub imported_from: Option<DbReference>,
     }
 }
@@ -712,7 +738,7 @@ columnar! {
 columnar! {
     /// `<source>` of an evidence.
     pub struct EvidenceSource => EvidenceSourceColumns {
-        /// The `ref` attribute: a reference key.
+        /// `@ref`: a `references[].key`, as text.
         pub ref_ as "ref": Option<String>,
         /// `<dbReference>`.
         pub db_reference: Option<DbReference>,
@@ -720,23 +746,23 @@ columnar! {
 }
 
 columnar! {
-    /// `<sequence>`: the canonical sequence, whitespace removed.
+    /// `<sequence>`: the canonical sequence.
     pub struct Sequence => SequenceColumns {
-        /// The residues, with all whitespace removed.
+        /// The residues: the element text with all whitespace removed.
         pub value: String,
-        /// `length` attribute.
+        /// `@length`.
         pub length: Option<i32>,
-        /// `mass` attribute (Da).
+        /// `@mass`, in Da.
         pub mass: Option<i32>,
-        /// `checksum` attribute (CRC64).
+        /// `@checksum`: CRC64.
         pub checksum: Option<String>,
-        /// `modified` attribute.
+        /// `@modified`; absent in some older files.
         pub modified: Option<Date>,
-        /// `version` attribute.
+        /// `@version`: the sequence version (the entry version is the `version` column).
         pub version: Option<i32>,
-        /// `fragment` attribute (single, multiple).
+        /// `@fragment`: `single` or `multiple`.
         pub fragment: Option<String>,
-        /// `precursor` attribute.
+        /// `@precursor`: `true` or `false` (`1` or `0` also read).
         pub precursor: Option<bool>,
     }
 }

@@ -20,11 +20,12 @@ use parquet::schema::types::ColumnPath;
 use sha2::{Digest, Sha256};
 use tempfile::NamedTempFile;
 
+use super::target::{write_error, OutputSpec, Target};
 use super::tempfiles;
-use super::{write_error, OutputSpec};
 use crate::config::Compression;
 use crate::error::Result;
 use crate::table::schema;
+use parquet::arrow::arrow_writer::ArrowColumnChunk;
 
 /// Buffer between the Parquet encoder and the file, in bytes.
 const WRITE_BUFFER_BYTES: usize = 1024 * 1024;
@@ -106,7 +107,7 @@ pub struct ParquetFile {
 
 impl ParquetFile {
     /// Creates the temporary file beside `path` (removing those of dead runs).
-    pub(super) fn create(path: &Path, spec: &OutputSpec) -> Result<ParquetFile> {
+    pub fn create(path: &Path, spec: &OutputSpec) -> Result<ParquetFile> {
         let dir = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
             _ => PathBuf::from("."),
@@ -122,7 +123,7 @@ impl ParquetFile {
             .map_err(|e| write_error(path, "cannot open the temporary file", e))?;
         let sink = HashingWriter {
             file,
-            hasher: matches!(spec.target, super::Target::Parts { .. }).then(Sha256::new),
+            hasher: matches!(spec.target, Target::Parts { .. }).then(Sha256::new),
         };
         // ArrowWriter sets up the Parquet schema and the embedded Arrow schema exactly as for a
         // sequential write; its file writer then takes row groups encoded elsewhere.
@@ -143,8 +144,29 @@ impl ParquetFile {
     }
 
     /// The file's final path.
-    pub(super) fn path(&self) -> &Path {
-        &self.path
+    /// Appends one row group: its encoded column chunks, in schema order, its `rows` and its
+    /// accession range.
+    pub fn append_row_group(
+        &mut self,
+        chunks: Vec<ArrowColumnChunk>,
+        rows: u64,
+        accessions: Option<(String, String)>,
+    ) -> Result<()> {
+        let path = self.path.clone();
+        let fail = |e| write_error(&path, "cannot append a row group", e);
+        let mut row_group = self.writer.next_row_group().map_err(fail)?;
+        for chunk in chunks {
+            chunk.append_to_row_group(&mut row_group).map_err(fail)?;
+        }
+        row_group.close().map_err(fail)?;
+        self.rows += rows;
+        self.accessions = merge_ranges(self.accessions.take(), accessions);
+        Ok(())
+    }
+
+    /// Bytes written to the file so far.
+    pub fn bytes_written(&self) -> u64 {
+        self.writer.bytes_written() as u64
     }
 
     /// Writes the footer (with `copyright` in the key-value metadata, when given) and closes
@@ -258,4 +280,21 @@ pub fn writer_properties(spec: &OutputSpec) -> WriterProperties {
             KeyValue::new("uniprot_etl.input_file".to_owned(), spec.input_name.clone()),
         ]))
         .build()
+}
+
+/// The first file of `spec`, created before the conversion starts so that an unwritable
+/// output fails at once.
+pub fn create_first(spec: &OutputSpec) -> Result<ParquetFile> {
+    ParquetFile::create(&spec.target.file_path(0), spec)
+}
+
+/// The smallest range covering both.
+pub fn merge_ranges(
+    a: Option<(String, String)>,
+    b: Option<(String, String)>,
+) -> Option<(String, String)> {
+    match (a, b) {
+        (Some((a_min, a_max)), Some((b_min, b_max))) => Some((a_min.min(b_min), a_max.max(b_max))),
+        (a, b) => a.or(b),
+    }
 }

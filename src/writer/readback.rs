@@ -7,7 +7,8 @@ use parquet::arrow::ArrowWriter;
 
 #[cfg(feature = "readback")]
 pub use self::decode::{decode_in_memory, read_entries};
-use super::{writer_properties, OutputSpec, Target};
+use super::file::writer_properties;
+use super::target::{write_error, OutputSpec, Target};
 use crate::config::ParquetSettings;
 use crate::error::Result;
 use crate::table::batch::EntryBatchBuilder;
@@ -25,8 +26,8 @@ pub fn encode_in_memory(entries: &[Entry], parquet: &ParquetSettings) -> Result<
     };
     let batch = EntryBatchBuilder::new()
         .build(entries)
-        .map_err(|e| super::write_error(&path, "cannot build Arrow columns", e))?;
-    let fail = |e| super::write_error(&path, "cannot encode Parquet", e);
+        .map_err(|e| write_error(&path, "cannot build Arrow columns", e))?;
+    let fail = |e| write_error(&path, "cannot encode Parquet", e);
     let mut writer =
         ArrowWriter::try_new(Vec::new(), schema::schema(), Some(writer_properties(&spec)))
             .map_err(fail)?;

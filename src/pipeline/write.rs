@@ -1,0 +1,80 @@
+//! The writer stage, on the "parquet-writer" thread: takes encoded row groups from the in-order
+//! stage, in order, and appends them to the output's files (`crate::writer`), starting the next
+//! file where the in-order stage says. It never sees XML and never encodes.
+
+use std::sync::atomic::Ordering;
+
+use crossbeam_channel::Receiver;
+use parquet::arrow::arrow_writer::ArrowColumnChunk;
+
+use super::metrics::{Metrics, StageClock};
+use crate::error::Result;
+use crate::writer::{self, OutputSpec, ParquetFile, WrittenFile};
+
+/// What the in-order stage sends to the writer.
+pub enum WriterMessage {
+    /// One encoded row group.
+    RowGroup(EncodedRowGroup),
+    /// The next row group starts a new file (a dataset part reached its size limit).
+    NextFile,
+    /// The document ended well: close the last file, recording its copyright text. Without it
+    /// the writer abandons its work.
+    Finish {
+        /// The document's `<copyright>` text.
+        copyright: Option<String>,
+    },
+}
+
+/// The encoded column chunks of one row group, in schema order, with what the manifest needs.
+pub struct EncodedRowGroup {
+    /// The column chunks.
+    pub chunks: Vec<ArrowColumnChunk>,
+    /// Rows in the row group.
+    pub rows: u64,
+    /// Smallest and largest primary accession in it.
+    pub accessions: Option<(String, String)>,
+}
+
+/// Runs the writer until `Finish` (success) or a closed channel (abandoned): appends each row
+/// group to the current file (`first` to begin with), in the order received, and starts the
+/// next file at the first row group after a `NextFile`. Returns every file written, still at
+/// its temporary path, in order; at least one, so an input without entries still yields a
+/// valid (empty) file.
+pub fn run(
+    rx: Receiver<WriterMessage>,
+    spec: OutputSpec,
+    first: ParquetFile,
+    metrics: &Metrics,
+) -> Result<Vec<WrittenFile>> {
+    let mut clock = StageClock::start(&metrics.write_nanos, &metrics.writer_blocked_nanos);
+    let mut written: Vec<WrittenFile> = Vec::new();
+    let mut current = first;
+    let mut roll = false;
+    let mut bytes_before = 0u64;
+    loop {
+        match clock.wait(|| rx.recv()) {
+            Ok(WriterMessage::RowGroup(group)) => {
+                if roll {
+                    let path = spec.target.file_path(written.len() as u32 + 1);
+                    let next = ParquetFile::create(&path, &spec)?;
+                    let done = std::mem::replace(&mut current, next).finish(None)?;
+                    bytes_before += done.facts.bytes;
+                    written.push(done);
+                    roll = false;
+                }
+                current.append_row_group(group.chunks, group.rows, group.accessions)?;
+                let bytes = bytes_before + current.bytes_written();
+                metrics.output_bytes.store(bytes, Ordering::Relaxed);
+            }
+            Ok(WriterMessage::NextFile) => roll = true,
+            Ok(WriterMessage::Finish { copyright }) => {
+                let done = current.finish(copyright)?;
+                let bytes = bytes_before + done.facts.bytes;
+                metrics.output_bytes.store(bytes, Ordering::Relaxed);
+                written.push(done);
+                return Ok(written);
+            }
+            Err(_) => return Err(writer::abandoned(spec.target.path())),
+        }
+    }
+}
