@@ -44,13 +44,15 @@ pub enum ParseErrorKind {
         /// Whether parsing can go on with the next entry (see [`ParseErrorKind::recoverable`]).
         recoverable: bool,
     },
-    /// Reading the input failed (I/O error, corrupt gzip, …).
+    /// Reading the input failed (I/O error, corrupt gzip, …): the error itself, shared by the
+    /// chunk that met it and the error that reports it (in the message, as the other kinds).
     #[error("read error: {0}")]
-    Io(String),
+    Io(std::sync::Arc<std::io::Error>),
     /// A parsed entry could not be read back out of its columns as a model value (only where
     /// model values are asked for: tests, fuzzing); a bug, not bad input.
+    #[cfg(feature = "readback")]
     #[error("reading the parsed entry back failed: {0}")]
-    ReadBack(String),
+    ReadBack(ReadBackError),
 }
 
 impl ParseErrorKind {
@@ -68,8 +70,9 @@ impl ParseErrorKind {
             | ParseErrorKind::Truncated(_)
             | ParseErrorKind::WrongRoot(_)
             | ParseErrorKind::Doctype
-            | ParseErrorKind::Io(_)
-            | ParseErrorKind::ReadBack(_) => false,
+            | ParseErrorKind::Io(_) => false,
+            #[cfg(feature = "readback")]
+            ParseErrorKind::ReadBack(_) => false,
         }
     }
 }
@@ -166,13 +169,25 @@ pub enum Error {
         /// What is wrong.
         problem: String,
     },
-    /// A dataset directory's files or records are inconsistent, or cannot be read or written.
+    /// A dataset directory's files or records are inconsistent.
     #[error("dataset {dir}: {problem}")]
     Dataset {
         /// The dataset directory.
         dir: PathBuf,
         /// What is wrong, naming the file.
         problem: String,
+    },
+    /// A file of a dataset directory (a record, the manifest, the directory itself) cannot be
+    /// read, written or decoded.
+    #[error("dataset {}: {}", dir.display(), path.display())]
+    DatasetFile {
+        /// The dataset directory.
+        dir: PathBuf,
+        /// The file.
+        path: PathBuf,
+        /// The I/O or JSON error.
+        #[source]
+        source: DatasetFileError,
     },
     /// The configuration is invalid (a value out of range, conflicting arguments): the message
     /// names the key or flag.
@@ -205,16 +220,44 @@ pub enum Error {
         entries: u64,
     },
     /// Keeping a rejected entry failed (`parser.on_error: skip`).
-    #[error("writing rejected entries to {path}: {message}")]
+    #[error("writing rejected entries to {}", path.display())]
     Rejects {
         /// The rejects file.
         path: PathBuf,
-        /// What failed.
-        message: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
     },
     /// A pipeline thread panicked (a bug; reported instead of propagated).
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// The failure behind an [`Error::DatasetFile`].
+#[derive(Debug, thiserror::Error)]
+pub enum DatasetFileError {
+    /// Reading, writing or listing.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// A record or manifest that is not the JSON of its type.
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+}
+
+/// Why an entry parsed into columns could not be read back as a model value (feature
+/// `readback`: tests and fuzzing).
+#[cfg(feature = "readback")]
+#[derive(Debug, thiserror::Error)]
+pub enum ReadBackError {
+    /// The columns did not make a batch.
+    #[error("building the batch: {0}")]
+    Arrow(#[from] arrow::error::ArrowError),
+    /// The batch did not read back as entries.
+    #[error("reading the rows back: {0}")]
+    Rows(#[from] serde_arrow::Error),
+    /// The batch held no row.
+    #[error("the batch holds no row")]
+    NoRow,
 }
 
 /// The lower-level failure behind a [`Error::Write`] or [`Error::ReadBack`].

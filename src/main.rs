@@ -1,11 +1,15 @@
 //! The `uniprot-etl` binary: parse the command line, run the library, print the error chain and
-//! choose the exit code. No conversion logic lives here.
+//! choose the exit code. No conversion logic lives here. Its clap types ([`cli`]) and its memory
+//! policy (the allocator, its purge delay, transparent huge pages off) are the binary's own,
+//! not the library's API.
+
+mod cli;
 
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
-use uniprot_etl::cli::{Cli, Command, ConvertArgs, RunsArgs, RunsCommand, SplitArgs};
+use cli::{Cli, Command, ConvertArgs, RunsArgs, RunsCommand, SplitArgs};
 use uniprot_etl::config::{LogLevel, Overrides, Settings};
 use uniprot_etl::dataset::manifest;
 use uniprot_etl::dataset::split::{self, PartCount, SplitRequest};
@@ -86,8 +90,11 @@ fn main() -> ExitCode {
         Command::Floor { input } => {
             init_stderr_logging(log_level.unwrap_or(LogLevel::Info));
             floor::measure(&input)
-                .map(|floors| print!("{}", serde_yaml_ng::to_string(&floors).unwrap_or_default()))
                 .map_err(anyhow::Error::from)
+                .and_then(|floors| {
+                    serde_yaml_ng::to_string(&floors).context("writing the floors as YAML")
+                })
+                .map(|yaml| print!("{yaml}"))
         }
         Command::Runs(args) => {
             init_stderr_logging(log_level.unwrap_or(LogLevel::Info));

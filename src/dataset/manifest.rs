@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use super::shard::{ByteRange, Shard};
 use super::{parse_unit_record_name, unit_record_name, MANIFEST_FILE, UNITS_DIR};
-use crate::error::{Error, Result};
+use crate::error::{DatasetFileError, Error, Result};
 use crate::writer::tempfiles::write_atomic;
 use crate::writer::{parse_part_file_name, FileFacts};
 
@@ -175,8 +175,13 @@ fn problem(dir: &Path, what: impl Into<String>) -> Error {
     }
 }
 
-fn io_problem(dir: &Path, path: &Path, e: io::Error) -> Error {
-    problem(dir, format!("{}: {e}", path.display()))
+/// A dataset file that cannot be read, written or decoded (`source`: an I/O or JSON error).
+fn file_problem(dir: &Path, path: &Path, source: impl Into<DatasetFileError>) -> Error {
+    Error::DatasetFile {
+        dir: dir.to_owned(),
+        path: path.to_owned(),
+        source: source.into(),
+    }
 }
 
 /// The record of `unit` in `dir`, if it has one.
@@ -185,9 +190,9 @@ pub fn read_unit(dir: &Path, unit: u32) -> Result<Option<UnitRecord>> {
     match std::fs::read(&path) {
         Ok(bytes) => serde_json::from_slice(&bytes)
             .map(Some)
-            .map_err(|e| problem(dir, format!("{}: {e}", path.display()))),
+            .map_err(|e| file_problem(dir, &path, e)),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(io_problem(dir, &path, e)),
+        Err(e) => Err(file_problem(dir, &path, e)),
     }
 }
 
@@ -208,7 +213,7 @@ fn missing_part<'a>(dir: &Path, record: &'a UnitRecord) -> Option<&'a PartRecord
 /// same unit for another source is an error: two conversions would share part names.
 pub fn begin_unit(dir: &Path, unit: u32, source: &str, shard: Option<Shard>) -> Result<()> {
     std::fs::create_dir_all(dir.join(UNITS_DIR))
-        .map_err(|e| io_problem(dir, &dir.join(UNITS_DIR), e))?;
+        .map_err(|e| file_problem(dir, &dir.join(UNITS_DIR), e))?;
     if let Some(old) = read_unit(dir, unit)? {
         if old.source.path != source || old.source.shard != shard {
             return Err(problem(
@@ -231,7 +236,7 @@ pub fn begin_unit(dir: &Path, unit: u32, source: &str, shard: Option<Shard>) -> 
         match std::fs::remove_file(&stale) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io_problem(dir, &stale, e)),
+            Err(e) => return Err(file_problem(dir, &stale, e)),
         }
     }
     Ok(())
@@ -244,17 +249,17 @@ pub fn finish_unit(dir: &Path, record: &UnitRecord) -> Result<()> {
     for (name, (unit, _)) in part_files(dir)? {
         if unit == record.unit && !kept.contains(name.as_str()) {
             let path = dir.join(&name);
-            std::fs::remove_file(&path).map_err(|e| io_problem(dir, &path, e))?;
+            std::fs::remove_file(&path).map_err(|e| file_problem(dir, &path, e))?;
         }
     }
     let path = dir.join(UNITS_DIR).join(unit_record_name(record.unit));
-    let json = serde_json::to_vec_pretty(record).map_err(|e| problem(dir, e.to_string()))?;
-    write_atomic(&path, &json).map_err(|e| io_problem(dir, &path, e))
+    let json = serde_json::to_vec_pretty(record).map_err(|e| file_problem(dir, &path, e))?;
+    write_atomic(&path, &json).map_err(|e| file_problem(dir, &path, e))
 }
 
 /// The part files in `dir`, by name, with their unit and index.
 fn part_files(dir: &Path) -> Result<BTreeMap<String, (u32, u32)>> {
-    let entries = std::fs::read_dir(dir).map_err(|e| io_problem(dir, dir, e))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| file_problem(dir, dir, e))?;
     Ok(entries
         .flatten()
         .filter_map(|entry| {
@@ -267,7 +272,7 @@ fn part_files(dir: &Path) -> Result<BTreeMap<String, (u32, u32)>> {
 /// Names of the `*.parquet` files in `dir` that a reader globbing the directory would take
 /// (not hidden, not `_`-prefixed).
 fn visible_parquet_files(dir: &Path) -> Result<Vec<String>> {
-    let entries = std::fs::read_dir(dir).map_err(|e| io_problem(dir, dir, e))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| file_problem(dir, dir, e))?;
     let mut names: Vec<String> = entries
         .flatten()
         .map(|entry| entry.file_name().to_string_lossy().into_owned())
@@ -283,7 +288,7 @@ fn read_units(dir: &Path) -> Result<BTreeMap<u32, UnitRecord>> {
     let entries = match std::fs::read_dir(&units_dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
-        Err(e) => return Err(io_problem(dir, &units_dir, e)),
+        Err(e) => return Err(file_problem(dir, &units_dir, e)),
     };
     let mut units = BTreeMap::new();
     for entry in entries.flatten() {
@@ -369,8 +374,8 @@ pub fn commit(dir: &Path, expected_units: Option<usize>) -> Result<Manifest> {
         sources,
     };
     let path = dir.join(MANIFEST_FILE);
-    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| problem(dir, e.to_string()))?;
-    write_atomic(&path, &json).map_err(|e| io_problem(dir, &path, e))?;
+    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| file_problem(dir, &path, e))?;
+    write_atomic(&path, &json).map_err(|e| file_problem(dir, &path, e))?;
     Ok(manifest)
 }
 
@@ -481,10 +486,10 @@ pub fn verify(dir: &Path) -> Result<Verification> {
             dir,
             "no _manifest.json: the dataset was never committed (or a conversion into it started since)",
         ),
-        _ => io_problem(dir, &path, e),
+        _ => file_problem(dir, &path, e),
     })?;
-    let manifest: Manifest = serde_json::from_slice(&bytes)
-        .map_err(|e| problem(dir, format!("{MANIFEST_FILE}: {e}")))?;
+    let manifest: Manifest =
+        serde_json::from_slice(&bytes).map_err(|e| file_problem(dir, &path, e))?;
     if manifest.format != MANIFEST_FORMAT {
         return Err(problem(
             dir,

@@ -2,10 +2,10 @@
 //! `report.yaml`, `etl.log`, `config_snapshot.yaml` and `samples.csv`, and old runs are pruned
 //! to the last `keep_runs`.
 //!
-//! Everything that records a run lives here: the counters the stages update ([`metrics`]),
-//! the resource sampler and its [`ticker`], CPU accounting, the progress bar, logging into the
-//! run's `etl.log`, profiling, the report and its views (`runs list/show/compare`, sweeps,
-//! datasets, Prometheus).
+//! Everything that records a run lives here: the resource sampler and its [`ticker`], CPU
+//! accounting, the progress bar, logging into the run's `etl.log`, profiling, the report and
+//! its views (`runs list/show/compare`, sweeps, datasets, Prometheus). It observes the
+//! pipeline's figures (`pipeline::metrics`) and never drives a stage; no stage imports it.
 //!
 //! Directory creation is atomic (`create_dir` fails if the name exists), so two runs in the
 //! same second, or two processes, get distinct directories (`_2`, `_3`, … suffixes).

@@ -15,23 +15,37 @@ pub const FOLDED_FILE: &str = "profile.folded";
 /// Name of the flamegraph in the run directory.
 pub const FLAMEGRAPH_FILE: &str = "flamegraph.svg";
 
+/// Why profiling failed (the conversion itself goes on).
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    /// The sampler could not start.
+    #[error("cannot start the profiler")]
+    Start(#[source] pprof::Error),
+    /// The samples could not be turned into stacks.
+    #[error("cannot build the profile")]
+    Report(#[source] pprof::Error),
+    /// The folded stacks or the flamegraph could not be written.
+    #[error("writing {}", .0.display())]
+    Write(PathBuf, #[source] std::io::Error),
+}
+
 /// A running profiler.
 pub struct Profiler(pprof::ProfilerGuard<'static>);
 
 /// Starts sampling this process.
-pub fn start() -> Result<Profiler, String> {
+pub fn start() -> Result<Profiler, ProfileError> {
     pprof::ProfilerGuardBuilder::default()
         .frequency(SAMPLE_HZ)
         .blocklist(&["libc", "libgcc", "pthread", "vdso"])
         .build()
         .map(Profiler)
-        .map_err(|e| format!("cannot start the profiler: {e}"))
+        .map_err(ProfileError::Start)
 }
 
 impl Profiler {
     /// Stops sampling and writes the folded stacks and the flamegraph into `dir`.
-    pub fn finish(self, dir: &Path, title: &str) -> Result<PathBuf, String> {
-        let report = self.0.report().build().map_err(|e| e.to_string())?;
+    pub fn finish(self, dir: &Path, title: &str) -> Result<PathBuf, ProfileError> {
+        let report = self.0.report().build().map_err(ProfileError::Report)?;
         let mut lines: Vec<String> = report
             .data
             .iter()
@@ -49,14 +63,19 @@ impl Profiler {
         lines.sort();
         let folded = dir.join(FOLDED_FILE);
         std::fs::write(&folded, lines.join("\n") + "\n")
-            .map_err(|e| format!("{}: {e}", folded.display()))?;
+            .map_err(|e| ProfileError::Write(folded.clone(), e))?;
         render_flamegraph(&lines, &dir.join(FLAMEGRAPH_FILE), title)
     }
 }
 
 /// Renders folded stack lines as an SVG flamegraph.
-pub fn render_flamegraph(lines: &[String], svg: &Path, title: &str) -> Result<PathBuf, String> {
-    let file = std::fs::File::create(svg).map_err(|e| format!("{}: {e}", svg.display()))?;
+pub fn render_flamegraph(
+    lines: &[String],
+    svg: &Path,
+    title: &str,
+) -> Result<PathBuf, ProfileError> {
+    let fail = |e| ProfileError::Write(svg.to_path_buf(), e);
+    let file = std::fs::File::create(svg).map_err(fail)?;
     let mut options = inferno::flamegraph::Options::default();
     options.title = title.to_owned();
     inferno::flamegraph::from_lines(
@@ -64,6 +83,6 @@ pub fn render_flamegraph(lines: &[String], svg: &Path, title: &str) -> Result<Pa
         lines.iter().map(String::as_str),
         std::io::BufWriter::new(file),
     )
-    .map_err(|e| format!("rendering {}: {e}", svg.display()))?;
+    .map_err(fail)?;
     Ok(svg.to_path_buf())
 }

@@ -18,6 +18,8 @@ use std::collections::BTreeMap;
 use super::cursor::{ParseLimits, TopLevel, XmlCursor};
 use super::entry::entry;
 use crate::config::OnError;
+#[cfg(feature = "readback")]
+use crate::error::ReadBackError;
 use crate::error::{ParseError, ParseErrorKind};
 #[cfg(feature = "readback")]
 use crate::table::batch::EntryBatchBuilder;
@@ -157,10 +159,10 @@ impl<'a> EntryReader<'a> {
             Some(Step::Entry) => {
                 let read_back = single
                     .finish_entries()
-                    .and_then(|mut entries| entries.pop().ok_or_else(|| "no row".to_owned()));
+                    .and_then(|mut entries| entries.pop().ok_or(ReadBackError::NoRow));
                 match read_back {
                     Ok(entry) => Ok(Some(Item::Entry(entry))),
-                    Err(message) => Err(self.cursor.error(ParseErrorKind::ReadBack(message))),
+                    Err(error) => Err(self.cursor.error(ParseErrorKind::ReadBack(error))),
                 }
             }
             Some(Step::Rejected(rejected)) => Ok(Some(Item::Rejected(rejected))),

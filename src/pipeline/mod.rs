@@ -253,7 +253,7 @@ pub fn convert<R: BufRead>(input: R, job: &Job, metrics: &Arc<Metrics>) -> Resul
     let rejects_path = rejects.path().to_owned();
     let rejects_file = rejects.finish().map_err(|e| Error::Rejects {
         path: rejects_path,
-        message: e.to_string(),
+        source: e,
     });
     let (files, (unmapped, copyright)) = match (read, ordered, written) {
         (Err(ReaderStop::Interrupted), _, _) => return Err(stop.interrupted(metrics)),

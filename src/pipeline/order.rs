@@ -84,7 +84,7 @@ impl InOrder<'_> {
             self.rejects.write(rejected).map_err(|e| {
                 OrderStop::Failed(Error::Rejects {
                     path: self.rejects.path().to_owned(),
-                    message: e.to_string(),
+                    source: e,
                 })
             })?;
             Metrics::add(&self.metrics.rejected, 1);

@@ -16,6 +16,7 @@
 
 use std::io::BufRead;
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use crossbeam_channel::Receiver;
 
@@ -43,7 +44,7 @@ pub struct Chunk {
     /// Offset in the input of `data[header_len]`.
     pub base: u64,
     /// Reading the input failed right after this chunk's bytes.
-    pub read_error: Option<String>,
+    pub read_error: Option<Arc<std::io::Error>>,
     /// Maps stream offsets to the file's (a shard's stream skips part of the file).
     pub relocation: Relocation,
 }
@@ -207,7 +208,7 @@ impl<'a, R: BufRead> ChunkReader<'a, R> {
                     data,
                     header_len,
                     base,
-                    read_error: read.err(),
+                    read_error: read.err().map(Arc::new),
                     relocation: self.relocation,
                 };
                 return dispatch(chunk);
@@ -285,7 +286,7 @@ impl<'a, R: BufRead> ChunkReader<'a, R> {
     }
 
     /// Appends the next block of input to `data`; `Ok(0)` at the end.
-    fn read_more(&mut self, data: &mut Vec<u8>) -> Result<usize, String> {
+    fn read_more(&mut self, data: &mut Vec<u8>) -> std::io::Result<usize> {
         loop {
             match self.input.fill_buf() {
                 Ok(block) => {
@@ -304,7 +305,7 @@ impl<'a, R: BufRead> ChunkReader<'a, R> {
                     return Ok(n);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e.to_string()),
+                Err(e) => return Err(e),
             }
         }
     }

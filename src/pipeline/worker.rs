@@ -176,12 +176,12 @@ fn read_entries(
             None => break,
         }
     }
-    if let Some(message) = &chunk.read_error {
+    if let Some(read_error) = &chunk.read_error {
         // The bytes before the failure parsed as a whole document; the input is still broken.
         return Err(ParseError {
             offset: chunk.input_offset((chunk.header_len + chunk.input_len) as u64),
             accession: None,
-            kind: ParseErrorKind::Io(message.clone()),
+            kind: ParseErrorKind::Io(std::sync::Arc::clone(read_error)),
         });
     }
     items.unmapped = reader.unmapped();
@@ -193,8 +193,8 @@ fn read_entries(
 /// cut-off end is really that read error: report it, keeping position and accession.
 fn read_error_instead(chunk: &Chunk, error: ParseError) -> ParseError {
     match (&chunk.read_error, &error.kind) {
-        (Some(message), ParseErrorKind::Truncated(_) | ParseErrorKind::Xml(_)) => ParseError {
-            kind: ParseErrorKind::Io(message.clone()),
+        (Some(read_error), ParseErrorKind::Truncated(_) | ParseErrorKind::Xml(_)) => ParseError {
+            kind: ParseErrorKind::Io(std::sync::Arc::clone(read_error)),
             ..error
         },
         _ => error,

@@ -225,7 +225,7 @@ type Profiler = ();
 #[cfg(feature = "pprof")]
 fn start_profiler() -> Option<Profiler> {
     crate::ledger::profiling::start()
-        .map_err(|e| log::warn!("{e}"))
+        .map_err(|e| log::warn!("{}", crate::error::chain(&e)))
         .ok()
 }
 
@@ -242,7 +242,7 @@ fn finish_profiler(profiler: Option<Profiler>, run_dir: &RunDir) {
     if let Some(profiler) = profiler {
         match profiler.finish(&run_dir.path, &format!("uniprot-etl {}", run_dir.id)) {
             Ok(svg) => log::info!("flamegraph: {}", svg.display()),
-            Err(e) => log::warn!("profiling failed: {e}"),
+            Err(e) => log::warn!("profiling failed: {}", crate::error::chain(&e)),
         }
     }
 }

@@ -44,26 +44,24 @@ pub struct RunOutcome {
 /// configuration or arguments, no run directory) or a dataset could not be committed;
 /// otherwise each run's `result` says whether its conversion succeeded.
 pub fn run(request: RunRequest) -> Result<RunOutcome> {
-    let prepared = prepare(&request);
+    let (level, prepared) = prepare(&request);
     // Logging starts once: into each run's `etl.log` too when the run directories exist.
-    match &prepared {
-        Ok(prepared) => {
-            let log_files: Vec<PathBuf> = prepared
-                .run_dirs
-                .iter()
-                .map(|d| d.file(ledger::LOG_FILE))
-                .collect();
-            logging::init_or_stderr(prepared.settings.logging.level, &log_files);
-        }
-        Err((level, _)) => logging::init_or_stderr(*level, &[]),
-    }
+    let log_files: Vec<PathBuf> = match &prepared {
+        Ok(prepared) => prepared
+            .run_dirs
+            .iter()
+            .map(|d| d.file(ledger::LOG_FILE))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    logging::init_or_stderr(level, &log_files);
     let Prepared {
         settings,
         config_file,
         to_run,
         skipped,
         run_dirs,
-    } = prepared.map_err(|(_, error)| error)?;
+    } = prepared?;
     if let Some(file) = &config_file {
         log::debug!("config: {}", file.display());
     }
@@ -118,31 +116,37 @@ struct Prepared {
     run_dirs: Vec<RunDir>,
 }
 
-/// Resolves the settings, plans the units, begins them and creates their run directories; an
-/// error comes with the log level to report it at.
-fn prepare(request: &RunRequest) -> std::result::Result<Prepared, (LogLevel, Error)> {
-    let (settings, config_file) =
-        Settings::resolve(request.config_file.as_deref(), &request.overrides)
-            .map_err(|e| (LogLevel::Error, e))?;
-    let fail = |e| (settings.logging.level, e);
-    let plans = units::plan(request).map_err(fail)?;
-    let (to_run, skipped) = units::skip_done(request, plans).map_err(fail)?;
-    units::begin(request, &to_run).map_err(fail)?;
-    let run_dirs = to_run
-        .iter()
-        .map(|plan| {
-            let name = units::run_name(request.run_name.as_deref(), plan, request.writes_dataset());
-            create_run_dir(&settings, name.as_deref())
-        })
-        .collect::<Result<Vec<_>>>()
-        .map_err(fail)?;
-    Ok(Prepared {
+/// Resolves the settings, plans the units, begins them and creates their run directories;
+/// returns the log level with it (the settings', or errors only when they did not resolve).
+fn prepare(request: &RunRequest) -> (LogLevel, Result<Prepared>) {
+    let resolved = Settings::resolve(request.config_file.as_deref(), &request.overrides);
+    let (settings, config_file) = match resolved {
+        Ok(resolved) => resolved,
+        Err(e) => return (LogLevel::Error, Err(e)),
+    };
+    let level = settings.logging.level;
+    let planned = units::plan(request)
+        .and_then(|plans| units::skip_done(request, plans))
+        .and_then(|(to_run, skipped)| {
+            units::begin(request, &to_run)?;
+            let run_dirs = to_run
+                .iter()
+                .map(|plan| {
+                    let writes_dataset = request.writes_dataset();
+                    let name = units::run_name(request.run_name.as_deref(), plan, writes_dataset);
+                    create_run_dir(&settings, name.as_deref())
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Ok((to_run, skipped, run_dirs))
+        });
+    let prepared = planned.map(|(to_run, skipped, run_dirs)| Prepared {
         settings,
         config_file,
         to_run,
         skipped,
         run_dirs,
-    })
+    });
+    (level, prepared)
 }
 
 /// Retention: keeps the newest `runs.keep_runs` run directories, and never this invocation's.

@@ -61,9 +61,9 @@ impl EntryBatchBuilder {
 
     /// The entries appended since the last batch, read back as model values (tests, fuzzing).
     #[cfg(feature = "readback")]
-    pub fn finish_entries(&mut self) -> Result<Vec<Entry>, String> {
-        let batch = self.finish().map_err(|e| e.to_string())?;
-        entries_from_batch(&batch).map_err(|e| e.to_string())
+    pub fn finish_entries(&mut self) -> Result<Vec<Entry>, crate::error::ReadBackError> {
+        let batch = self.finish()?;
+        Ok(entries_from_batch(&batch)?)
     }
 }
 
