@@ -373,3 +373,72 @@ fn parsed_fixture_entries_snapshot() {
     assert!(unmapped.is_empty(), "{unmapped:?}");
     insta::assert_yaml_snapshot!(entries);
 }
+
+/// Checks that `projected` holds exactly `full`'s values for the fields it kept (by name,
+/// through structs and lists), with the same nulls and offsets.
+fn assert_projected_values_equal(
+    full: &arrow::array::ArrayRef,
+    projected: &arrow::array::ArrayRef,
+) {
+    use arrow::array::{Array, AsArray};
+    if full.data_type() == projected.data_type() {
+        assert_eq!(full, projected);
+        return;
+    }
+    assert_eq!(full.len(), projected.len());
+    assert_eq!(full.nulls(), projected.nulls());
+    match (full.data_type(), projected.data_type()) {
+        (DataType::Struct(_), DataType::Struct(kept)) => {
+            let (full, projected) = (full.as_struct(), projected.as_struct());
+            for field in kept {
+                assert_projected_values_equal(
+                    full.column_by_name(field.name()).unwrap(),
+                    projected.column_by_name(field.name()).unwrap(),
+                );
+            }
+        }
+        (DataType::List(_), DataType::List(_)) => {
+            let (full, projected) = (full.as_list::<i32>(), projected.as_list::<i32>());
+            assert_eq!(full.value_offsets(), projected.value_offsets());
+            assert_projected_values_equal(full.values(), projected.values());
+        }
+        (full, projected) => panic!("{projected} is no projection of {full}"),
+    }
+}
+
+#[test]
+fn a_projected_batch_holds_the_full_batch_values_of_its_columns() {
+    use uniprot_etl::lab::synth::{Generator, Profile};
+    use uniprot_etl::table::{EntryBatchBuilder, Projection};
+    let mut generator = Generator::new(Profile::Sprot, 11);
+    let entries: Vec<Entry> = (0..40).map(|_| generator.next_entry()).collect();
+    let full = EntryBatchBuilder::new().build(&entries).unwrap();
+    for columns in [
+        &["accession", "organism", "sequence"][..],
+        &[
+            "sequence.length",
+            "organism.taxon_id",
+            "features.type",
+            "features.location",
+        ],
+        &[
+            "comments.isoforms.ids",
+            "references.citation.db_references",
+            "protein.domains",
+        ],
+    ] {
+        let projection = Projection::parse(columns).unwrap();
+        let mut builder = EntryBatchBuilder::with_schema(projection.schema());
+        // Twice: what a projection left out must not linger into the next batch.
+        for _ in 0..2 {
+            let batch = builder.build(&entries).unwrap();
+            assert_eq!(batch.schema(), projection.schema());
+            for field in projection.schema().fields() {
+                assert_projected_values_equal(
+                    full.column_by_name(field.name()).unwrap(),
+                    batch.column_by_name(field.name()).unwrap(),
+                );
+            }
+        }
+    }
+}

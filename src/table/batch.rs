@@ -29,10 +29,21 @@ impl Default for EntryBatchBuilder {
 impl EntryBatchBuilder {
     /// A builder for the output schema.
     pub fn new() -> Self {
+        EntryBatchBuilder::with_schema(schema::schema())
+    }
+
+    /// A builder whose batches hold the columns of `schema`: the output schema or a projection
+    /// of it ([`super::projection::Projection`]); the columns left out are not kept.
+    pub fn with_schema(schema: SchemaRef) -> Self {
         EntryBatchBuilder {
-            schema: schema::schema(),
+            schema,
             columns: Default::default(),
         }
+    }
+
+    /// The schema of the batches built.
+    pub fn schema(&self) -> &SchemaRef {
+        &self.schema
     }
 
     /// Turns `entries` into one record batch.

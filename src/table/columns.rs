@@ -171,7 +171,8 @@ macro_rules! columnar {
             }
 
             /// The column of every one of `fields` (the struct's child fields, each found by
-            /// name), in the order of `fields`.
+            /// name), in the order of `fields`; a builder whose field is not among them (a
+            /// projection left it out) is emptied instead.
             pub fn finish_fields(
                 &mut self,
                 fields: &arrow::datatypes::Fields,
@@ -179,9 +180,10 @@ macro_rules! columnar {
                 use $crate::table::columns::ColumnBuilder as _;
                 let mut arrays = $crate::table::columns::FieldArrays::new(stringify!($name), fields);
                 $(
-                    let (at, field) =
-                        arrays.field($crate::table::columns::columnar!(@name $field $($column)?))?;
-                    arrays.put(at, self.$field.finish(field, None)?);
+                    match arrays.field($crate::table::columns::columnar!(@name $field $($column)?)) {
+                        Some((at, field)) => arrays.put(at, self.$field.finish(field, None)?),
+                        None => self.$field.truncate(0),
+                    }
                 )*
                 self.rows = 0;
                 arrays.finish()
@@ -291,11 +293,10 @@ impl<'a> FieldArrays<'a> {
         }
     }
 
-    /// The position and the field of the builder named `name`.
-    pub(crate) fn field(&self, name: &str) -> Result<(usize, &'a FieldRef), ArrowError> {
-        self.fields.find(name).ok_or_else(|| {
-            ArrowError::SchemaError(format!("{}.{name} has no field in the schema", self.owner))
-        })
+    /// The position and the field of the builder named `name`; `None` when the schema (a
+    /// projection of it) has no such field.
+    pub(crate) fn field(&self, name: &str) -> Option<(usize, &'a FieldRef)> {
+        self.fields.find(name)
     }
 
     /// Puts the array of the field at `at`.

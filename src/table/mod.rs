@@ -4,8 +4,9 @@
 //!
 //! One source: a struct declared in [`model`] (inside [`columns::columnar!`]) gives its fields,
 //! its builders (made of the [`leaf`] builders) and its Arrow fields; [`schema`] is the entry's
-//! fields, and every builder finds its schema field by name. Knows no XML (the parser writes into
-//! these builders) and no Parquet (the writer encodes what these build).
+//! fields, and every builder finds its schema field by name, so a [`projection`] of the schema
+//! (the columns a caller asks for) is built by the same builders. Knows no XML (the parser
+//! writes into these builders) and no Parquet (the writer encodes what these build).
 
 pub mod batch;
 pub mod columns;
@@ -13,6 +14,7 @@ mod date;
 pub mod docs;
 pub mod leaf;
 pub mod model;
+pub mod projection;
 pub mod schema;
 
 pub use self::batch::EntryBatchBuilder;
@@ -21,6 +23,7 @@ pub use self::leaf::{
     BooleanColumns, DictionaryColumns, ListColumns, NullableColumns, PrimitiveColumns, Utf8Columns,
 };
 pub use self::model::Entry;
+pub use self::projection::{Projection, UnknownColumn};
 
 #[cfg(test)]
 mod tests;
