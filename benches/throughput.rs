@@ -111,6 +111,7 @@ fn stages(c: &mut Criterion) {
         parquet: Settings::default().parquet,
         max_row_group_rows: Settings::default().pipeline.batch_size,
         input_name: "bench".into(),
+        schema: uniprot_etl::table::schema::schema(),
     };
     let props = uniprot_etl::writer::writer_properties(&spec);
     group.bench_function("parquet_write", |b| {

@@ -29,7 +29,7 @@ pub struct Cli {
 pub enum Command {
     /// Convert UniProt XML (plain or gzip, a path or `-` for stdin) to one Parquet file, or
     /// inputs (files, directories, globs) or a shard of one into a Parquet dataset directory.
-    Convert(ConvertArgs),
+    Convert(Box<ConvertArgs>),
     /// Split one UniProt XML input (plain, gzip or stdin) into N well-formed documents, in one
     /// sequential pass, so that its parts can be converted on several machines.
     Split(SplitArgs),
@@ -49,6 +49,8 @@ pub enum Command {
     },
     /// Print the Arrow schema of the output.
     Schema,
+    /// List every column path `convert --columns` accepts, one per line.
+    Columns,
     /// Inspect the execution ledger (run directories).
     Runs(RunsArgs),
     /// Measure the I/O, tokenizer and parse-only throughput floors of an input (YAML on stdout).
@@ -135,6 +137,11 @@ pub struct ConvertArgs {
     /// `/`).
     #[arg(short, long)]
     pub output: PathBuf,
+    /// Write only these columns, comma-separated: top-level columns or dotted paths into
+    /// structs and list items (`accession,organism.taxon_id,features.type`); `uniprot-etl
+    /// columns` lists them. Default: every column.
+    #[arg(long, value_delimiter = ',')]
+    pub columns: Vec<String>,
     /// Convert only the entries starting in the K-th of N byte ranges of a plain input file
     /// (K from 1); the N shards' union is the whole file.
     #[arg(long)]

@@ -228,9 +228,30 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A column asked for (`--columns`, a projection) is no column of the schema.
+    #[error(transparent)]
+    UnknownColumn(#[from] UnknownColumn),
     /// A pipeline thread panicked (a bug; reported instead of propagated).
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// A name that is no column of the schema, with the closest column paths.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown column {name:?}{}", suggestion(.close))]
+pub struct UnknownColumn {
+    /// The name as given.
+    pub name: String,
+    /// Column paths close to it (edit distance or containment), best first.
+    pub close: Vec<String>,
+}
+
+fn suggestion(close: &[String]) -> String {
+    if close.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", close.join(", "))
+    }
 }
 
 /// The failure behind an [`Error::DatasetFile`].

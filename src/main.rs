@@ -21,7 +21,7 @@ use uniprot_etl::ledger::logging;
 #[cfg(feature = "mimalloc")]
 use uniprot_etl::ledger::memory_setup;
 use uniprot_etl::run::{self, DatasetOptions, RunRequest};
-use uniprot_etl::table::schema;
+use uniprot_etl::table::{projection, schema};
 
 /// mimalloc: workers allocate Arrow columns that the encoder and the writer free on other
 /// threads; glibc malloc serialised those cross-thread frees on a lock (see README,
@@ -82,9 +82,15 @@ fn main() -> ExitCode {
     let log_level = cli.log_level();
     let quiet = cli.quiet;
     let result = match cli.command {
-        Command::Convert(args) => convert(args, log_level, quiet),
+        Command::Convert(args) => convert(*args, log_level, quiet),
         Command::Schema => {
             print!("{}", schema::describe());
+            Ok(())
+        }
+        Command::Columns => {
+            for path in projection::column_paths() {
+                println!("{path}");
+            }
             Ok(())
         }
         Command::Floor { input } => {
@@ -148,6 +154,7 @@ fn convert(args: ConvertArgs, log_level: Option<LogLevel>, quiet: bool) -> anyho
     let outcome = run::run(RunRequest {
         inputs: args.inputs.clone(),
         output: args.output.clone(),
+        columns: args.columns.clone(),
         shard: args.shard,
         dataset: DatasetOptions {
             force: false,

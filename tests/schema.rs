@@ -442,3 +442,84 @@ fn a_projected_batch_holds_the_full_batch_values_of_its_columns() {
         }
     }
 }
+
+/// Every record batch of a Parquet file, concatenated.
+fn read_parquet(path: &std::path::Path) -> arrow::record_batch::RecordBatch {
+    let file = std::fs::File::open(path).unwrap();
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
+    let schema = reader.schema().clone();
+    let batches: Vec<_> = reader.build().unwrap().map(Result::unwrap).collect();
+    arrow::compute::concat_batches(&schema, &batches).unwrap()
+}
+
+#[test]
+fn convert_columns_writes_those_columns_with_the_full_conversions_values() {
+    use crate::util::{run, stderr};
+    use uniprot_etl::table::Projection;
+    let dir = tempfile::tempdir().unwrap();
+    let input = crate::util::samples_dir().join("uniprot-rs-tests-250.xml");
+    let input = input.to_str().unwrap();
+    let columns = "accession,organism.taxon_id,features.type,features.location,sequence";
+    let full = run(dir.path(), &["convert", "-q", input, "-o", "full.parquet"]);
+    assert!(full.status.success(), "{}", stderr(&full));
+    let some = run(
+        dir.path(),
+        &[
+            "convert",
+            "-q",
+            input,
+            "-o",
+            "some.parquet",
+            "--columns",
+            columns,
+        ],
+    );
+    assert!(some.status.success(), "{}", stderr(&some));
+    let full = read_parquet(&dir.path().join("full.parquet"));
+    let some = read_parquet(&dir.path().join("some.parquet"));
+    let names: Vec<&str> = columns.split(',').collect();
+    let projection = Projection::parse(&names).unwrap();
+    assert_eq!(some.schema().fields(), projection.schema().fields());
+    assert_eq!(some.num_rows(), full.num_rows());
+    for field in projection.schema().fields() {
+        assert_projected_values_equal(
+            full.column_by_name(field.name()).unwrap(),
+            some.column_by_name(field.name()).unwrap(),
+        );
+    }
+    // The run's report names the columns asked for.
+    let runs = uniprot_etl::ledger::list_run_dirs(&dir.path().join("runs")).unwrap();
+    let report = std::fs::read_to_string(runs.last().unwrap().join("report.yaml")).unwrap();
+    assert!(report.contains("features.location"), "{report}");
+}
+
+#[test]
+fn an_unknown_column_fails_before_anything_is_read_naming_close_matches() {
+    use crate::util::{run, stderr};
+    let dir = tempfile::tempdir().unwrap();
+    // The input does not even exist: the column is refused first.
+    let out = run(
+        dir.path(),
+        &[
+            "convert",
+            "missing.xml",
+            "-o",
+            "x.parquet",
+            "--columns",
+            "acession,sequence.lenght",
+        ],
+    );
+    assert!(!out.status.success());
+    let message = stderr(&out);
+    assert!(message.contains("unknown column \"acession\""), "{message}");
+    assert!(message.contains("did you mean accession"), "{message}");
+    assert!(!message.contains("missing.xml"), "{message}");
+    assert!(!dir.path().join("x.parquet").exists());
+    // `uniprot-etl columns` lists every path the flag takes.
+    let listed = run(dir.path(), &["columns"]);
+    let listed = String::from_utf8(listed.stdout).unwrap();
+    assert_eq!(
+        listed.lines().collect::<Vec<_>>(),
+        uniprot_etl::table::projection::column_paths()
+    );
+}

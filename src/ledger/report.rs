@@ -170,6 +170,9 @@ pub struct OutputInfo {
     pub bytes: Option<u64>,
     /// Row groups written (null when the run failed).
     pub row_groups: Option<usize>,
+    /// The columns written when not all of them (`--columns`), as asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub columns: Option<Vec<String>>,
 }
 
 /// Counters and timings of the conversion.

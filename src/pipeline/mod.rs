@@ -62,6 +62,7 @@ use self::write::WriterMessage;
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::interrupt::QuitFlag;
+use crate::table::Projection;
 use crate::writer::{self, FileFacts, FileLimits, OutputSpec, Target};
 
 /// One conversion to run, built once per unit (a file, a shard, a dataset unit's parts): the
@@ -82,6 +83,8 @@ pub struct Job {
     pub relocation: Relocation,
     /// Checked between chunks; set by SIGINT/SIGTERM in the binary.
     pub quit: QuitFlag,
+    /// The columns written (default: all).
+    pub columns: Projection,
 }
 
 impl Job {
@@ -96,6 +99,7 @@ impl Job {
             rejects_path: None,
             relocation: Relocation::NONE,
             quit: QuitFlag::new(),
+            columns: Projection::all(),
         }
     }
 
@@ -140,12 +144,12 @@ pub fn convert<R: BufRead>(input: R, job: &Job, metrics: &Arc<Metrics>) -> Resul
         parquet: settings.parquet.clone(),
         max_row_group_rows: settings.pipeline.batch_size,
         input_name: input_name.to_owned(),
+        schema: job.columns.schema(),
     };
     let mut rejects = RejectsFile::new(job.rejects_path(), input_name);
     let first_file = writer::create_first(&spec)?;
     let factory = writer::column_writer_factory(&spec)?;
-    let encoder =
-        RowGroupEncoder::new(factory, crate::table::schema::schema(), Arc::clone(metrics));
+    let encoder = RowGroupEncoder::new(factory, job.columns.schema(), Arc::clone(metrics));
     let output_path = spec.target.path().to_owned();
     let relocation = job.relocation;
     let in_flight = threads + settings.pipeline.channel_capacity;
@@ -214,6 +218,7 @@ pub fn convert<R: BufRead>(input: R, job: &Job, metrics: &Arc<Metrics>) -> Resul
         let parse = Arc::new(ParseStage {
             input_name: input_name.to_owned(),
             settings: settings.parser.clone(),
+            schema: job.columns.schema(),
             metrics: Arc::clone(metrics),
             stop: stop.clone(),
             results: results_tx.clone(),

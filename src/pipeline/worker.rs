@@ -13,6 +13,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use crossbeam_channel::Sender;
 
@@ -43,6 +44,8 @@ pub struct ParseStage {
     pub input_name: String,
     /// The parser settings.
     pub settings: ParserSettings,
+    /// The columns built (the output schema, or a projection of it).
+    pub schema: SchemaRef,
     /// Where parse time is counted.
     pub metrics: Arc<Metrics>,
     /// Checked before a job starts: a closing pipeline skips queued work.
@@ -67,7 +70,7 @@ impl ParseStage {
         }
         let parsed = Metrics::timed(&self.metrics.parse_nanos, || {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                parse_chunk(&chunk, &self.input_name, &self.settings)
+                parse_chunk(&chunk, &self.input_name, &self.settings, &self.schema)
             }))
             .unwrap_or_else(|_| Err(panicked("parse")))
         });
@@ -97,15 +100,22 @@ thread_local! {
 }
 
 /// Parses `chunk` of the input called `input_name` with the parser `settings`, each entry
-/// straight into the Arrow builders, so a worker holds the chunk's columns and nothing else.
+/// straight into the Arrow builders, so a worker holds the chunk's columns and nothing else;
+/// the batch has the columns of `schema`.
 pub fn parse_chunk(
     chunk: &Chunk,
     input_name: &str,
     settings: &ParserSettings,
+    schema: &SchemaRef,
 ) -> Result<ParsedChunk, Error> {
     BUILDER.with(|cell| {
         let mut slot = cell.borrow_mut();
-        let builder = slot.get_or_insert_with(EntryBatchBuilder::new);
+        if slot.as_ref().is_some_and(|b| b.schema() != schema) {
+            // Another conversion on this thread asked for other columns.
+            *slot = None;
+        }
+        let builder =
+            slot.get_or_insert_with(|| EntryBatchBuilder::with_schema(Arc::clone(schema)));
         let parsed = match read_entries(chunk, settings, builder) {
             Ok(parsed) => parsed,
             Err(error) => {

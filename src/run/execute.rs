@@ -349,6 +349,7 @@ fn build_report(facts: RunFacts<'_>) -> Report {
             path: unit.job.target.path().display().to_string(),
             bytes: outcome.map(|_| Metrics::get(&metrics.output_bytes)),
             row_groups: outcome.map(|_| row_groups as usize),
+            columns: (!unit.job.columns.is_all()).then(|| unit.job.columns.names().to_vec()),
         },
         config: settings.clone(),
         metrics: run_metrics,

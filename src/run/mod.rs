@@ -25,6 +25,8 @@ use crate::interrupt::QuitFlag;
 use crate::ledger::logging;
 use crate::ledger::report::Report;
 use crate::ledger::{self, RunDir};
+use crate::pipeline::Job;
+use crate::table::Projection;
 
 /// What an invocation produced.
 #[derive(Debug)]
@@ -57,6 +59,7 @@ pub fn run(request: RunRequest) -> Result<RunOutcome> {
     logging::init_or_stderr(level, &log_files);
     let Prepared {
         settings,
+        columns,
         config_file,
         to_run,
         skipped,
@@ -72,7 +75,13 @@ pub fn run(request: RunRequest) -> Result<RunOutcome> {
         log::warn!("cannot handle SIGINT/SIGTERM cleanly: {e}");
         QuitFlag::new()
     });
-    let runs = units::convert_all(&request, &settings, to_run, run_dirs, &quit);
+    let job = Job {
+        file_limits: request.dataset.file_limits,
+        quit,
+        columns,
+        ..Job::new("", request.target(0), settings.clone())
+    };
+    let runs = units::convert_all(&request, &job, to_run, run_dirs);
     let all_ok = runs.iter().all(|r| r.result.is_ok());
     if let Some(newest) = runs.iter().map(|r| &r.run_dir.path).max() {
         if all_ok {
@@ -110,6 +119,7 @@ pub fn run(request: RunRequest) -> Result<RunOutcome> {
 /// and those `--resume` skips, and one run directory per unit to convert.
 struct Prepared {
     settings: Settings,
+    columns: Projection,
     config_file: Option<PathBuf>,
     to_run: Vec<UnitPlan>,
     skipped: Vec<u32>,
@@ -125,6 +135,10 @@ fn prepare(request: &RunRequest) -> (LogLevel, Result<Prepared>) {
         Err(e) => return (LogLevel::Error, Err(e)),
     };
     let level = settings.logging.level;
+    let columns = match Projection::parse(&request.columns) {
+        Ok(columns) => columns,
+        Err(e) => return (level, Err(e.into())),
+    };
     let planned = units::plan(request)
         .and_then(|plans| units::skip_done(request, plans))
         .and_then(|(to_run, skipped)| {
@@ -141,6 +155,7 @@ fn prepare(request: &RunRequest) -> (LogLevel, Result<Prepared>) {
         });
     let prepared = planned.map(|(to_run, skipped, run_dirs)| Prepared {
         settings,
+        columns,
         config_file,
         to_run,
         skipped,

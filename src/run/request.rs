@@ -16,6 +16,8 @@ pub struct RunRequest {
     pub inputs: Vec<String>,
     /// Output Parquet file, or dataset directory.
     pub output: PathBuf,
+    /// The columns to write (names or dotted paths; empty: every column).
+    pub columns: Vec<String>,
     /// Convert only this shard of the (single, plain) input.
     pub shard: Option<Shard>,
     /// Dataset options (ignored for a single output file).

@@ -8,11 +8,9 @@ use std::sync::Mutex;
 
 use super::execute::{execute, UnitJob, UnitRun};
 use super::request::RunRequest;
-use crate::config::Settings;
 use crate::dataset::manifest::{self, PartRecord, SourceRecord, UnitRecord};
 use crate::dataset::shard::Shard;
 use crate::error::{Error, Result};
-use crate::interrupt::QuitFlag;
 use crate::ledger::report::DatasetInfo;
 use crate::ledger::RunDir;
 use crate::pipeline::Job;
@@ -181,20 +179,20 @@ pub fn run_name(base: Option<&str>, plan: &UnitPlan, writes_dataset: bool) -> Op
 }
 
 /// Converts every plan in its run directory, up to one unit per thread at a time (the threads
-/// of the pipeline shared between them), and records each finished dataset unit.
+/// of the pipeline shared between them), and records each finished dataset unit. `template` is
+/// the job every unit's own is made from (settings, file limits, quit flag, columns).
 pub fn convert_all(
     request: &RunRequest,
-    settings: &Settings,
+    template: &Job,
     plans: Vec<UnitPlan>,
     run_dirs: Vec<RunDir>,
-    quit: &QuitFlag,
 ) -> Vec<UnitRun> {
-    let threads = settings.pipeline.effective_threads();
+    let threads = template.settings.pipeline.effective_threads();
     let parallel = plans.len().clamp(1, threads);
-    let mut unit_settings = settings.clone();
+    let mut unit_job = template.clone();
     if parallel > 1 {
-        unit_settings.pipeline.threads = (threads / parallel).max(1);
-        let each = unit_settings.pipeline.threads;
+        unit_job.settings.pipeline.threads = (threads / parallel).max(1);
+        let each = unit_job.settings.pipeline.threads;
         log::info!(
             "converting {} inputs, {parallel} at a time, {each} thread{} each",
             plans.len(),
@@ -207,14 +205,7 @@ pub fn convert_all(
         return jobs
             .iter()
             .map(|(plan, run_dir)| {
-                convert_unit(
-                    request,
-                    &unit_settings,
-                    plan,
-                    run_dir,
-                    quit,
-                    request.show_progress,
-                )
+                convert_unit(request, &unit_job, plan, run_dir, request.show_progress)
             })
             .collect();
     }
@@ -222,7 +213,7 @@ pub fn convert_all(
     let done: Mutex<Vec<(usize, UnitRun)>> = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for worker in 0..parallel {
-            let (jobs, next, done, unit_settings) = (&jobs, &next, &done, &unit_settings);
+            let (jobs, next, done, unit_job) = (&jobs, &next, &done, &unit_job);
             let spawned = std::thread::Builder::new()
                 .name(format!("unit-{worker}"))
                 .spawn_scoped(scope, move || loop {
@@ -230,7 +221,7 @@ pub fn convert_all(
                     let Some((plan, run_dir)) = jobs.get(index) else {
                         break;
                     };
-                    let run = convert_unit(request, unit_settings, plan, run_dir, quit, false);
+                    let run = convert_unit(request, unit_job, plan, run_dir, false);
                     done.lock()
                         .unwrap_or_else(|e| e.into_inner())
                         .push((index, run));
@@ -244,7 +235,7 @@ pub fn convert_all(
     // A unit a thread could not take (none started at all) is converted here.
     for (index, (plan, run_dir)) in jobs.iter().enumerate() {
         if !done.iter().any(|(i, _)| *i == index) {
-            let run = convert_unit(request, &unit_settings, plan, run_dir, quit, false);
+            let run = convert_unit(request, &unit_job, plan, run_dir, false);
             done.push((index, run));
         }
     }
@@ -256,18 +247,17 @@ pub fn convert_all(
 /// files the pipeline wrote).
 fn convert_unit(
     request: &RunRequest,
-    settings: &Settings,
+    template: &Job,
     plan: &UnitPlan,
     run_dir: &RunDir,
-    quit: &QuitFlag,
     show_progress: bool,
 ) -> UnitRun {
     let writes_dataset = request.writes_dataset();
     let unit = UnitJob {
         job: Job {
-            file_limits: request.dataset.file_limits,
-            quit: quit.clone(),
-            ..Job::new(&plan.input, request.target(plan.unit), settings.clone())
+            input_name: plan.input.clone(),
+            target: request.target(plan.unit),
+            ..template.clone()
         },
         input: plan.input.clone(),
         shard: plan.shard,

@@ -15,29 +15,14 @@ use std::sync::Arc;
 use arrow::datatypes::{DataType, Field, FieldRef, Fields, Schema, SchemaRef};
 
 use super::schema;
-
-/// A name that is no column of the schema, with the closest column paths.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown column {name:?}{}", suggestion(.close))]
-pub struct UnknownColumn {
-    /// The name as given.
-    pub name: String,
-    /// Column paths close to it (edit distance or containment), best first.
-    pub close: Vec<String>,
-}
-
-fn suggestion(close: &[String]) -> String {
-    if close.is_empty() {
-        String::new()
-    } else {
-        format!("; did you mean {}?", close.join(", "))
-    }
-}
+pub use crate::error::UnknownColumn;
 
 /// The columns asked for, as the schema they make.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Projection {
     schema: SchemaRef,
+    /// The names as asked for (empty: every column).
+    names: Vec<String>,
 }
 
 /// The selected part of one field: all of it, or some of its struct's (or items') fields.
@@ -52,6 +37,7 @@ impl Projection {
     pub fn all() -> Projection {
         Projection {
             schema: schema::schema(),
+            names: Vec::new(),
         }
     }
 
@@ -77,12 +63,18 @@ impl Projection {
             .collect();
         Ok(Projection {
             schema: Arc::new(Schema::new(fields)),
+            names: names.iter().map(|n| n.as_ref().trim().to_owned()).collect(),
         })
     }
 
     /// The projected schema, in the full schema's column order.
     pub fn schema(&self) -> SchemaRef {
         Arc::clone(&self.schema)
+    }
+
+    /// The names asked for, as given (empty when every column was).
+    pub fn names(&self) -> &[String] {
+        &self.names
     }
 
     /// True when every column is selected.

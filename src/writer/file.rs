@@ -8,6 +8,7 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::OnceLock;
 
 use parquet::arrow::arrow_writer::ArrowRowGroupWriterFactory;
@@ -129,7 +130,7 @@ impl ParquetFile {
         // sequential write; its file writer then takes row groups encoded elsewhere.
         let (writer, _) = ArrowWriter::try_new(
             BufWriter::with_capacity(WRITE_BUFFER_BYTES, sink),
-            schema::schema(),
+            Arc::clone(&spec.schema),
             Some(writer_properties(spec)),
         )
         .and_then(ArrowWriter::into_serialized_writer)
@@ -213,10 +214,14 @@ impl ParquetFile {
 /// The factory of column writers for files written with `spec`'s properties. It depends only
 /// on the schema and the properties, so one factory serves every file of a dataset.
 pub fn column_writer_factory(spec: &OutputSpec) -> Result<ArrowRowGroupWriterFactory> {
-    ArrowWriter::try_new(io::sink(), schema::schema(), Some(writer_properties(spec)))
-        .and_then(ArrowWriter::into_serialized_writer)
-        .map(|(_, factory)| factory)
-        .map_err(|e| write_error(spec.target.path(), "cannot set up the Parquet encoder", e))
+    ArrowWriter::try_new(
+        io::sink(),
+        Arc::clone(&spec.schema),
+        Some(writer_properties(spec)),
+    )
+    .and_then(ArrowWriter::into_serialized_writer)
+    .map(|(_, factory)| factory)
+    .map_err(|e| write_error(spec.target.path(), "cannot set up the Parquet encoder", e))
 }
 
 /// The Parquet leaf columns of the output schema that sit inside a list (repetition level above

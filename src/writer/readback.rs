@@ -23,6 +23,7 @@ pub fn encode_in_memory(entries: &[Entry], parquet: &ParquetSettings) -> Result<
         parquet: parquet.clone(),
         max_row_group_rows: entries.len().max(1),
         input_name: "memory".to_owned(),
+        schema: schema::schema(),
     };
     let batch = EntryBatchBuilder::new()
         .build(entries)

@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use arrow::datatypes::SchemaRef;
+
 use super::parts::part_file_name;
 use crate::config::ParquetSettings;
 use crate::error::{Error, StorageError};
@@ -61,6 +63,8 @@ pub struct OutputSpec {
     pub max_row_group_rows: usize,
     /// Input name recorded in the files' metadata.
     pub input_name: String,
+    /// The columns written: the output schema, or a projection of it.
+    pub schema: SchemaRef,
 }
 
 /// The error of a writer stage whose input hung up before the document ended.
