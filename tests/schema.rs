@@ -523,3 +523,37 @@ fn an_unknown_column_fails_before_anything_is_read_naming_close_matches() {
         uniprot_etl::table::projection::column_paths()
     );
 }
+
+#[test]
+fn elements_skipped_for_a_projection_are_still_checked() {
+    use crate::util::{run, stderr};
+    let dir = tempfile::tempdir().unwrap();
+    let good = "<entry><accession>P1</accession><reference key=\"1\"><citation type=\"x\"><title>t</title></citation></reference><sequence length=\"1\">M</sequence></entry>";
+    let broken =
+        "<entry><accession>P2</accession><reference key=\"1\"><citation></reference></entry>";
+    for (body, ok) in [(good, true), (broken, false)] {
+        let _ = std::fs::remove_file(dir.path().join("out.parquet"));
+        let xml = format!(
+            "<?xml version=\"1.0\"?><uniprot xmlns=\"http://uniprot.org/uniprot\">{body}</uniprot>"
+        );
+        std::fs::write(dir.path().join("in.xml"), xml).unwrap();
+        let out = run(
+            dir.path(),
+            &[
+                "convert",
+                "-q",
+                "in.xml",
+                "-o",
+                "out.parquet",
+                "--columns",
+                "accession,sequence",
+            ],
+        );
+        assert_eq!(out.status.success(), ok, "{}", stderr(&out));
+        if !ok {
+            // The skipped <reference> is malformed: refused like a full conversion, no output.
+            assert!(stderr(&out).contains("entry P2"), "{}", stderr(&out));
+            assert!(!dir.path().join("out.parquet").exists());
+        }
+    }
+}

@@ -16,7 +16,7 @@
 use std::collections::BTreeMap;
 
 use super::cursor::{ParseLimits, TopLevel, XmlCursor};
-use super::entry::entry;
+use super::entry::{entry, EntryElements};
 use crate::config::OnError;
 #[cfg(feature = "readback")]
 use crate::error::ReadBackError;
@@ -88,6 +88,8 @@ pub struct EntryReader<'a> {
     state: State,
     trailer: DocumentTrailer,
     on_error: OnError,
+    /// The child elements of `<entry>` read (the others are skipped).
+    elements: EntryElements,
     /// The columns [`Self::next_item`] reads one entry into and back out of.
     #[cfg(feature = "readback")]
     single: Option<Box<EntryBatchBuilder>>,
@@ -101,6 +103,7 @@ impl<'a> EntryReader<'a> {
             state: State::BeforeRoot,
             trailer: DocumentTrailer::default(),
             on_error: OnError::Fail,
+            elements: EntryElements::ALL,
             #[cfg(feature = "readback")]
             single: None,
         }
@@ -109,6 +112,13 @@ impl<'a> EntryReader<'a> {
     /// Sets the policy for recoverable per-entry problems (default: fail).
     pub fn with_on_error(mut self, on_error: OnError) -> Self {
         self.on_error = on_error;
+        self
+    }
+
+    /// Reads only the child elements of `<entry>` in `elements` (default: all); the columns of
+    /// the others stay empty.
+    pub fn with_elements(mut self, elements: EntryElements) -> Self {
+        self.elements = elements;
         self
     }
 
@@ -242,12 +252,13 @@ impl<'a> EntryReader<'a> {
                 )))
             }
         };
+        let elements = self.elements;
         let result = match tag.local_name() {
             "entry" => {
                 let row = out.len();
                 match self
                     .cursor
-                    .at_top_level(&tag, |cur, tag| entry(cur, tag, out))
+                    .at_top_level(&tag, |cur, tag| entry(cur, tag, out, elements))
                 {
                     Ok(()) => {
                         out.fill(row + 1);

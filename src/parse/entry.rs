@@ -14,12 +14,68 @@ use crate::error::{ParseError, ParseErrorKind};
 use crate::table::model::{EntryColumns, SequenceColumns};
 use crate::table::{ColumnBuilder, StructColumns};
 
-/// Reads one `<entry>` (already opened) up to its end tag into the open row of `out`; the
-/// caller closes the row (or drops it, when this fails).
+/// Which child elements of `<entry>` are read: the others are skipped unread, their content
+/// still checked by the lexer (well-formedness, token sizes, nesting), because a projection
+/// left out every column they fill. `<accession>` is always read: it names the entry in errors
+/// and an entry without one is refused whatever was asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryElements {
+    /// One bit per skippable element, set when it is read; all set: nothing is skipped.
+    read: u16,
+}
+
+/// The skippable child elements of `<entry>` and the top-level columns each one fills.
+const ELEMENT_COLUMNS: [(&str, &str); 14] = [
+    ("name", "names"),
+    ("protein", "protein"),
+    ("gene", "genes"),
+    ("organism", "organism"),
+    ("organismHost", "organism_hosts"),
+    ("geneLocation", "gene_locations"),
+    ("reference", "references"),
+    ("comment", "comments"),
+    ("dbReference", "db_references"),
+    ("proteinExistence", "protein_existence"),
+    ("keyword", "keywords"),
+    ("feature", "features"),
+    ("evidence", "evidences"),
+    ("sequence", "sequence"),
+];
+
+impl EntryElements {
+    /// Every element is read.
+    pub const ALL: EntryElements = EntryElements { read: u16::MAX };
+
+    /// The elements that fill the top-level `columns` (a projection's column names).
+    pub fn for_columns<'c>(columns: impl IntoIterator<Item = &'c str>) -> EntryElements {
+        let columns: Vec<&str> = columns.into_iter().collect();
+        let mut read = 0u16;
+        for (bit, (_, column)) in ELEMENT_COLUMNS.iter().enumerate() {
+            if columns.contains(column) {
+                read |= 1 << bit;
+            }
+        }
+        EntryElements { read }
+    }
+
+    /// True when `element` (a child of `<entry>`) is skipped unread.
+    fn skips(self, element: &str) -> bool {
+        self != EntryElements::ALL
+            && ELEMENT_COLUMNS
+                .iter()
+                .position(|(name, _)| *name == element)
+                .is_some_and(|bit| self.read & (1 << bit) == 0)
+    }
+}
+
+/// Reads one `<entry>` (already opened) up to its end tag into the open row of `out`, skipping
+/// the child elements `elements` leaves out; the caller closes the row (or drops it, when this
+/// fails).
 pub fn entry<'a>(
     cur: &mut XmlCursor<'a>,
     tag: &Tag<'a>,
     out: &mut EntryColumns,
+    elements: EntryElements,
 ) -> Result<(), ParseError> {
     cur.accession = None;
     let row = out.row();
@@ -31,6 +87,10 @@ pub fn entry<'a>(
         _ => Ok(false),
     })?;
     cur.children(tag, |cur, child| {
+        if elements.skips(child.local_name()) {
+            cur.skip(child)?;
+            return Ok(true);
+        }
         match child.local_name() {
             "accession" => {
                 let accession = cur.plain_text(child)?;

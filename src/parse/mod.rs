@@ -34,6 +34,7 @@ pub use cursor::{ParseLimits, Tag, XmlCursor};
 #[cfg(feature = "readback")]
 pub use document::Item;
 pub use document::{DocumentTrailer, EntryReader, Rejected, Step};
+pub use entry::EntryElements;
 pub use lexer::{LexError, LexErrorKind, Lexer, RawAttribute, Token};
 pub use text::{append_cdata, append_text, attribute_value};
 

@@ -62,6 +62,7 @@ use self::write::WriterMessage;
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::interrupt::QuitFlag;
+use crate::parse::EntryElements;
 use crate::table::Projection;
 use crate::writer::{self, FileFacts, FileLimits, OutputSpec, Target};
 
@@ -219,6 +220,12 @@ pub fn convert<R: BufRead>(input: R, job: &Job, metrics: &Arc<Metrics>) -> Resul
             input_name: input_name.to_owned(),
             settings: settings.parser.clone(),
             schema: job.columns.schema(),
+            elements: if job.columns.is_all() {
+                EntryElements::ALL
+            } else {
+                let schema = job.columns.schema();
+                EntryElements::for_columns(schema.fields().iter().map(|f| f.name().as_str()))
+            },
             metrics: Arc::clone(metrics),
             stop: stop.clone(),
             results: results_tx.clone(),

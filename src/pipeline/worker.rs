@@ -23,7 +23,7 @@ use super::reader::Chunk;
 use super::stop::{panicked, StopSignals};
 use crate::config::ParserSettings;
 use crate::error::{Error, ParseError, ParseErrorKind};
-use crate::parse::{EntryReader, ParseLimits, Rejected, Step};
+use crate::parse::{EntryElements, EntryReader, ParseLimits, Rejected, Step};
 use crate::table::batch::EntryBatchBuilder;
 
 /// What the parse workers and the reader tell the in-order stage.
@@ -46,6 +46,8 @@ pub struct ParseStage {
     pub settings: ParserSettings,
     /// The columns built (the output schema, or a projection of it).
     pub schema: SchemaRef,
+    /// The child elements of `<entry>` those columns need (the others are skipped unread).
+    pub elements: EntryElements,
     /// Where parse time is counted.
     pub metrics: Arc<Metrics>,
     /// Checked before a job starts: a closing pipeline skips queued work.
@@ -70,7 +72,13 @@ impl ParseStage {
         }
         let parsed = Metrics::timed(&self.metrics.parse_nanos, || {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                parse_chunk(&chunk, &self.input_name, &self.settings, &self.schema)
+                parse_chunk(
+                    &chunk,
+                    &self.input_name,
+                    &self.settings,
+                    &self.schema,
+                    self.elements,
+                )
             }))
             .unwrap_or_else(|_| Err(panicked("parse")))
         });
@@ -101,12 +109,14 @@ thread_local! {
 
 /// Parses `chunk` of the input called `input_name` with the parser `settings`, each entry
 /// straight into the Arrow builders, so a worker holds the chunk's columns and nothing else;
-/// the batch has the columns of `schema`.
+/// the batch has the columns of `schema`, and only the child elements of `<entry>` in
+/// `elements` are read.
 pub fn parse_chunk(
     chunk: &Chunk,
     input_name: &str,
     settings: &ParserSettings,
     schema: &SchemaRef,
+    elements: EntryElements,
 ) -> Result<ParsedChunk, Error> {
     BUILDER.with(|cell| {
         let mut slot = cell.borrow_mut();
@@ -116,7 +126,7 @@ pub fn parse_chunk(
         }
         let builder =
             slot.get_or_insert_with(|| EntryBatchBuilder::with_schema(Arc::clone(schema)));
-        let parsed = match read_entries(chunk, settings, builder) {
+        let parsed = match read_entries(chunk, settings, elements, builder) {
             Ok(parsed) => parsed,
             Err(error) => {
                 // Start the next chunk from empty builders.
@@ -153,6 +163,7 @@ struct ChunkItems {
 fn read_entries(
     chunk: &Chunk,
     settings: &ParserSettings,
+    elements: EntryElements,
     builder: &mut EntryBatchBuilder,
 ) -> Result<ChunkItems, ParseError> {
     let mut reader = EntryReader::new(
@@ -160,7 +171,8 @@ fn read_entries(
         settings.strict,
         ParseLimits::from_settings(settings),
     )
-    .with_on_error(settings.on_error);
+    .with_on_error(settings.on_error)
+    .with_elements(elements);
     let mut items = ChunkItems {
         ends: Vec::new(),
         rejected: Vec::new(),
