@@ -545,6 +545,45 @@ impl<'a> XmlCursor<'a> {
         self.skip_to_depth(self.depth.saturating_sub(1))
     }
 
+    /// Skips the whole of `tag` (already opened) unread, for an element a projection does not
+    /// need, while checking all that reading it would check of the XML itself: every token
+    /// through the lexer (names, quoting, nesting, token size), attribute names unique in each
+    /// tag, entity and character references resolvable in text and attribute values. Values are
+    /// not interpreted (a bad number is not seen) and nothing is counted as unmapped.
+    pub fn skip_unread(&mut self, tag: &Tag<'a>) -> Result<(), ParseError> {
+        self.attrs(tag, |_, _| Ok(true))?;
+        if tag.empty {
+            return Ok(());
+        }
+        let depth = self.depth.saturating_sub(1);
+        let mut decoded = String::new();
+        while self.depth > depth {
+            match self.read_markup()? {
+                Token::Start { name, empty } => {
+                    let child = self.take_tag(name, empty);
+                    let checked = self.attrs(&child, |_, _| Ok(true));
+                    self.recycle(child);
+                    checked?;
+                    if !empty {
+                        self.opened()?;
+                    }
+                }
+                Token::End => self.closed(),
+                Token::Text {
+                    raw, plain: false, ..
+                } => {
+                    decoded.clear();
+                    self.append_text(raw, false, &mut decoded)?;
+                }
+                token @ (Token::Eof | Token::Doctype | Token::Declaration) => {
+                    return Err(self.misplaced(token, "inside an element (file cut short?)"))
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
     /// Reads and discards tokens until only `depth` elements are open. Every token is still
     /// size-checked and well-formedness is still enforced by the lexer.
     pub fn skip_to_depth(&mut self, depth: usize) -> Result<(), ParseError> {

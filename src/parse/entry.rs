@@ -14,9 +14,9 @@ use crate::error::{ParseError, ParseErrorKind};
 use crate::table::model::{EntryColumns, SequenceColumns};
 use crate::table::{ColumnBuilder, StructColumns};
 
-/// Which child elements of `<entry>` are read: the others are skipped unread, their content
-/// still checked by the lexer (well-formedness, token sizes, nesting), because a projection
-/// left out every column they fill. `<accession>` is always read: it names the entry in errors
+/// Which child elements of `<entry>` are read: the others are skipped unread
+/// ([`XmlCursor::skip_unread`]: the XML still checked as reading it would, its values not
+/// interpreted), because a projection left out every column they fill. `<accession>` is always read: it names the entry in errors
 /// and an entry without one is refused whatever was asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EntryElements {
@@ -88,7 +88,7 @@ pub fn entry<'a>(
     })?;
     cur.children(tag, |cur, child| {
         if elements.skips(child.local_name()) {
-            cur.skip(child)?;
+            cur.skip_unread(child)?;
             return Ok(true);
         }
         match child.local_name() {

@@ -157,7 +157,11 @@ pub fn execute(run_dir: &RunDir, unit: &UnitJob) -> UnitRun {
         }
         result
     });
-    input.sha256 = digest.as_ref().map(input::digest_hex);
+    // The hash of the whole input (or shard) only: a failed run read part of it.
+    input.sha256 = digest
+        .as_ref()
+        .filter(|_| result.is_ok())
+        .map(input::digest_hex);
     let samples = sampler.and_then(|s| s.stop()).unwrap_or_default();
     finish_profiler(profiler, run_dir);
 

@@ -139,6 +139,12 @@ fn prepare(request: &RunRequest) -> (LogLevel, Result<Prepared>) {
         Ok(columns) => columns,
         Err(e) => return (level, Err(e.into())),
     };
+    if !columns.is_all() && request.writes_dataset() {
+        // A dataset's records do not say which columns its parts hold, so parts of different
+        // projections could be committed together.
+        let message = "--columns writes one file; a dataset output does not take it yet";
+        return (level, Err(Error::Config(message.into())));
+    }
     let planned = units::plan(request)
         .and_then(|plans| units::skip_done(request, plans))
         .and_then(|(to_run, skipped)| {

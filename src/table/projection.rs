@@ -51,9 +51,14 @@ impl Projection {
         for name in names {
             let name = name.as_ref().trim();
             if !select(schema::fields(), name, &mut root) {
+                let close = if name.is_empty() {
+                    Vec::new()
+                } else {
+                    close_matches(name)
+                };
                 return Err(UnknownColumn {
                     name: name.to_owned(),
-                    close: close_matches(name),
+                    close,
                 });
             }
         }

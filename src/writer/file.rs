@@ -144,7 +144,6 @@ impl ParquetFile {
         })
     }
 
-    /// The file's final path.
     /// Appends one row group: its encoded column chunks, in schema order, its `rows` and its
     /// accession range.
     pub fn append_row_group(

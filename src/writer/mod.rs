@@ -4,7 +4,7 @@
 //! part. The pipeline's writer stage (`pipeline::write`) drives these on its thread.
 //!
 //! It never sees XML, never starts a thread and never counts a figure. Besides the pipeline's
-//! encode stage, this is the only module that imports `parquet`'s writer. The files are renamed
+//! encode and write stages, this is the only module that imports `parquet`'s writer. The files are renamed
 //! onto their final paths only by [`WrittenFile::persist`], which the pipeline calls after every
 //! stage succeeded. [`readback`] holds the read-back and in-memory codecs for verification,
 //! tests and fuzzing.
