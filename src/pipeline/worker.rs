@@ -120,7 +120,10 @@ pub fn parse_chunk(
 ) -> Result<ParsedChunk, Error> {
     BUILDER.with(|cell| {
         let mut slot = cell.borrow_mut();
-        if slot.as_ref().is_some_and(|b| b.schema() != schema) {
+        // The same conversion hands every chunk the same `Arc`: compare fields only otherwise.
+        let other_columns =
+            |b: &EntryBatchBuilder| !Arc::ptr_eq(b.schema(), schema) && b.schema() != schema;
+        if slot.as_ref().is_some_and(other_columns) {
             // Another conversion on this thread asked for other columns.
             *slot = None;
         }
