@@ -219,6 +219,12 @@ pub enum Error {
         /// Entries parsed before stopping.
         entries: u64,
     },
+    /// The caller of a scan stopped taking its batches before the input ended.
+    #[error("the scan of {input} was closed before its end")]
+    Closed {
+        /// The input's name.
+        input: String,
+    },
     /// Keeping a rejected entry failed (`parser.on_error: skip`).
     #[error("writing rejected entries to {}", path.display())]
     Rejects {

@@ -5,12 +5,14 @@
 
 use std::io::BufRead;
 
+use arrow::record_batch::RecordBatch;
 use proptest::prelude::*;
 use uniprot_etl::config::Settings;
 use uniprot_etl::interrupt::QuitFlag;
 use uniprot_etl::lab::synth::{self, Amount, Profile};
 use uniprot_etl::pipeline::metrics::Metrics;
-use uniprot_etl::pipeline::Job;
+use uniprot_etl::pipeline::{self, Job, Outcome, ScanJob};
+use uniprot_etl::table::Projection;
 use uniprot_etl::writer::read_entries;
 use uniprot_etl::writer::Target;
 
@@ -265,4 +267,122 @@ fn chunks_in_flight_stay_within_threads_plus_channel_capacity() {
             "peak {peak}"
         );
     }
+}
+
+/// Every batch of a scan of `xml` with `job`, and how the scan ended.
+fn scan_batches(
+    xml: &[u8],
+    job: &ScanJob,
+) -> (Vec<RecordBatch>, uniprot_etl::error::Result<Outcome>) {
+    let metrics = std::sync::Arc::new(Metrics::default());
+    let (tx, rx) = crossbeam_channel::bounded(1);
+    std::thread::scope(|scope| {
+        let scan = scope.spawn(|| pipeline::scan(xml, job, &metrics, tx));
+        let batches: Vec<RecordBatch> = rx.iter().collect();
+        (batches, scan.join().unwrap())
+    })
+}
+
+/// The row groups of the Parquet file at `path`, one record batch each.
+fn row_groups(path: &std::path::Path) -> Vec<RecordBatch> {
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let file = std::fs::File::open(path).unwrap();
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
+    let groups = builder.metadata().num_row_groups();
+    (0..groups)
+        .map(|group| {
+            let file = std::fs::File::open(path).unwrap();
+            let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+                .unwrap()
+                .with_row_groups(vec![group])
+                .with_batch_size(1 << 20)
+                .build()
+                .unwrap();
+            let batches: Vec<RecordBatch> = reader.map(Result::unwrap).collect();
+            assert_eq!(batches.len(), 1);
+            batches.into_iter().next().unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn a_scan_yields_the_row_groups_a_conversion_writes_in_order() {
+    let xml = sample_xml();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.parquet");
+    let mut settings = settings(40, 2);
+    settings.pipeline.threads = 3;
+    settings.pipeline.chunk_bytes = 16 * 1024;
+    convert_bytes(&xml, &out, &settings).unwrap();
+    let (batches, outcome) = scan_batches(&xml, &ScanJob::new("sample", settings));
+    let outcome = outcome.unwrap();
+    assert!(outcome.files.is_empty());
+    let groups = row_groups(&out);
+    assert_eq!(batches.len(), groups.len());
+    assert!(batches.len() > 2, "the sample should give several batches");
+    for (batch, group) in batches.iter().zip(&groups) {
+        assert_eq!(batch, group);
+    }
+}
+
+#[test]
+fn a_projected_scan_yields_the_full_scans_columns() {
+    let xml = sample_xml();
+    let full = ScanJob::new("sample", settings(100, 2));
+    let names = ["accession", "organism.taxon_id", "sequence", "features.type"];
+    let projected = ScanJob {
+        columns: Projection::parse(&names).unwrap(),
+        ..full.clone()
+    };
+    let (all, _) = scan_batches(&xml, &full);
+    let (some, outcome) = scan_batches(&xml, &projected);
+    outcome.unwrap();
+    assert_eq!(all.len(), some.len());
+    let schema = projected.columns.schema();
+    for (whole, part) in all.iter().zip(&some) {
+        assert_eq!(part.schema(), schema);
+        for field in schema.fields() {
+            let column = part.column_by_name(field.name()).unwrap();
+            let whole = whole.column_by_name(field.name()).unwrap();
+            if field.name() == "accession" || field.name() == "sequence" {
+                assert_eq!(column, whole, "{}", field.name());
+            }
+            assert_eq!(column.len(), whole.len());
+        }
+    }
+}
+
+#[test]
+fn a_scan_stops_when_its_caller_hangs_up() {
+    let xml = synthetic_xml(400, 3);
+    let metrics = std::sync::Arc::new(Metrics::default());
+    let job = ScanJob::new("synthetic", settings(10, 1));
+    let (tx, rx) = crossbeam_channel::bounded(1);
+    let err = std::thread::scope(|scope| {
+        let scan = scope.spawn(|| pipeline::scan(&xml[..], &job, &metrics, tx));
+        let first = rx.recv().unwrap();
+        assert_eq!(first.num_rows(), 10);
+        drop(rx);
+        scan.join().unwrap().unwrap_err()
+    });
+    assert!(
+        matches!(err, uniprot_etl::error::Error::Closed { .. }),
+        "{err}"
+    );
+    assert!(Metrics::get(&metrics.entries) < 400);
+}
+
+#[test]
+fn a_scan_reports_bad_xml_with_its_offset_and_accession() {
+    let mut xml = sample_xml();
+    let at = xml.len() / 2;
+    let entry = find(&xml[at..], b"<entry").unwrap() + at;
+    xml.splice(entry..entry + 6, b"<entry <".iter().copied());
+    let (_, outcome) = scan_batches(&xml, &ScanJob::new("broken.xml", settings(50, 1)));
+    let err = outcome.unwrap_err().to_string();
+    assert!(err.contains("broken.xml"), "{err}");
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }

@@ -47,11 +47,12 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use crossbeam_channel::{bounded, unbounded};
+use arrow::record_batch::RecordBatch;
+use crossbeam_channel::{bounded, unbounded, Sender};
 
 use self::encode::RowGroupEncoder;
 use self::metrics::Metrics;
-use self::order::{FileProgress, InOrder, OrderStop};
+use self::order::{FileProgress, InOrder, OrderStop, ParquetSink, RowSink};
 use self::pool::Pool;
 pub use self::reader::Relocation;
 use self::reader::{ChunkReader, ReaderStop};
@@ -132,149 +133,94 @@ pub struct Outcome {
     pub copyright: Option<String>,
 }
 
+/// A scan: the rows of an input handed to the caller as Arrow record batches, in input order,
+/// one per row group a conversion with the same settings would write; no file is written.
+#[derive(Debug, Clone)]
+pub struct ScanJob {
+    /// Names the input in errors.
+    pub input_name: String,
+    /// The effective settings (`parquet` and `runs` are not used).
+    pub settings: Settings,
+    /// The columns built (default: all).
+    pub columns: Projection,
+    /// Where entries rejected under `parser.on_error: skip` are kept; without one they are
+    /// only logged and counted.
+    pub rejects_path: Option<PathBuf>,
+    /// Checked between chunks: set it to stop the scan.
+    pub quit: QuitFlag,
+}
+
+impl ScanJob {
+    /// A scan of the input called `input_name` with `settings`: every column, no rejects
+    /// file, a quit flag nothing sets yet.
+    pub fn new(input_name: &str, settings: Settings) -> ScanJob {
+        ScanJob {
+            input_name: input_name.to_owned(),
+            settings,
+            columns: Projection::all(),
+            rejects_path: None,
+            quit: QuitFlag::new(),
+        }
+    }
+}
+
 /// The conversion: the XML read from `input` into the Parquet file or parts of `job`, counting
 /// into `metrics` as it goes. The reader runs on the calling thread; the other stages on
 /// threads of their own, all stopped by the first error. The output appears at its final path
 /// only when every stage succeeded.
 pub fn convert<R: BufRead>(input: R, job: &Job, metrics: &Arc<Metrics>) -> Result<Outcome> {
     let settings = &job.settings;
-    let input_name = job.input_name.as_str();
-    let threads = settings.pipeline.effective_threads();
     let spec = OutputSpec {
         target: job.target.clone(),
         parquet: settings.parquet.clone(),
         max_row_group_rows: settings.pipeline.batch_size,
-        input_name: input_name.to_owned(),
+        input_name: job.input_name.clone(),
         schema: job.columns.schema(),
     };
-    let mut rejects = RejectsFile::new(job.rejects_path(), input_name);
+    let mut rejects = RejectsFile::new(job.rejects_path(), &job.input_name);
     let first_file = writer::create_first(&spec)?;
     let factory = writer::column_writer_factory(&spec)?;
     let encoder = RowGroupEncoder::new(factory, job.columns.schema(), Arc::clone(metrics));
     let output_path = spec.target.path().to_owned();
-    let relocation = job.relocation;
-    let in_flight = threads + settings.pipeline.channel_capacity;
-    let stop = StopSignals::new(job.quit.clone());
+    let stages = Stages {
+        input_name: &job.input_name,
+        settings,
+        columns: &job.columns,
+        relocation: job.relocation,
+        limits: job.file_limits,
+        stop: StopSignals::new(job.quit.clone()),
+    };
 
-    let (read, ordered, written) = std::thread::scope(|scope| {
-        // One result per dispatched chunk: bounded by the slots, so unbounded here.
-        let (results_tx, results_rx) = unbounded::<StageMessage>();
-        let (slots_tx, slots_rx) = bounded::<()>(in_flight);
-        for _ in 0..in_flight {
-            let _ = slots_tx.send(());
-        }
-        let (recycle_tx, recycle_rx) = unbounded::<Vec<u8>>();
-        // One encoded row group may wait for the writer while the next is being encoded.
-        let (writer_tx, writer_rx) = bounded::<WriterMessage>(1);
-        let pool = match Pool::start(scope, threads) {
-            Ok(pool) => pool,
-            Err(e) => {
-                let error = Error::Internal(format!("cannot start the worker pool: {e}"));
-                return (Ok(()), Err(OrderStop::Failed(error)), Ok(None));
-            }
-        };
-
-        let writer_metrics = &*metrics;
-        let writer = std::thread::Builder::new()
-            .name("parquet-writer".into())
-            .spawn_scoped(scope, move || {
-                write::run(writer_rx, spec, first_file, writer_metrics)
-            });
-        let in_order = InOrder {
-            settings: &settings.pipeline,
-            encoder,
-            pool: pool.clone(),
-            to_writer: writer_tx,
-            rejects: &mut rejects,
-            input_name,
-            metrics,
-            unmapped: BTreeMap::new(),
-            copyright: None,
-            // Row groups close by the bytes of the stream the pipeline reads.
-            group_start: relocation.shift,
-            output: &output_path,
-            limits: job.file_limits,
-            file: FileProgress::default(),
-            group_accessions: None,
-            pending: Vec::new(),
-        };
-        let order_stop = &stop;
-        let ordering = std::thread::Builder::new()
-            .name("in-order".into())
-            .spawn_scoped(scope, move || {
-                let result = order::run(in_order, results_rx, slots_tx, order_stop);
-                if result.is_err() {
-                    order_stop.close();
-                }
-                result
-            });
-        let (writer, ordering) = match (writer, ordering) {
-            (Ok(writer), Ok(ordering)) => (writer, ordering),
-            (Err(e), _) | (_, Err(e)) => {
-                let error = Error::Internal(format!("cannot start a pipeline thread: {e}"));
-                return (Ok(()), Err(OrderStop::Failed(error)), Ok(None));
-            }
-        };
-
-        let parse = Arc::new(ParseStage {
-            input_name: input_name.to_owned(),
-            settings: settings.parser.clone(),
-            schema: job.columns.schema(),
-            elements: if job.columns.is_all() {
-                EntryElements::ALL
-            } else {
-                let schema = job.columns.schema();
-                EntryElements::for_columns(schema.fields().iter().map(|f| f.name().as_str()))
-            },
-            metrics: Arc::clone(metrics),
-            stop: stop.clone(),
-            results: results_tx.clone(),
-            recycle: recycle_tx,
-        });
-        let mut chunk_reader = ChunkReader::new(
-            input,
-            settings.pipeline.chunk_bytes,
-            &settings.parser,
-            &recycle_rx,
-        )
-        .relocated(relocation);
-        let read = chunk_reader.read_all(&slots_rx, &stop, metrics, |chunk| {
-            pool.parse(parse.job(chunk));
-        });
-        drop(parse);
-        if read.is_ok() {
-            let chunks = Metrics::get(&metrics.chunks_dispatched);
-            let _ = results_tx.send(StageMessage::End { chunks });
-        } else {
-            stop.close();
-        }
-        drop(results_tx);
-        let ordered = ordering
-            .join()
-            .unwrap_or_else(|_| Err(OrderStop::Failed(panicked("in-order"))));
-        let written = writer
-            .join()
-            .map(|r| r.map(Some))
-            .unwrap_or_else(|_| Err(panicked("writer")));
-        metrics
-            .xml_bytes
-            .store(chunk_reader.xml_bytes, Ordering::Relaxed);
-        (read, ordered, written)
+    // One encoded row group may wait for the writer while the next is being encoded.
+    let (writer_tx, writer_rx) = bounded::<WriterMessage>(1);
+    let writer_metrics = Arc::clone(metrics);
+    let writer = std::thread::Builder::new()
+        .name("parquet-writer".into())
+        .spawn(move || write::run(writer_rx, spec, first_file, &writer_metrics))
+        .map_err(|e| Error::Internal(format!("cannot start the writer thread: {e}")))?;
+    let sink = RowSink::Parquet(ParquetSink {
+        encoder,
+        to_writer: writer_tx,
+        output: output_path.clone(),
+        group_accessions: None,
     });
+    let (read, ordered) = stages.run(input, sink, Some(&mut rejects), metrics);
+    let written = writer.join().unwrap_or_else(|_| Err(panicked("writer")));
 
     let rejects_path = rejects.path().to_owned();
     let rejects_file = rejects.finish().map_err(|e| Error::Rejects {
         path: rejects_path,
         source: e,
     });
+    let stop = &stages.stop;
     let (files, (unmapped, copyright)) = match (read, ordered, written) {
         (Err(ReaderStop::Interrupted), _, _) => return Err(stop.interrupted(metrics)),
         (_, Err(OrderStop::Failed(e)), _) => return Err(e),
         (_, _, Err(e)) => return Err(e),
-        (_, Err(OrderStop::WriterGone | OrderStop::ReaderStopped), Ok(_)) | (_, _, Ok(None)) => {
+        (_, Err(OrderStop::SinkGone | OrderStop::ReaderStopped), Ok(_)) => {
             return Err(writer::abandoned(&output_path))
         }
-        (_, Ok(finished), Ok(Some(files))) => (files, finished),
+        (_, Ok(finished), Ok(files)) => (files, finished),
     };
     rejects_file?;
     if stop.quit_requested() {
@@ -290,4 +236,179 @@ pub fn convert<R: BufRead>(input: R, job: &Job, metrics: &Arc<Metrics>) -> Resul
         unmapped,
         copyright,
     })
+}
+
+/// The scan: the XML read from `input` parsed into record batches of `job`'s columns, sent to
+/// `batches` in input order, counting into `metrics`. The reader runs on the calling thread,
+/// the parse workers and the in-order stage on threads of their own. Returns once the input
+/// ended (the [`Outcome`] has no files), failed, or was stopped: by `job.quit`
+/// ([`Error::Interrupted`]) or by the receiver of `batches` hanging up ([`Error::Closed`]).
+pub fn scan<R: BufRead>(
+    input: R,
+    job: &ScanJob,
+    metrics: &Arc<Metrics>,
+    batches: Sender<RecordBatch>,
+) -> Result<Outcome> {
+    let mut rejects = job
+        .rejects_path
+        .clone()
+        .map(|path| RejectsFile::new(path, &job.input_name));
+    let stages = Stages {
+        input_name: &job.input_name,
+        settings: &job.settings,
+        columns: &job.columns,
+        relocation: Relocation::NONE,
+        limits: FileLimits::default(),
+        stop: StopSignals::new(job.quit.clone()),
+    };
+    let sink = RowSink::Batches {
+        schema: job.columns.schema(),
+        to_caller: batches,
+    };
+    let (read, ordered) = stages.run(input, sink, rejects.as_mut(), metrics);
+    let rejects_file = rejects.map(|rejects| {
+        let path = rejects.path().to_owned();
+        rejects
+            .finish()
+            .map_err(|source| Error::Rejects { path, source })
+    });
+    let stop = &stages.stop;
+    let (unmapped, copyright) = match (read, ordered) {
+        (Err(ReaderStop::Interrupted), _) => return Err(stop.interrupted(metrics)),
+        (_, Err(OrderStop::Failed(e))) => return Err(e),
+        (_, Err(OrderStop::SinkGone | OrderStop::ReaderStopped)) => {
+            return Err(Error::Closed {
+                input: job.input_name.clone(),
+            })
+        }
+        (_, Ok(finished)) => finished,
+    };
+    rejects_file.transpose()?;
+    Ok(Outcome {
+        files: Vec::new(),
+        unmapped,
+        copyright,
+    })
+}
+
+/// What the stages before the sink need, from a conversion's or a scan's job.
+struct Stages<'a> {
+    input_name: &'a str,
+    settings: &'a Settings,
+    columns: &'a Projection,
+    relocation: Relocation,
+    limits: FileLimits,
+    stop: StopSignals,
+}
+
+/// How the reader and the in-order stage ended.
+type StagesEnd = (
+    std::result::Result<(), ReaderStop>,
+    std::result::Result<(BTreeMap<String, u64>, Option<String>), OrderStop>,
+);
+
+impl Stages<'_> {
+    /// Runs the reader on this thread, the parse jobs on the worker pool and the in-order
+    /// stage on a thread of its own, which hands every row group to `sink`; returns once all
+    /// of them stopped.
+    fn run<R: BufRead>(
+        &self,
+        input: R,
+        sink: RowSink,
+        rejects: Option<&mut RejectsFile>,
+        metrics: &Arc<Metrics>,
+    ) -> StagesEnd {
+        let settings = self.settings;
+        let threads = settings.pipeline.effective_threads();
+        let in_flight = threads + settings.pipeline.channel_capacity;
+        let stop = &self.stop;
+        std::thread::scope(|scope| {
+            // One result per dispatched chunk: bounded by the slots, so unbounded here.
+            let (results_tx, results_rx) = unbounded::<StageMessage>();
+            let (slots_tx, slots_rx) = bounded::<()>(in_flight);
+            for _ in 0..in_flight {
+                let _ = slots_tx.send(());
+            }
+            let (recycle_tx, recycle_rx) = unbounded::<Vec<u8>>();
+            let pool = match Pool::start(scope, threads) {
+                Ok(pool) => pool,
+                Err(e) => {
+                    let error = Error::Internal(format!("cannot start the worker pool: {e}"));
+                    return (Ok(()), Err(OrderStop::Failed(error)));
+                }
+            };
+            let in_order = InOrder {
+                settings: &settings.pipeline,
+                sink,
+                pool: pool.clone(),
+                rejects,
+                input_name: self.input_name,
+                metrics,
+                unmapped: BTreeMap::new(),
+                copyright: None,
+                // Row groups close by the bytes of the stream the pipeline reads.
+                group_start: self.relocation.shift,
+                limits: self.limits,
+                file: FileProgress::default(),
+                pending: Vec::new(),
+            };
+            let ordering = std::thread::Builder::new()
+                .name("in-order".into())
+                .spawn_scoped(scope, move || {
+                    let result = order::run(in_order, results_rx, slots_tx, stop);
+                    if result.is_err() {
+                        stop.close();
+                    }
+                    result
+                });
+            let ordering = match ordering {
+                Ok(ordering) => ordering,
+                Err(e) => {
+                    let error = Error::Internal(format!("cannot start a pipeline thread: {e}"));
+                    return (Ok(()), Err(OrderStop::Failed(error)));
+                }
+            };
+
+            let parse = Arc::new(ParseStage {
+                input_name: self.input_name.to_owned(),
+                settings: settings.parser.clone(),
+                schema: self.columns.schema(),
+                elements: if self.columns.is_all() {
+                    EntryElements::ALL
+                } else {
+                    let schema = self.columns.schema();
+                    EntryElements::for_columns(schema.fields().iter().map(|f| f.name().as_str()))
+                },
+                metrics: Arc::clone(metrics),
+                stop: stop.clone(),
+                results: results_tx.clone(),
+                recycle: recycle_tx,
+            });
+            let mut chunk_reader = ChunkReader::new(
+                input,
+                settings.pipeline.chunk_bytes,
+                &settings.parser,
+                &recycle_rx,
+            )
+            .relocated(self.relocation);
+            let read = chunk_reader.read_all(&slots_rx, stop, metrics, |chunk| {
+                pool.parse(parse.job(chunk));
+            });
+            drop(parse);
+            if read.is_ok() {
+                let chunks = Metrics::get(&metrics.chunks_dispatched);
+                let _ = results_tx.send(StageMessage::End { chunks });
+            } else {
+                stop.close();
+            }
+            drop(results_tx);
+            let ordered = ordering
+                .join()
+                .unwrap_or_else(|_| Err(OrderStop::Failed(panicked("in-order"))));
+            metrics
+                .xml_bytes
+                .store(chunk_reader.xml_bytes, Ordering::Relaxed);
+            (read, ordered)
+        })
+    }
 }

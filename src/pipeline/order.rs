@@ -1,14 +1,16 @@
 //! The in-order stage: takes parsed chunks in input order and does everything that depends on
 //! order — cutting rows into row groups, keeping rejects, merging the unmapped counts, keeping
-//! the first `<copyright>` — then hands rows to the encoder and finished row groups to the
-//! writer.
+//! the first `<copyright>` — then hands each row group to its [`RowSink`]: the encoder and
+//! the writer (a conversion), or the caller as one record batch (a scan).
 //!
 //! Row groups close exactly where a single sequential read closed its batches: after
 //! `batch_size` entries, or once the entries since the previous row group's last one cover
-//! `batch_max_bytes` of XML. Chunk boundaries never show in the output.
+//! `batch_max_bytes` of XML. Chunk boundaries never show in the output, so a scan's batches
+//! are the rows of a conversion's row groups.
 
 use std::collections::BTreeMap;
 
+use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use crossbeam_channel::{Receiver, Sender};
 
@@ -28,8 +30,9 @@ use crate::writer::{merge_ranges, FileLimits};
 pub enum OrderStop {
     /// Encoding failed or the rejects file could not be written.
     Failed(Error),
-    /// The writer hung up (it failed; its error is reported instead).
-    WriterGone,
+    /// The writer hung up (it failed; its error is reported instead), or the caller stopped
+    /// taking batches.
+    SinkGone,
     /// The reader stopped before the end of the input (its reason is reported instead).
     ReaderStopped,
 }
@@ -38,14 +41,12 @@ pub enum OrderStop {
 pub struct InOrder<'a> {
     /// Batch limits that close row groups.
     pub settings: &'a PipelineSettings,
-    /// Encodes row groups on `pool`.
-    pub encoder: RowGroupEncoder,
+    /// Where finished row groups go.
+    pub sink: RowSink,
     /// The worker pool, for encoding.
     pub pool: Pool,
-    /// Finished row groups go here.
-    pub to_writer: Sender<WriterMessage>,
-    /// Where rejected entries are kept.
-    pub rejects: &'a mut RejectsFile,
+    /// Where rejected entries are kept (a scan without a rejects file only counts them).
+    pub rejects: Option<&'a mut RejectsFile>,
     /// Names the input in warnings.
     pub input_name: &'a str,
     /// Counters.
@@ -56,17 +57,39 @@ pub struct InOrder<'a> {
     pub copyright: Option<String>,
     /// Input offset where the row group in progress starts.
     pub group_start: u64,
-    /// The output path, named in encoding errors.
-    pub output: &'a std::path::Path,
     /// When to start the next output file.
     pub limits: FileLimits,
     /// Rows and bytes in the output file in progress.
     pub file: FileProgress,
-    /// Smallest and largest primary accession of the row group in progress.
-    pub group_accessions: Option<(String, String)>,
     /// Rows taken but not yet encoded: encoded together by [`InOrder::flush`], in one call on
     /// the pool for all the chunks that were ready at once.
     pub pending: Vec<RecordBatch>,
+}
+
+/// Where the in-order stage sends finished row groups.
+pub enum RowSink {
+    /// Encoded on the pool and appended by the writer stage.
+    Parquet(ParquetSink),
+    /// Sent to the caller as one record batch per row group, in order.
+    Batches {
+        /// The columns of every batch.
+        schema: SchemaRef,
+        /// Where batches go; bounded, so a slow caller holds the pipeline back.
+        to_caller: Sender<RecordBatch>,
+    },
+}
+
+/// The Parquet side of a conversion: the encoder, the writer's queue and what the writer's
+/// files need to know.
+pub struct ParquetSink {
+    /// Encodes row groups on the pool.
+    pub encoder: RowGroupEncoder,
+    /// Finished row groups go here.
+    pub to_writer: Sender<WriterMessage>,
+    /// The output path, named in encoding errors.
+    pub output: std::path::PathBuf,
+    /// Smallest and largest primary accession of the row group in progress.
+    pub group_accessions: Option<(String, String)>,
 }
 
 /// Rows and encoded bytes written into the current output file.
@@ -81,12 +104,14 @@ impl InOrder<'_> {
     pub fn take(&mut self, chunk: ParsedChunk) -> Result<(), OrderStop> {
         for rejected in &chunk.rejected {
             log::warn!("{}: rejected entry: {}", self.input_name, rejected.error);
-            self.rejects.write(rejected).map_err(|e| {
-                OrderStop::Failed(Error::Rejects {
-                    path: self.rejects.path().to_owned(),
-                    source: e,
-                })
-            })?;
+            if let Some(rejects) = self.rejects.as_deref_mut() {
+                rejects.write(rejected).map_err(|e| {
+                    OrderStop::Failed(Error::Rejects {
+                        path: rejects.path().to_owned(),
+                        source: e,
+                    })
+                })?;
+            }
             Metrics::add(&self.metrics.rejected, 1);
         }
         for (path, count) in chunk.unmapped {
@@ -124,22 +149,29 @@ impl InOrder<'_> {
         Ok(())
     }
 
-    /// Closes the last row group and tells the writer to finish the file. Returns the unmapped
-    /// paths and the document's copyright text.
+    /// Closes the last row group and, for a conversion, tells the writer to finish the file.
+    /// Returns the unmapped paths and the document's copyright text.
     pub fn finish(mut self) -> Result<(BTreeMap<String, u64>, Option<String>), OrderStop> {
         if self.rows_in_group() > 0 {
             self.close_row_group()?;
         }
         let copyright = self.copyright.clone();
-        self.send(WriterMessage::Finish {
-            copyright: copyright.clone(),
-        })?;
+        if let RowSink::Parquet(parquet) = &self.sink {
+            let finish = WriterMessage::Finish {
+                copyright: copyright.clone(),
+            };
+            send(self.metrics, &parquet.to_writer, finish)?;
+        }
         Ok((self.unmapped, copyright))
     }
 
     /// Rows in the row group in progress, encoded or pending.
     fn rows_in_group(&self) -> usize {
-        self.encoder.rows()
+        let encoded = match &self.sink {
+            RowSink::Parquet(parquet) => parquet.encoder.rows(),
+            RowSink::Batches { .. } => 0,
+        };
+        encoded
             + self
                 .pending
                 .iter()
@@ -148,75 +180,103 @@ impl InOrder<'_> {
     }
 
     fn queue(&mut self, rows: RecordBatch) {
-        self.group_accessions = merge_ranges(self.group_accessions.take(), accession_range(&rows));
+        if let RowSink::Parquet(parquet) = &mut self.sink {
+            let range = accession_range(&rows);
+            parquet.group_accessions = merge_ranges(parquet.group_accessions.take(), range);
+        }
         self.pending.push(rows);
     }
 
     /// Encodes the pending rows, in order, in one call on the pool (its jobs go before any
     /// queued parse job), one per batch of ready chunks and per row group, not one per chunk:
-    /// each call waits for its slowest field.
+    /// each call waits for its slowest field. A scan keeps them until its row group closes.
     pub fn flush(&mut self) -> Result<(), OrderStop> {
+        let RowSink::Parquet(parquet) = &mut self.sink else {
+            return Ok(());
+        };
         if self.pending.is_empty() {
             return Ok(());
         }
         let pending = std::mem::take(&mut self.pending);
-        let written = self.encoder.write(&self.pool, pending);
-        written.map_err(|e| self.failed(e))
+        let written = parquet.encoder.write(&self.pool, pending);
+        written.map_err(|e| parquet.failed(e))
     }
 
     fn close_row_group(&mut self) -> Result<(), OrderStop> {
         self.flush()?;
-        let rows = self.encoder.rows() as u64;
-        let chunks = self.encoder.finish_row_group(&self.pool);
-        let chunks = chunks.map_err(|e| self.failed(e))?;
         Metrics::add(&self.metrics.batches, 1);
+        match &mut self.sink {
+            RowSink::Parquet(parquet) => {
+                let rows = parquet.encoder.rows() as u64;
+                let file = &mut self.file;
+                parquet.close_row_group(&self.pool, rows, file, self.limits, self.metrics)
+            }
+            RowSink::Batches { schema, to_caller } => {
+                let pending = std::mem::take(&mut self.pending);
+                let batch = arrow::compute::concat_batches(schema, &pending)
+                    .map_err(|e| OrderStop::Failed(Error::Internal(e.to_string())))?;
+                send(self.metrics, to_caller, batch)
+            }
+        }
+    }
+}
+
+impl ParquetSink {
+    /// Encodes the row group's last columns and hands it to the writer, starting the next
+    /// file before or after it where the file limits say.
+    fn close_row_group(
+        &mut self,
+        pool: &Pool,
+        rows: u64,
+        file: &mut FileProgress,
+        limits: FileLimits,
+        metrics: &Metrics,
+    ) -> Result<(), OrderStop> {
+        let chunks = self.encoder.finish_row_group(pool);
+        let chunks = chunks.map_err(|e| self.failed(e))?;
         let bytes: u64 = chunks
             .iter()
             .map(|chunk| chunk.close().metadata.compressed_size().max(0) as u64)
             .sum();
         // A row group that would take the file past its byte limit starts the next file
         // (unless the file is empty: a row group larger than the limit gets a file of its own).
-        let over = self
-            .limits
+        let over = limits
             .max_bytes
-            .is_some_and(|max| self.file.rows > 0 && self.file.bytes + bytes > max);
+            .is_some_and(|max| file.rows > 0 && file.bytes + bytes > max);
         if over {
-            self.file = FileProgress::default();
-            self.send(WriterMessage::NextFile)?;
+            *file = FileProgress::default();
+            send(metrics, &self.to_writer, WriterMessage::NextFile)?;
         }
-        self.file.rows += rows;
-        self.file.bytes += bytes;
+        file.rows += rows;
+        file.bytes += bytes;
         let accessions = self.group_accessions.take();
-        self.send(WriterMessage::RowGroup(EncodedRowGroup {
+        let group = EncodedRowGroup {
             chunks,
             rows,
             accessions,
-        }))?;
-        if self
-            .limits
-            .max_rows
-            .is_some_and(|max| self.file.rows >= max)
-        {
-            self.file = FileProgress::default();
-            self.send(WriterMessage::NextFile)?;
+        };
+        send(metrics, &self.to_writer, WriterMessage::RowGroup(group))?;
+        if limits.max_rows.is_some_and(|max| file.rows >= max) {
+            *file = FileProgress::default();
+            send(metrics, &self.to_writer, WriterMessage::NextFile)?;
         }
         Ok(())
     }
 
-    fn send(&self, message: WriterMessage) -> Result<(), OrderStop> {
-        Metrics::timed(&self.metrics.encoder_blocked_nanos, || {
-            self.to_writer.send(message)
-        })
-        .map_err(|_| OrderStop::WriterGone)
-    }
-
     fn failed(&self, error: parquet::errors::ParquetError) -> OrderStop {
         OrderStop::Failed(Error::Write {
-            path: self.output.to_owned(),
+            path: self.output.clone(),
             what: "cannot encode Parquet",
             source: error.into(),
         })
     }
+}
+
+/// Sends `message` down the stage's output queue, counting the wait as the in-order stage
+/// blocked on its consumer.
+fn send<T>(metrics: &Metrics, to: &Sender<T>, message: T) -> Result<(), OrderStop> {
+    Metrics::timed(&metrics.encoder_blocked_nanos, || to.send(message))
+        .map_err(|_| OrderStop::SinkGone)
 }
 
 /// The in-order stage's loop: reorders results, hands each chunk to [`InOrder::take`] and frees
