@@ -13,8 +13,10 @@
 //! record is [`run::run`]: run directories, the one report per conversion, logging, retention,
 //! in the execution [`ledger`], which observes the pipeline's figures. Beyond one file:
 //! [`dataset`] (shards, split, datasets with a manifest). The lab's library parts: [`lab`]
-//! (synthetic corpora, the XML writer, throughput floors, fuzz entry points).
+//! (synthetic corpora, the XML writer, throughput floors, fuzz entry points). On top: [`cli`],
+//! the command line the binary and the Python package share.
 
+pub mod cli;
 pub mod config;
 pub mod dataset;
 pub mod error;

@@ -68,7 +68,7 @@ fn every_source_file_opens_with_a_module_doc() {
 }
 
 /// The library's layers, lowest first: a module may import only modules of lower layers (and
-/// itself). The binary (`main.rs` and its `cli` types) sits on top of them all.
+/// itself), then the command line (`cli`); the binary (`main.rs`) sits on top of them all.
 const LAYERS: &[&[&str]] = &[
     &["interrupt"],
     &["error"],
@@ -77,6 +77,7 @@ const LAYERS: &[&[&str]] = &[
     &["pipeline"],
     &["dataset", "ledger"],
     &["run", "lab"],
+    &["cli"],
 ];
 
 /// The top-level module a library file belongs to (`src/pipeline/order.rs` → `pipeline`).
@@ -138,7 +139,7 @@ fn no_import_climbs_a_layer() {
         let Some(module) = top_module(&file) else {
             continue;
         };
-        if module == "main" || module == "lib" || module == "cli" {
+        if module == "main" || module == "lib" {
             continue;
         }
         let Some(&own) = layer_of.get(module.as_str()) else {

@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use uniprot_etl::config::{parse_size, Compression, LogLevel, OnError, Overrides};
-use uniprot_etl::dataset::shard::Shard;
-use uniprot_etl::dataset::split::PartCompression;
-use uniprot_etl::writer::FileLimits;
+use crate::config::{parse_size, Compression, LogLevel, OnError, Overrides};
+use crate::dataset::shard::Shard;
+use crate::dataset::split::PartCompression;
+use crate::writer::FileLimits;
 
 /// Streaming UniProtKB XML → Apache Parquet converter.
 #[derive(Debug, Parser)]

@@ -1,0 +1,234 @@
+//! The command line: its clap types ([`args`]) and the dispatch of each subcommand to the
+//! library. The `uniprot-etl` binary is [`main`] plus the binary's memory policy; the Python
+//! package's `uniprot-etl` command calls the same [`main`].
+
+pub mod args;
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Parser;
+
+use self::args::{Cli, Command, ConvertArgs, RunsArgs, RunsCommand, SplitArgs};
+use crate::config::{LogLevel, Overrides, Settings};
+use crate::dataset::manifest;
+use crate::dataset::split::{self, PartCount, SplitRequest};
+use crate::error::Error;
+use crate::interrupt;
+use crate::lab::floor;
+use crate::ledger::catalog;
+use crate::ledger::logging;
+use crate::run::{self, DatasetOptions, RunRequest};
+use crate::table::{projection, schema};
+
+/// Runs the command line `args` (the program name first, as `std::env::args_os` gives it):
+/// parses it, runs the command, logs the error chain and returns the exit code (0; 1 for a
+/// failure; 128 + signal for a run stopped by SIGINT/SIGTERM). The `uniprot-etl` binary and the
+/// Python package's `uniprot-etl` command both call this.
+pub fn main<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
+    let log_level = cli.log_level();
+    let quiet = cli.quiet;
+    let result = match cli.command {
+        Command::Convert(args) => convert(*args, log_level, quiet),
+        Command::Schema => {
+            print!("{}", schema::describe());
+            Ok(())
+        }
+        Command::Columns => {
+            for path in projection::column_paths() {
+                println!("{path}");
+            }
+            Ok(())
+        }
+        Command::Floor { input } => {
+            init_stderr_logging(log_level.unwrap_or(LogLevel::Info));
+            floor::measure(&input)
+                .map_err(anyhow::Error::from)
+                .and_then(|floors| {
+                    serde_yaml_ng::to_string(&floors).context("writing the floors as YAML")
+                })
+                .map(|yaml| print!("{yaml}"))
+        }
+        Command::Runs(args) => {
+            init_stderr_logging(log_level.unwrap_or(LogLevel::Info));
+            runs(args)
+        }
+        Command::Split(args) => {
+            init_stderr_logging(log_level.unwrap_or(LogLevel::Info));
+            split_input(args)
+        }
+        Command::Commit { dir, units } => {
+            init_stderr_logging(log_level.unwrap_or(LogLevel::Info));
+            manifest::commit(&dir, units)
+                .map(|m| {
+                    log::info!(
+                        "committed {}: {} rows in {} files from {} sources",
+                        dir.display(),
+                        m.rows,
+                        m.files.len(),
+                        m.sources.len()
+                    )
+                })
+                .map_err(anyhow::Error::from)
+        }
+        Command::Verify { dir } => {
+            init_stderr_logging(log_level.unwrap_or(LogLevel::Info));
+            verify(&dir)
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            log::error!("{err:#}");
+            exit_code(&err)
+        }
+    }
+}
+
+/// 128 + signal for a run stopped by SIGINT/SIGTERM (130, 143), else 1.
+fn exit_code(err: &anyhow::Error) -> ExitCode {
+    match err.downcast_ref::<Error>() {
+        Some(Error::Interrupted { signal, .. }) => ExitCode::from(interrupt::exit_code(*signal)),
+        _ => ExitCode::FAILURE,
+    }
+}
+
+fn init_stderr_logging(level: LogLevel) {
+    logging::init_or_stderr(level, &[]);
+}
+
+fn convert(args: ConvertArgs, log_level: Option<LogLevel>, quiet: bool) -> anyhow::Result<()> {
+    let outcome = run::run(RunRequest {
+        inputs: args.inputs.clone(),
+        output: args.output.clone(),
+        columns: args.columns.clone(),
+        shard: args.shard,
+        dataset: DatasetOptions {
+            force: false,
+            unit: args.unit,
+            resume: args.resume,
+            no_commit: args.no_commit,
+            file_limits: args.file_limits(),
+        },
+        config_file: args.config.clone(),
+        overrides: args.overrides(log_level),
+        run_name: args.run_name.clone(),
+        metrics_file: args.metrics_file.clone(),
+        show_progress: !quiet,
+        profile: args.profile,
+    })?;
+    let mut failed = outcome.runs.into_iter().filter(|r| r.result.is_err());
+    if let Some(run) = failed.next() {
+        let others = match failed.count() {
+            0 => String::new(),
+            n => format!(" ({n} other conversions failed too)"),
+        };
+        let (input, run_dir) = (run.input, run.run_dir.path);
+        run.result.with_context(|| {
+            format!(
+                "converting {input} failed{others} (run report: {})",
+                run_dir.display()
+            )
+        })?;
+    }
+    Ok(())
+}
+
+fn split_input(args: SplitArgs) -> anyhow::Result<()> {
+    let count = match (args.parts, args.part_size) {
+        (Some(parts), _) => PartCount::Parts(parts),
+        (None, Some(size)) => PartCount::Size(size),
+        (None, None) => anyhow::bail!("give --parts N or --part-size SIZE"),
+    };
+    let summary = split::split(&SplitRequest {
+        input: args.input.clone(),
+        dir: args.output.clone(),
+        count,
+        compression: args.compress,
+        chunk_bytes: args.chunk_bytes,
+    })?;
+    let secs = summary.elapsed.as_secs_f64().max(1e-9);
+    log::info!(
+        "split {} into {} parts in {}: {:.1} MB XML ({:.1} MB read) in {secs:.2} s, {:.1} MB/s",
+        args.input,
+        summary.parts.len(),
+        args.output.display(),
+        summary.xml_bytes as f64 / 1e6,
+        summary.input_bytes as f64 / 1e6,
+        summary.xml_bytes as f64 / 1e6 / secs,
+    );
+    for part in &summary.parts {
+        log::info!(
+            "  {}: {} entries, {:.1} MB XML, {:.1} MB",
+            part.path.display(),
+            part.entries,
+            part.xml_bytes as f64 / 1e6,
+            part.bytes as f64 / 1e6
+        );
+    }
+    Ok(())
+}
+
+fn verify(dir: &std::path::Path) -> anyhow::Result<()> {
+    let verification = manifest::verify(dir)?;
+    for problem in &verification.problems {
+        log::error!("{problem}");
+    }
+    if !verification.problems.is_empty() {
+        anyhow::bail!(
+            "dataset {} does not match its manifest: {} problem(s)",
+            dir.display(),
+            verification.problems.len()
+        );
+    }
+    log::info!(
+        "dataset {}: {} files, {} rows, all match the manifest",
+        dir.display(),
+        verification.files,
+        verification.rows
+    );
+    Ok(())
+}
+
+fn runs(args: RunsArgs) -> anyhow::Result<()> {
+    let overrides = Overrides {
+        runs_dir: args.runs_dir.clone(),
+        ..Overrides::default()
+    };
+    let (settings, _) = Settings::resolve(args.config.as_deref(), &overrides)?;
+    let runs_dir = &settings.runs.runs_dir;
+    let load = |id: &str| -> anyhow::Result<_> {
+        let dir = catalog::find_run(runs_dir, id)?;
+        Ok(catalog::load_report(&dir)?)
+    };
+    match args.command {
+        RunsCommand::List => {
+            let (runs, broken) = catalog::load_runs(runs_dir)?;
+            for (dir, error) in broken {
+                log::warn!(
+                    "skipping {}: {:#}",
+                    dir.display(),
+                    anyhow::Error::from(error)
+                );
+            }
+            print!("{}", catalog::list_view(&runs));
+        }
+        RunsCommand::Show { id } => print!("{}", catalog::show_view(&load(&id)?)),
+        RunsCommand::Compare { a, b } => {
+            print!("{}", catalog::compare_view(&load(&a)?, &load(&b)?))
+        }
+    }
+    Ok(())
+}
+
