@@ -68,7 +68,7 @@ fn every_source_file_opens_with_a_module_doc() {
 }
 
 /// The library's layers, lowest first: a module may import only modules of lower layers (and
-/// itself), then the command line (`cli`); the binary (`main.rs`) sits on top of them all.
+/// itself). The command line (`cli`) is the top layer; the binary (`main.rs`) sits on it.
 const LAYERS: &[&[&str]] = &[
     &["interrupt"],
     &["error"],

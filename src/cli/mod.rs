@@ -127,6 +127,7 @@ fn convert(args: ConvertArgs, log_level: Option<LogLevel>, quiet: bool) -> anyho
         metrics_file: args.metrics_file.clone(),
         show_progress: !quiet,
         profile: args.profile,
+        quit: None,
     })?;
     let mut failed = outcome.runs.into_iter().filter(|r| r.result.is_err());
     if let Some(run) = failed.next() {

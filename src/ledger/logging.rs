@@ -1,8 +1,11 @@
 //! Logging setup: everything logged goes to stderr and, for a conversion, is tee'd into the run
-//! directory's `etl.log` (with timestamps). Built on `log` + `fern`; called once per process by
-//! the binary.
+//! directory's `etl.log` (with timestamps). Built on `log` + `fern`. The process's one global
+//! logger ([`Retargetable`]) is installed on the first setup; each later setup swaps what it
+//! logs into, so a process that runs several conversions (the Python package) gives each run
+//! its own `etl.log`.
 
 use std::path::PathBuf;
+use std::sync::{OnceLock, RwLock};
 
 /// Why logging could not be set up.
 #[derive(Debug, thiserror::Error)]
@@ -16,7 +19,7 @@ pub enum LoggingError {
         #[source]
         source: std::io::Error,
     },
-    /// Another logger was installed first (one per process).
+    /// Another logger was installed first (one per process), not this module's.
     #[error("a logger is already installed")]
     Installed(#[from] log::SetLoggerError),
 }
@@ -92,5 +95,57 @@ pub fn init(level: LogLevel, log_files: &[PathBuf]) -> Result<(), LoggingError> 
                 .chain(file),
         );
     }
-    Ok(dispatch.apply()?)
+    let (max_level, target) = dispatch.into_log();
+    Retargetable::install(target)?;
+    log::set_max_level(max_level);
+    Ok(())
+}
+
+/// The global logger: forwards every record to the target of the latest setup.
+struct Retargetable {
+    target: RwLock<Box<dyn log::Log>>,
+}
+
+/// The one [`Retargetable`] of the process, once installed.
+static GLOBAL: OnceLock<&'static Retargetable> = OnceLock::new();
+
+impl Retargetable {
+    /// Makes `target` the destination of every record: installs the global logger the first
+    /// time, swaps its target afterwards (flushing the previous one).
+    fn install(target: Box<dyn log::Log>) -> Result<(), log::SetLoggerError> {
+        let mut fresh = Some(target);
+        let global = GLOBAL.get_or_init(|| {
+            let logger = Retargetable {
+                target: RwLock::new(fresh.take().expect("taken once")),
+            };
+            &*Box::leak(Box::new(logger))
+        });
+        match fresh {
+            // Installed just now: hand it to `log`.
+            None => log::set_logger(*global),
+            Some(target) => {
+                let mut current = global.target.write().unwrap_or_else(|e| e.into_inner());
+                current.flush();
+                *current = target;
+                Ok(())
+            }
+        }
+    }
+}
+
+impl log::Log for Retargetable {
+    fn enabled(&self, metadata: &log::Metadata) -> bool {
+        let target = self.target.read().unwrap_or_else(|e| e.into_inner());
+        target.enabled(metadata)
+    }
+
+    fn log(&self, record: &log::Record) {
+        let target = self.target.read().unwrap_or_else(|e| e.into_inner());
+        target.log(record);
+    }
+
+    fn flush(&self) {
+        let target = self.target.read().unwrap_or_else(|e| e.into_inner());
+        target.flush();
+    }
 }

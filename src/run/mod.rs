@@ -71,9 +71,11 @@ pub fn run(request: RunRequest) -> Result<RunOutcome> {
     for unit in &skipped {
         log::info!("unit {unit}: already converted (--resume), skipped");
     }
-    let quit = QuitFlag::install().unwrap_or_else(|e| {
-        log::warn!("cannot handle SIGINT/SIGTERM cleanly: {e}");
-        QuitFlag::new()
+    let quit = request.quit.clone().unwrap_or_else(|| {
+        QuitFlag::install().unwrap_or_else(|e| {
+            log::warn!("cannot handle SIGINT/SIGTERM cleanly: {e}");
+            QuitFlag::new()
+        })
     });
     let job = Job {
         file_limits: request.dataset.file_limits,

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::config::Overrides;
 use crate::dataset;
+use crate::interrupt::QuitFlag;
 use crate::dataset::shard::Shard;
 use crate::writer::{FileLimits, Target};
 
@@ -34,6 +35,10 @@ pub struct RunRequest {
     pub show_progress: bool,
     /// Profile the conversion into the run directory (needs the `pprof` feature).
     pub profile: bool,
+    /// The flag that stops the conversions, set by the caller (the Python package, which
+    /// keeps the interpreter's own signal handling); `None` installs the SIGINT/SIGTERM
+    /// handler of the command line.
+    pub quit: Option<QuitFlag>,
 }
 
 /// How an invocation writes into a dataset directory.
