@@ -62,7 +62,7 @@ fn main() -> ExitCode {
     refuse_transparent_huge_pages();
     #[cfg(feature = "mimalloc")]
     set_purge_delay();
-    uniprot_etl::cli::main(std::env::args_os())
+    ExitCode::from(uniprot_etl::cli::main(std::env::args_os()))
 }
 
 #[cfg(all(test, feature = "mimalloc"))]

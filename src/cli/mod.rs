@@ -4,8 +4,6 @@
 
 pub mod args;
 
-use std::process::ExitCode;
-
 use anyhow::Context;
 use clap::Parser;
 
@@ -25,7 +23,7 @@ use crate::table::{projection, schema};
 /// parses it, runs the command, logs the error chain and returns the exit code (0; 1 for a
 /// failure; 128 + signal for a run stopped by SIGINT/SIGTERM). The `uniprot-etl` binary and the
 /// Python package's `uniprot-etl` command both call this.
-pub fn main<I, T>(args: I) -> ExitCode
+pub fn main<I, T>(args: I) -> u8
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
@@ -34,7 +32,7 @@ where
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+            return u8::try_from(e.exit_code()).unwrap_or(2);
         }
     };
     let log_level = cli.log_level();
@@ -88,7 +86,7 @@ where
         }
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => 0,
         Err(err) => {
             log::error!("{err:#}");
             exit_code(&err)
@@ -97,10 +95,10 @@ where
 }
 
 /// 128 + signal for a run stopped by SIGINT/SIGTERM (130, 143), else 1.
-fn exit_code(err: &anyhow::Error) -> ExitCode {
+fn exit_code(err: &anyhow::Error) -> u8 {
     match err.downcast_ref::<Error>() {
-        Some(Error::Interrupted { signal, .. }) => ExitCode::from(interrupt::exit_code(*signal)),
-        _ => ExitCode::FAILURE,
+        Some(Error::Interrupted { signal, .. }) => interrupt::exit_code(*signal),
+        _ => 1,
     }
 }
 

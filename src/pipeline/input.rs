@@ -143,6 +143,24 @@ pub fn open(path: &str, consumed: Arc<AtomicU64>, digest: Option<DigestHandle>) 
         }
         (Box::new(file), Some(metadata.len()))
     };
+    decoded(raw, path, size, consumed, digest)
+}
+
+/// The XML of the raw (plain, gzip or Zstandard: sniffed by magic bytes) byte stream `raw`
+/// called `name`, `size` bytes long when known; counts raw bytes into `consumed` and hashes
+/// them into `digest` when given. [`open`] reads files this way; a library caller (the Python
+/// package) any other stream.
+pub fn decoded(
+    raw: Box<dyn Read>,
+    name: &str,
+    size: Option<u64>,
+    consumed: Arc<AtomicU64>,
+    digest: Option<DigestHandle>,
+) -> Result<Input> {
+    let io_error = |error| Error::Input {
+        path: name.to_owned(),
+        error,
+    };
     let mut tracked =
         TrackedReader::new(BufReader::with_capacity(READ_BUFFER_BYTES, raw), consumed)
             .hashing(digest);
@@ -163,7 +181,7 @@ pub fn open(path: &str, consumed: Arc<AtomicU64>, digest: Option<DigestHandle>) 
     let compressed = gzip || zstd;
     Ok(Input {
         reader,
-        name: path.to_owned(),
+        name: name.to_owned(),
         size,
         compressed,
     })

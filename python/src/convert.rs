@@ -1,0 +1,126 @@
+//! `convert`: one conversion run with its ledger, as the command line runs it (the same
+//! `run::run`, so the same bytes and the same run directory), on a thread of its own while
+//! the calling thread waits with the GIL released and watches for Ctrl-C.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use serde::de::DeserializeOwned;
+use uniprot_etl::config::{parse_size, Overrides};
+use uniprot_etl::error::Error;
+use uniprot_etl::interrupt::QuitFlag;
+use uniprot_etl::run::{self, RunRequest};
+
+use crate::errors;
+
+/// A setting's value from its text, as `config.yaml` would give it (`"zstd"`, `"skip"`).
+fn setting<T: DeserializeOwned>(name: &str, value: Option<String>) -> PyResult<Option<T>> {
+    value
+        .map(|text| {
+            serde_json::from_value(serde_json::Value::String(text.clone()))
+                .map_err(|_| PyValueError::new_err(format!("invalid {name}: {text:?}")))
+        })
+        .transpose()
+}
+
+/// Converts `inputs` into `output` (a Parquet file, or a dataset directory for several
+/// inputs) with the given settings over the defaults and the config file; returns the run
+/// reports as JSON text (the Python side decodes it). A failed conversion raises its
+/// exception with the run directory as `.run_dir`.
+#[pyfunction]
+#[pyo3(signature = (inputs, output, columns, config, runs_dir, run_name, progress, log_level, threads, batch_size, batch_max_bytes, channel_capacity, chunk_bytes, compression, zstd_level, statistics, dictionary, strict, on_error))]
+#[allow(clippy::too_many_arguments)]
+pub fn convert(
+    py: Python<'_>,
+    inputs: Vec<String>,
+    output: PathBuf,
+    columns: Vec<String>,
+    config: Option<PathBuf>,
+    runs_dir: Option<PathBuf>,
+    run_name: Option<String>,
+    progress: bool,
+    log_level: Option<String>,
+    threads: Option<usize>,
+    batch_size: Option<usize>,
+    batch_max_bytes: Option<String>,
+    channel_capacity: Option<usize>,
+    chunk_bytes: Option<String>,
+    compression: Option<String>,
+    zstd_level: Option<i32>,
+    statistics: Option<bool>,
+    dictionary: Option<bool>,
+    strict: Option<bool>,
+    on_error: Option<String>,
+) -> PyResult<String> {
+    let size = |name: &str, value: Option<String>| -> PyResult<Option<u64>> {
+        value
+            .map(|text| {
+                parse_size(&text)
+                    .ok_or_else(|| PyValueError::new_err(format!("invalid {name}: {text:?}")))
+            })
+            .transpose()
+    };
+    let overrides = Overrides {
+        batch_size,
+        batch_max_bytes: size("batch_max_bytes", batch_max_bytes)?,
+        channel_capacity,
+        threads,
+        chunk_bytes: size("chunk_bytes", chunk_bytes)?.map(|n| n as usize),
+        compression: setting("compression", compression)?,
+        zstd_level,
+        statistics,
+        list_statistics: None,
+        dictionary,
+        strict,
+        on_error: setting("on_error", on_error)?,
+        runs_dir,
+        log_level: setting("log_level", log_level)?,
+    };
+    let quit = QuitFlag::new();
+    let request = RunRequest {
+        inputs,
+        output,
+        columns,
+        config_file: config,
+        overrides,
+        run_name,
+        show_progress: progress,
+        quit: Some(quit.clone()),
+        ..RunRequest::default()
+    };
+    let worker = std::thread::Builder::new()
+        .name("uniprot-convert".into())
+        .spawn(move || run::run(request))
+        .map_err(|e| errors::to_py(py, &Error::Internal(format!("cannot start: {e}"))))?;
+    let mut interrupted = None;
+    while !worker.is_finished() {
+        py.detach(|| std::thread::sleep(Duration::from_millis(50)));
+        if interrupted.is_none() {
+            if let Err(interrupt) = py.check_signals() {
+                quit.request(2);
+                interrupted = Some(interrupt);
+            }
+        }
+    }
+    let outcome = worker
+        .join()
+        .unwrap_or_else(|_| Err(Error::Internal("the conversion panicked".into())));
+    if let Some(interrupt) = interrupted {
+        return Err(interrupt);
+    }
+    let outcome = outcome.map_err(|e| errors::to_py(py, &e))?;
+    let mut reports = Vec::new();
+    for unit in &outcome.runs {
+        if let Err(error) = &unit.result {
+            let exception = errors::to_py(py, error);
+            let run_dir = unit.run_dir.path.display().to_string();
+            let _ = exception.value(py).setattr("run_dir", run_dir);
+            return Err(exception);
+        }
+        reports.push(&unit.report);
+    }
+    serde_json::to_string(&reports)
+        .map_err(|e| errors::to_py(py, &Error::Internal(format!("the reports as JSON: {e}"))))
+}
