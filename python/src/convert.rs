@@ -5,7 +5,6 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use serde::de::DeserializeOwned;
 use uniprot_etl::config::{parse_size, Overrides};
@@ -16,11 +15,15 @@ use uniprot_etl::run::{self, RunRequest};
 use crate::errors;
 
 /// A setting's value from its text, as `config.yaml` would give it (`"zstd"`, `"skip"`).
-fn setting<T: DeserializeOwned>(name: &str, value: Option<String>) -> PyResult<Option<T>> {
+fn setting<T: DeserializeOwned>(
+    py: Python<'_>,
+    name: &str,
+    value: Option<String>,
+) -> PyResult<Option<T>> {
     value
         .map(|text| {
             serde_json::from_value(serde_json::Value::String(text.clone()))
-                .map_err(|_| PyValueError::new_err(format!("invalid {name}: {text:?}")))
+                .map_err(|_| errors::config(py, format!("invalid {name}: {text:?}")))
         })
         .transpose()
 }
@@ -58,7 +61,7 @@ pub fn convert(
         value
             .map(|text| {
                 parse_size(&text)
-                    .ok_or_else(|| PyValueError::new_err(format!("invalid {name}: {text:?}")))
+                    .ok_or_else(|| errors::config(py, format!("invalid {name}: {text:?}")))
             })
             .transpose()
     };
@@ -68,15 +71,15 @@ pub fn convert(
         channel_capacity,
         threads,
         chunk_bytes: size("chunk_bytes", chunk_bytes)?.map(|n| n as usize),
-        compression: setting("compression", compression)?,
+        compression: setting(py, "compression", compression)?,
         zstd_level,
         statistics,
         list_statistics: None,
         dictionary,
         strict,
-        on_error: setting("on_error", on_error)?,
+        on_error: setting(py, "on_error", on_error)?,
         runs_dir,
-        log_level: setting("log_level", log_level)?,
+        log_level: setting(py, "log_level", log_level)?,
     };
     let quit = QuitFlag::new();
     let request = RunRequest {

@@ -69,6 +69,11 @@ fn build(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
     Ok(PyErr::from_value(exception))
 }
 
+/// The `ConfigError` for an invalid argument (`message` says which and why).
+pub fn config(py: Python<'_>, message: String) -> PyErr {
+    to_py(py, &Error::Config(message))
+}
+
 /// The exception for a panic caught in the converter (the reader is unusable afterwards).
 pub fn panicked(what: &str) -> PyErr {
     PyRuntimeError::new_err(format!("uniprot_etl: internal error: {what} panicked"))

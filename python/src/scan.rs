@@ -207,13 +207,13 @@ impl Scanner {
             "fail" => OnError::Fail,
             "skip" => OnError::Skip,
             other => {
-                return Err(PyValueError::new_err(format!(
-                    "on_error must be \"fail\" or \"skip\", not {other:?}"
-                )))
+                let message = format!("on_error must be \"fail\" or \"skip\", not {other:?}");
+                return Err(errors::config(py, message));
             }
         };
         if threads == Some(0) || batch_size == Some(0) {
-            return Err(PyValueError::new_err("threads and batch_size must be at least 1"));
+            let message = "threads and batch_size must be at least 1".to_owned();
+            return Err(errors::config(py, message));
         }
         let overrides = Overrides {
             threads,
