@@ -144,6 +144,16 @@ impl ScanCore {
         self.join();
     }
 
+    /// [`ScanCore::stop`] from a thread that may hold the GIL: a file-object source reads
+    /// under the GIL, so the wait for the pipeline's thread must not hold it.
+    fn stop_releasing_gil(&mut self, signal: i32) {
+        if self.python_source {
+            Python::attach(|py| py.detach(|| self.stop(signal)));
+        } else {
+            self.stop(signal);
+        }
+    }
+
     /// How the scan ended, reported once: `Ok` for a scan that read its input to the end.
     fn take_end(&mut self) -> Option<Result<()>> {
         match self.ended.take()? {
@@ -361,12 +371,7 @@ impl Drop for Scanner {
     fn drop(&mut self) {
         let core = self.core.get_mut().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(mut core) = core {
-            // The pipeline may need the GIL to read a file object: drop it first when held.
-            if core.python_source {
-                Python::attach(|py| py.detach(|| core.stop(0)));
-            } else {
-                core.stop(0);
-            }
+            core.stop_releasing_gil(0);
         }
     }
 }
@@ -384,6 +389,14 @@ struct StreamReader {
 impl StreamReader {
     fn next_checked(&mut self) -> Option<std::result::Result<RecordBatch, ArrowError>> {
         loop {
+            // Checked before every wait, not only on timeouts: a fast scan never times out.
+            if on_main_thread() && Python::attach(|py| py.check_signals()).is_err() {
+                self.core.stop_releasing_gil(SIGINT);
+                // SAFETY: re-arms the interpreter's interrupt flag; callable anytime.
+                unsafe { pyo3::ffi::PyErr_SetInterrupt() };
+                let message = "interrupted by SIGINT (KeyboardInterrupt)";
+                return Some(Err(ArrowError::ExternalError(message.into())));
+            }
             let polled = if self.core.python_source {
                 // The source reads under the GIL: never wait holding it.
                 Python::attach(|py| py.detach(|| self.core.poll(TICK)))
@@ -398,15 +411,7 @@ impl StreamReader {
                         _ => None,
                     }
                 }
-                Polled::Pending => {
-                    if on_main_thread() && Python::attach(|py| py.check_signals()).is_err() {
-                        self.core.stop(SIGINT);
-                        // SAFETY: re-arms the interpreter's interrupt flag; callable anytime.
-                        unsafe { pyo3::ffi::PyErr_SetInterrupt() };
-                        let message = "interrupted by SIGINT (KeyboardInterrupt)";
-                        return Some(Err(ArrowError::ExternalError(message.into())));
-                    }
-                }
+                Polled::Pending => {}
             }
         }
     }
@@ -442,6 +447,6 @@ impl RecordBatchReader for StreamReader {
 
 impl Drop for StreamReader {
     fn drop(&mut self) {
-        self.core.stop(0);
+        self.core.stop_releasing_gil(0);
     }
 }

@@ -237,8 +237,6 @@ def scan(
     """
     if isinstance(source, (bytes, bytearray)):
         raise TypeError("source must be a path or a binary file object; wrap bytes in io.BytesIO")
-    if on_error not in ("fail", "skip"):
-        raise ValueError(f'on_error must be "fail" or "skip", not {on_error!r}')
     scanner = _native.Scanner(
         source,
         _names(columns),
