@@ -329,7 +329,12 @@ fn a_scan_yields_the_row_groups_a_conversion_writes_in_order() {
 fn a_projected_scan_yields_the_full_scans_columns() {
     let xml = sample_xml();
     let full = ScanJob::new("sample", settings(100, 2));
-    let names = ["accession", "organism.taxon_id", "sequence", "features.type"];
+    let names = [
+        "accession",
+        "organism.taxon_id",
+        "sequence",
+        "features.type",
+    ];
     let projected = ScanJob {
         columns: Projection::parse(&names).unwrap(),
         ..full.clone()

@@ -54,9 +54,7 @@ fn build(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
             "column"
         }
         Error::Config(_) | Error::ConfigFile { .. } | Error::Shard { .. } => "config",
-        Error::Write { path, .. }
-        | Error::Abandoned { path }
-        | Error::Rejects { path, .. } => {
+        Error::Write { path, .. } | Error::Abandoned { path } | Error::Rejects { path, .. } => {
             attributes.set_item("path", path)?;
             "output"
         }

@@ -62,7 +62,11 @@ impl ArrowSchema {
     /// The top-level column names, in order.
     #[getter]
     fn names(&self) -> Vec<String> {
-        self.schema.fields().iter().map(|f| f.name().clone()).collect()
+        self.schema
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect()
     }
 
     fn __len__(&self) -> usize {

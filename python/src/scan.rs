@@ -187,10 +187,7 @@ struct Figures {
 }
 
 /// The settings of a scan: defaults, the config file when given, then the arguments.
-fn scan_settings(
-    config: Option<std::path::PathBuf>,
-    overrides: &Overrides,
-) -> Result<Settings> {
+fn scan_settings(config: Option<std::path::PathBuf>, overrides: &Overrides) -> Result<Settings> {
     let (settings, _) = Settings::resolve(config.as_deref(), overrides)?;
     Ok(settings)
 }
@@ -369,7 +366,11 @@ impl Scanner {
 
 impl Drop for Scanner {
     fn drop(&mut self) {
-        let core = self.core.get_mut().unwrap_or_else(|e| e.into_inner()).take();
+        let core = self
+            .core
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
         if let Some(mut core) = core {
             core.stop_releasing_gil(0);
         }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyByteArray};
+use pyo3::types::{PyByteArray, PyBytes};
 
 /// An opened source, ready to move to the scan's thread.
 pub enum Source {
@@ -40,13 +40,18 @@ impl Source {
             return Ok((Source::Python(reader), name));
         }
         let path: PathBuf = source.extract().map_err(|_| {
-            PyTypeError::new_err("source must be a path (str or os.PathLike) or a binary file object")
+            PyTypeError::new_err(
+                "source must be a path (str or os.PathLike) or a binary file object",
+            )
         })?;
         let name = path.display().to_string();
         let opened = File::open(&path).and_then(|file| {
             let metadata = file.metadata()?;
             if metadata.is_dir() {
-                return Err(io::Error::new(io::ErrorKind::IsADirectory, "is a directory"));
+                return Err(io::Error::new(
+                    io::ErrorKind::IsADirectory,
+                    "is a directory",
+                ));
             }
             Ok((file, metadata.len()))
         });
@@ -83,7 +88,9 @@ pub struct PyReader {
 impl Read for PyReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         Python::attach(|py| self.read_attached(py, buf)).map_err(|e| {
-            Python::attach(|py| io::Error::other(format!("reading the file object: {}", e.value(py))))
+            Python::attach(|py| {
+                io::Error::other(format!("reading the file object: {}", e.value(py)))
+            })
         })
     }
 }

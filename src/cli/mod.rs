@@ -230,4 +230,3 @@ fn runs(args: RunsArgs) -> anyhow::Result<()> {
     }
     Ok(())
 }
-

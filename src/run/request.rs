@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use crate::config::Overrides;
 use crate::dataset;
-use crate::interrupt::QuitFlag;
 use crate::dataset::shard::Shard;
+use crate::interrupt::QuitFlag;
 use crate::writer::{FileLimits, Target};
 
 /// A conversion as the command line asks for it: what to read and write, where the settings
