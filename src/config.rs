@@ -281,7 +281,8 @@ impl Settings {
         serde_yaml_ng::to_string(self).unwrap_or_else(|e| format!("# unserializable: {e}\n"))
     }
 
-    fn apply(&mut self, o: &Overrides) {
+    /// Lays `o` over these settings (each value given wins).
+    pub fn apply(&mut self, o: &Overrides) {
         let p = &mut self.pipeline;
         p.batch_size = o.batch_size.unwrap_or(p.batch_size);
         p.batch_max_bytes = o.batch_max_bytes.unwrap_or(p.batch_max_bytes);

@@ -72,8 +72,9 @@ struct ScanCore {
     over: Arc<std::sync::atomic::AtomicBool>,
     /// How the scan ended, once it did (taken when reported).
     ended: Option<Result<Outcome>>,
-    /// The outcome of a scan that ended well.
-    outcome: Option<Outcome>,
+    /// The outcome of a scan that ended well, shared with the [`Scanner`] (which keeps it
+    /// after a C stream took the core).
+    outcome: Arc<Mutex<Option<Outcome>>>,
 }
 
 impl ScanCore {
@@ -104,7 +105,7 @@ impl ScanCore {
             python_source,
             over: Arc::default(),
             ended: None,
-            outcome: None,
+            outcome: Arc::default(),
         })
     }
 
@@ -158,7 +159,7 @@ impl ScanCore {
     fn take_end(&mut self) -> Option<Result<()>> {
         match self.ended.take()? {
             Ok(outcome) => {
-                self.outcome = Some(outcome);
+                *self.outcome.lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
                 Some(Ok(()))
             }
             Err(error) => Some(Err(error)),
@@ -184,11 +185,19 @@ struct Figures {
     size: Option<u64>,
     /// Set once the scan is over (read to its end, failed or closed).
     over: Arc<std::sync::atomic::AtomicBool>,
+    /// The outcome, once the scan read its input to the end.
+    outcome: Arc<Mutex<Option<Outcome>>>,
 }
 
-/// The settings of a scan: defaults, the config file when given, then the arguments.
+/// The settings of a scan: defaults, the config file when given (a library call never picks
+/// up a `config.yaml` from the working directory), then the arguments.
 fn scan_settings(config: Option<std::path::PathBuf>, overrides: &Overrides) -> Result<Settings> {
-    let (settings, _) = Settings::resolve(config.as_deref(), overrides)?;
+    let mut settings = match config {
+        Some(path) => Settings::from_file(&path)?,
+        None => Settings::default(),
+    };
+    settings.apply(overrides);
+    settings.validate()?;
     Ok(settings)
 }
 
@@ -249,6 +258,7 @@ impl Scanner {
             consumed: Arc::clone(&core.consumed),
             size: core.size,
             over: Arc::clone(&core.over),
+            outcome: Arc::clone(&core.outcome),
         };
         Ok(Scanner {
             core: Mutex::new(Some(core)),
@@ -339,17 +349,15 @@ impl Scanner {
     /// What a scan read to its end found besides rows: entries, rejected entries, unmapped
     /// paths with counts, the `<copyright>` text. `None` before the end.
     fn outcome<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        let guard = self.core.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(core) = guard.as_ref() else {
-            return Ok(None);
-        };
-        let Some(outcome) = &core.outcome else {
+        let figures = &self.figures;
+        let outcome = figures.outcome.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(outcome) = outcome.as_ref() else {
             return Ok(None);
         };
         let dict = PyDict::new(py);
-        dict.set_item("entries", Metrics::get(&core.metrics.entries))?;
-        dict.set_item("rejected", Metrics::get(&core.metrics.rejected))?;
-        dict.set_item("xml_bytes", Metrics::get(&core.metrics.xml_bytes))?;
+        dict.set_item("entries", Metrics::get(&figures.metrics.entries))?;
+        dict.set_item("rejected", Metrics::get(&figures.metrics.rejected))?;
+        dict.set_item("xml_bytes", Metrics::get(&figures.metrics.xml_bytes))?;
         dict.set_item("unmapped", outcome.unmapped.clone())?;
         dict.set_item("copyright", outcome.copyright.clone())?;
         Ok(Some(dict))

@@ -21,8 +21,10 @@ def expected(big_sample: Path) -> pa.Table:
 
 
 def test_pyarrow_reads_the_stream(big_sample: Path, expected: pa.Table) -> None:
-    table = pa.RecordBatchReader.from_stream(ue.scan(big_sample, threads=2)).read_all()
+    reader = ue.scan(big_sample, threads=2)
+    table = pa.RecordBatchReader.from_stream(reader).read_all()
     assert decoded(table).equals(expected)
+    assert reader.stats["entries"] == 250
     assert decoded(pa.table(ue.scan(big_sample))).equals(expected)
 
 

@@ -75,6 +75,16 @@ def test_a_gzip_path_and_file_objects_read_like_the_plain_file(big_sample: Path,
     assert ue.scan(io.BytesIO(packed.read_bytes())).read_all().equals(expected)
 
 
+def test_a_zstd_source_reads_like_the_plain_file(big_sample: Path, cli: str, tmp_path: Path) -> None:
+    subprocess.run(
+        [cli, "-q", "split", str(big_sample), "-o", str(tmp_path / "parts"), "--parts", "1", "--compress", "zstd"],
+        check=True,
+    )
+    (part,) = (tmp_path / "parts").glob("part-*.xml.zst")
+    assert part.read_bytes()[:4] == b"\x28\xb5\x2f\xfd"
+    assert same_rows(ue.scan(part).read_all(), ue.scan(big_sample).read_all())
+
+
 class ReadOnly:
     """A file object with ``read`` alone (no ``readinto``), handing out small pieces."""
 
