@@ -17,7 +17,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyDict};
-use uniprot_etl::config::{OnError, Overrides, Settings};
+use uniprot_etl::config::{parse_size, OnError, Overrides, Settings};
 use uniprot_etl::error::{Error, Result};
 use uniprot_etl::interrupt::QuitFlag;
 use uniprot_etl::pipeline::metrics::Metrics;
@@ -30,6 +30,12 @@ use crate::source::Source;
 
 /// How often a wait for the next batch looks for Ctrl-C.
 const TICK: Duration = Duration::from_millis(50);
+
+/// A scan's `batch_max_bytes` unless the arguments or a config file say otherwise: batches
+/// of at most 8 MiB of XML (about 1 000 real entries). A conversion encodes a row group as it
+/// grows and can afford 64 MiB; a scan holds its batches whole — one in Python, one waiting,
+/// one being assembled — so its memory is a few times this.
+const SCAN_BATCH_MAX_BYTES: u64 = 8 * 1024 * 1024;
 
 /// SIGINT's number: what a Ctrl-C stop is recorded as.
 const SIGINT: i32 = 2;
@@ -194,7 +200,11 @@ struct Figures {
 fn scan_settings(config: Option<std::path::PathBuf>, overrides: &Overrides) -> Result<Settings> {
     let mut settings = match config {
         Some(path) => Settings::from_file(&path)?,
-        None => Settings::default(),
+        None => {
+            let mut settings = Settings::default();
+            settings.pipeline.batch_max_bytes = SCAN_BATCH_MAX_BYTES;
+            settings
+        }
     };
     settings.apply(overrides);
     settings.validate()?;
@@ -206,7 +216,7 @@ impl Scanner {
     /// Opens `source` and starts the scan. Argument errors (unknown columns, bad settings, a
     /// missing file) raise here, before any parsing.
     #[new]
-    #[pyo3(signature = (source, columns=None, threads=None, batch_size=None, strict=false, on_error="fail", rejects=None, config=None))]
+    #[pyo3(signature = (source, columns=None, threads=None, batch_size=None, batch_max_bytes=None, strict=false, on_error="fail", rejects=None, config=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -214,6 +224,7 @@ impl Scanner {
         columns: Option<Vec<String>>,
         threads: Option<usize>,
         batch_size: Option<usize>,
+        batch_max_bytes: Option<String>,
         strict: bool,
         on_error: &str,
         rejects: Option<std::path::PathBuf>,
@@ -231,9 +242,17 @@ impl Scanner {
             let message = "threads and batch_size must be at least 1".to_owned();
             return Err(errors::config(py, message));
         }
+        let batch_max_bytes =
+            match batch_max_bytes {
+                None => None,
+                Some(text) => Some(parse_size(&text).ok_or_else(|| {
+                    errors::config(py, format!("invalid batch_max_bytes: {text:?}"))
+                })?),
+            };
         let overrides = Overrides {
             threads,
             batch_size,
+            batch_max_bytes,
             strict: Some(strict),
             on_error: Some(on_error),
             ..Overrides::default()

@@ -44,6 +44,17 @@ def test_batches_are_the_row_groups_of_the_conversion(big_sample: Path, cli: str
         assert same_rows(pa.Table.from_batches([batch]), groups.read_row_group(i))
 
 
+def test_batch_max_bytes_closes_batches_as_it_closes_row_groups(big_sample: Path, cli: str, tmp_path: Path) -> None:
+    cli_parquet(cli, big_sample, tmp_path / "out.parquet", "--batch-max-bytes", "65536")
+    groups = pq.ParquetFile(tmp_path / "out.parquet")
+    sizes = [groups.metadata.row_group(i).num_rows for i in range(groups.num_row_groups)]
+    assert len(sizes) > 10
+    assert [b.num_rows for b in ue.scan(big_sample, batch_max_bytes="64KiB")] == sizes
+    assert [b.num_rows for b in ue.scan(big_sample, batch_max_bytes=64 * 1024)] == sizes
+    with pytest.raises(ue.ConfigError):
+        ue.scan(big_sample, batch_max_bytes="a lot")
+
+
 def test_the_schema_is_known_before_reading_and_matches_the_batches(big_sample: Path) -> None:
     full = ue.schema()
     assert full.names[0] == "accession"

@@ -99,7 +99,8 @@ def _names(columns: Sequence[str] | str | None) -> list[str] | None:
 
 class Reader:
     """A scan in progress: record batches in input order, one per row group the converter
-    would write (``batch_size`` entries, fewer where ``batch_max_bytes`` of XML close it).
+    would write with the same batch settings (``batch_size`` entries, fewer where
+    ``batch_max_bytes`` of XML close it).
 
     Read it one of these ways, once:
 
@@ -198,6 +199,7 @@ def scan(
     *,
     threads: int | None = None,
     batch_size: int | None = None,
+    batch_max_bytes: int | str | None = None,
     strict: bool = False,
     on_error: str = "fail",
     rejects: str | os.PathLike[str] | None = None,
@@ -215,8 +217,11 @@ def scan(
             ``ColumnError`` with the close matches before anything is read. Parts of the entry
             no asked-for column needs are skipped unparsed (still checked to be XML).
         threads: parse threads (default: one per core).
-        batch_size: entries per batch (default 10 000 as in the converter; batches also close
-            at ``batch_max_bytes`` of XML).
+        batch_size: entries per batch (default 10 000, as in the converter).
+        batch_max_bytes: a batch also closes once its entries cover this much XML (a number of
+            bytes or text such as ``"8MB"``; default 8 MiB, about 1 000 real entries, where the
+            converter's row groups take 64 MiB: a scan holds its batches whole, so its memory is
+            a few times this).
         strict: raise on any element or attribute the schema has no column for.
         on_error: ``"fail"`` (raise on the first bad entry) or ``"skip"`` (drop it, count it in
             ``stats["rejected"]``, and keep it in ``rejects`` when given).
@@ -242,6 +247,7 @@ def scan(
         _names(columns),
         threads,
         batch_size,
+        None if batch_max_bytes is None else str(batch_max_bytes),
         strict,
         on_error,
         os.fspath(rejects) if rejects is not None else None,
