@@ -1,12 +1,18 @@
 //! The synthetic corpus: generate → convert → read back equals the generator's own entries,
-//! with zero unmapped paths, and the corpus exercises every element family.
+//! with zero unmapped paths, and the corpus exercises every element family. Release-like
+//! replicas of the real samples: every copy its own accession, name and sequence, with the
+//! checksum and mass UniProt would give it (the CRC64 and mass code checked against every real
+//! sequence first).
+
+use std::collections::BTreeSet;
 
 use uniprot_etl::config::Settings;
-use uniprot_etl::lab::synth::{write_corpus, Amount, Generator, Profile};
+use uniprot_etl::lab::synth::residues::{average_mass, crc64};
+use uniprot_etl::lab::synth::{replicate, write_corpus, Amount, Copies, Generator, Profile};
 use uniprot_etl::table::model::Entry;
 use uniprot_etl::writer::read_entries;
 
-use crate::util::convert_bytes;
+use crate::util::{convert_bytes, parse_all, sample_files};
 
 fn generated(profile: Profile, seed: u64, n: usize) -> (Vec<u8>, Vec<Entry>) {
     let mut xml = Vec::new();
@@ -198,4 +204,96 @@ fn sprot_corpus_exercises_every_element_family() {
         .map(|(name, _)| *name)
         .collect();
     assert!(missing.is_empty(), "never generated: {missing:?}");
+}
+
+/// Every real sample's entries, parsed.
+fn real_entries() -> Vec<Entry> {
+    sample_files()
+        .iter()
+        .flat_map(|path| parse_all(&std::fs::read(path).unwrap()).unwrap().0)
+        .collect()
+}
+
+#[test]
+fn crc64_and_mass_give_every_real_sequences_checksum_and_mass() {
+    let entries = real_entries();
+    assert!(entries.len() > 250);
+    let mut masses = 0;
+    for entry in &entries {
+        let sequence = entry
+            .sequence
+            .as_ref()
+            .expect("every sample entry has a sequence");
+        let residues = sequence.value.as_bytes();
+        assert_eq!(
+            Some(crc64(residues)),
+            sequence.checksum,
+            "{}",
+            entry.accession
+        );
+        if let (Some(mass), Some(given)) = (average_mass(residues), sequence.mass) {
+            assert!(
+                mass.abs_diff(given as u64) <= 1,
+                "{}: {mass} vs {given}",
+                entry.accession
+            );
+            masses += 1;
+        }
+    }
+    assert!(
+        masses * 10 > entries.len() * 9,
+        "too few masses checked: {masses}"
+    );
+}
+
+#[test]
+fn unique_copies_have_their_own_names_and_sequences_with_true_checksums() {
+    let real = real_entries();
+    let mut xml = Vec::new();
+    let amount = Amount::Entries(real.len() as u64 * 3);
+    let stats = replicate(&sample_files(), amount, Copies::Unique, &mut xml).unwrap();
+    assert_eq!(stats.entries, real.len() as u64 * 3);
+    let (copies, unmapped) = parse_all(&xml).unwrap();
+    assert!(unmapped.is_empty(), "{unmapped:?}");
+    // The samples share a few entries between files: each round multiplies the distinct ones.
+    let distinct = |entries: &[Entry], key: fn(&Entry) -> &str| -> usize {
+        entries.iter().map(key).collect::<BTreeSet<&str>>().len()
+    };
+    let accession: fn(&Entry) -> &str = |e| e.accession.as_str();
+    let name: fn(&Entry) -> &str = |e| e.names[0].as_str();
+    assert_eq!(distinct(&copies, accession), 3 * distinct(&real, accession));
+    assert_eq!(distinct(&copies, name), 3 * distinct(&real, name));
+    let redrawn = &copies[real.len()..];
+    let sequence: fn(&Entry) -> &str = |e| e.sequence.as_ref().unwrap().value.as_str();
+    assert_eq!(
+        distinct(redrawn, sequence),
+        redrawn.len(),
+        "a redrawn sequence repeats"
+    );
+    for (i, copy) in copies.iter().enumerate() {
+        let original = &real[i % real.len()];
+        let (seq, orig) = (
+            copy.sequence.as_ref().unwrap(),
+            original.sequence.as_ref().unwrap(),
+        );
+        assert_eq!(seq.length, orig.length);
+        assert_eq!(seq.value.len(), orig.value.len());
+        assert_eq!(
+            Some(crc64(seq.value.as_bytes())),
+            seq.checksum,
+            "{}",
+            copy.accession
+        );
+        if i < real.len() {
+            assert_eq!(copy, original, "round 0 keeps the originals");
+        } else {
+            assert_ne!(seq.value, orig.value);
+            assert_eq!(copy.features, original.features);
+            assert_eq!(copy.references, original.references);
+        }
+    }
+    let mut verbatim = Vec::new();
+    replicate(&sample_files(), amount, Copies::Verbatim, &mut verbatim).unwrap();
+    let (repeated, _) = parse_all(&verbatim).unwrap();
+    assert_eq!(repeated[real.len()].sequence, real[0].sequence);
 }

@@ -39,15 +39,21 @@ pub fn profile(args: &CorpusArgs) -> Result<Profile> {
 pub enum Source {
     /// Synthetic entries of a profile, from a seed.
     Synthetic(Profile, u64),
-    /// The real entries of the UniProt files in a directory, replicated.
-    Real(PathBuf),
+    /// The real entries of the UniProt files in a directory, replicated as `Copies` says.
+    Real(PathBuf, synth::Copies),
 }
 
 impl Source {
     /// The source the flags ask for.
     pub fn from_args(args: &CorpusArgs) -> Result<Source> {
         Ok(match &args.from {
-            Some(dir) => Source::Real(dir.clone()),
+            Some(dir) => {
+                let copies = match args.copies.as_str() {
+                    "verbatim" => synth::Copies::Verbatim,
+                    _ => synth::Copies::Unique,
+                };
+                Source::Real(dir.clone(), copies)
+            }
             None => Source::Synthetic(profile(args)?, args.seed),
         })
     }
@@ -55,11 +61,14 @@ impl Source {
     fn label(&self) -> String {
         match self {
             Source::Synthetic(profile, seed) => format!("{}_s{seed}", profile.name()),
-            Source::Real(dir) => {
+            Source::Real(dir, copies) => {
                 let name = dir
                     .file_name()
                     .map_or("real".into(), |n| n.to_string_lossy().into_owned());
-                format!("real-{name}")
+                match copies {
+                    synth::Copies::Unique => format!("real-unique-{name}"),
+                    synth::Copies::Verbatim => format!("real-{name}"),
+                }
             }
         }
     }
@@ -94,13 +103,13 @@ pub fn generate(
     let write = |out: &mut dyn std::io::Write| -> Result<synth::CorpusStats> {
         Ok(match source {
             Source::Synthetic(profile, seed) => synth::write_corpus(out, *profile, *seed, amount)?,
-            Source::Real(dir) => {
+            Source::Real(dir, copies) => {
                 let sources = synth::sources_in(dir)
                     .with_context(|| format!("cannot list {}", dir.display()))?;
                 if sources.is_empty() {
                     bail!("no .xml or .xml.gz files in {}", dir.display());
                 }
-                let stats = synth::replicate(&sources, amount, out)?;
+                let stats = synth::replicate(&sources, amount, *copies, out)?;
                 synth::CorpusStats {
                     entries: stats.entries,
                     bytes: stats.bytes,

@@ -76,6 +76,11 @@ pub struct CorpusArgs {
     /// this directory, with unique accessions, instead of synthesizing entries.
     #[arg(long, conflicts_with = "input")]
     pub from: Option<PathBuf>,
+    /// With --from: `unique` gives every copy its own entry name and sequence (residues
+    /// redrawn with real composition, checksum and mass recomputed), as in a release;
+    /// `verbatim` repeats them (only accessions change), which flatters the encoder.
+    #[arg(long, default_value = "unique", value_parser = ["unique", "verbatim"], requires = "from")]
+    pub copies: String,
 }
 
 /// `gen` flags.

@@ -6,9 +6,10 @@
 //! test can compare what the converter read back with what was generated.
 
 mod replicate;
+pub mod residues;
 mod vocabulary;
 
-pub use replicate::{entries_of, replicate, sources_in, ReplicaStats};
+pub use replicate::{entries_of, replicate, sources_in, Copies, ReplicaStats};
 
 use std::io::{self, Write};
 

@@ -1,7 +1,15 @@
-//! Real-entry corpora: the entries of real UniProt files copied verbatim, round after round,
-//! until a target size, with every `<accession>` made unique per round (`P12345` becomes
-//! `P12345_r1`, `P12345_r2`, …; round 0 keeps the originals). The lab measures real entries
-//! this way, with the shapes, sizes and rare elements of real releases, at any size.
+//! Real-entry corpora: the entries of real UniProt files copied round after round until a
+//! target size, with every `<accession>` made unique per round (`P12345` becomes `P12345_r1`,
+//! `P12345_r2`, …; round 0 keeps the originals). The lab measures real entries this way, with
+//! the shapes, sizes and rare elements of real releases, at any size.
+//!
+//! Copies of a few hundred entries repeat their sequences and names round after round, which
+//! dictionaries and zstd find: the Parquet comes out far smaller (and cheaper to encode) than a
+//! release's. [`Copies::Unique`] makes each copy look like an entry of its own, as in a
+//! release: its own entry name (`_rN` too) and its own sequence — the residues redrawn with the
+//! amino-acid composition of real proteins, same length and line layout, `checksum` (CRC64) and
+//! `mass` recomputed from them ([`super::residues`]). Evidence keys are per entry already.
+//! Cross-references, citations and comment texts stay as they were (a release repeats many).
 //!
 //! Entries are found with the pipeline's own boundary scanner; each source file may be plain
 //! or gzip. The output is one well-formed UniProt document.
@@ -11,9 +19,20 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use memchr::memmem;
+use rand::SeedableRng;
 
 use super::Amount;
 use crate::pipeline::split::{find_root, BoundaryScanner, RootScan, Scan};
+
+/// How copies of an entry (rounds after the first) differ from it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Copies {
+    /// Only the accessions change: sequences and names repeat every round.
+    Verbatim,
+    /// As in a release: the accessions, the entry name and the sequence are the copy's own.
+    #[default]
+    Unique,
+}
 
 /// What [`replicate`] wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,10 +86,12 @@ pub fn entries_of(document: &[u8]) -> Vec<&[u8]> {
 }
 
 /// Writes a UniProt document of the entries of `sources`, repeated in rounds with unique
-/// accessions until `amount` is reached.
+/// accessions (and, for [`Copies::Unique`], their own names and sequences) until `amount` is
+/// reached.
 pub fn replicate<W: Write>(
     sources: &[PathBuf],
     amount: Amount,
+    copies: Copies,
     out: W,
 ) -> io::Result<ReplicaStats> {
     let mut documents = Vec::with_capacity(sources.len());
@@ -105,11 +126,16 @@ pub fn replicate<W: Write>(
         Amount::Bytes(n) => bytes >= n,
     };
     'rounds: for round in 0.. {
-        for entry in &entries {
+        for (index, entry) in entries.iter().enumerate() {
             if done(written, out.bytes) {
                 break 'rounds;
             }
-            write_with_round(&mut out, entry, round)?;
+            match copies {
+                Copies::Unique if round > 0 => {
+                    out.write_all(&unique_copy(entry, round, index as u64))?;
+                }
+                _ => write_with_round(&mut out, entry, round)?,
+            }
             out.write_all(b"\n")?;
             written += 1;
         }
@@ -131,16 +157,111 @@ fn write_with_round<W: Write>(out: &mut W, entry: &[u8], round: u64) -> io::Resu
     if round == 0 {
         return out.write_all(entry);
     }
-    const END_TAG: &[u8] = b"</accession>";
-    let suffix = format!("_r{round}");
-    let mut rest = entry;
-    while let Some(at) = memmem::find(rest, END_TAG) {
-        out.write_all(&rest[..at])?;
-        out.write_all(suffix.as_bytes())?;
-        out.write_all(END_TAG)?;
-        rest = &rest[at + END_TAG.len()..];
+    out.write_all(&suffixed(
+        entry,
+        b"</accession>",
+        &format!("_r{round}"),
+        usize::MAX,
+    ))
+}
+
+/// `text` with `suffix` written before the first `limit` occurrences of `end_tag`.
+fn suffixed(text: &[u8], end_tag: &[u8], suffix: &str, limit: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() + 64);
+    let mut rest = text;
+    let mut done = 0;
+    while done < limit {
+        let Some(at) = memmem::find(rest, end_tag) else {
+            break;
+        };
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(suffix.as_bytes());
+        out.extend_from_slice(end_tag);
+        rest = &rest[at + end_tag.len()..];
+        done += 1;
     }
-    out.write_all(rest)
+    out.extend_from_slice(rest);
+    out
+}
+
+/// The copy of `entry` (the `index`-th source entry) for `round` > 0 under [`Copies::Unique`]:
+/// `_r{round}` on every accession and on the entry name (the entry's first `<name>`, which
+/// the schema puts right after the accessions), and a sequence of its own, drawn from a
+/// generator seeded by round and index (the same corpus every time).
+fn unique_copy(entry: &[u8], round: u64, index: u64) -> Vec<u8> {
+    let suffix = format!("_r{round}");
+    let copy = suffixed(entry, b"</accession>", &suffix, usize::MAX);
+    let copy = match memmem::find(&copy, b"<name>") {
+        Some(at) => {
+            let mut named = copy[..at].to_vec();
+            named.extend(suffixed(&copy[at..], b"</name>", &suffix, 1));
+            named
+        }
+        None => copy,
+    };
+    let mut rng = rand_pcg::Pcg64::seed_from_u64((round << 32) ^ index);
+    redraw_sequence(&copy, &mut rng)
+}
+
+/// `entry` with the residues of its canonical `<sequence>` (the one with content; isoforms'
+/// are empty elements) redrawn — whitespace and line breaks kept — and its `checksum` and
+/// `mass` attributes recomputed. An entry without one is returned as it is.
+fn redraw_sequence(entry: &[u8], rng: &mut impl rand::RngCore) -> Vec<u8> {
+    const END_TAG: &[u8] = b"</sequence>";
+    let canonical = memmem::find_iter(entry, b"<sequence").find_map(|start| {
+        let tag_end = start + memchr::memchr(b'>', &entry[start..])?;
+        let empty = entry[tag_end - 1] == b'/';
+        let named = matches!(
+            entry.get(start + 9),
+            Some(b' ' | b'>' | b'\t' | b'\n' | b'\r')
+        );
+        (!empty && named).then_some((start, tag_end))
+    });
+    let Some((start, tag_end)) = canonical else {
+        return entry.to_vec();
+    };
+    let Some(length) = memmem::find(&entry[tag_end..], END_TAG) else {
+        return entry.to_vec();
+    };
+    let text_end = tag_end + length;
+    let mut text = entry[tag_end + 1..text_end].to_vec();
+    let mut residues = Vec::with_capacity(text.len());
+    for byte in &mut text {
+        if byte.is_ascii_alphabetic() {
+            *byte = super::residues::draw_residue(rng);
+            residues.push(*byte);
+        }
+    }
+    let mut tag = entry[start..=tag_end].to_vec();
+    tag = with_attribute(&tag, b"checksum", &super::residues::crc64(&residues));
+    if let Some(mass) = super::residues::average_mass(&residues) {
+        tag = with_attribute(&tag, b"mass", &mass.to_string());
+    }
+    let mut out = Vec::with_capacity(entry.len());
+    out.extend_from_slice(&entry[..start]);
+    out.extend_from_slice(&tag);
+    out.extend_from_slice(&text);
+    out.extend_from_slice(&entry[text_end..]);
+    out
+}
+
+/// The start tag `tag` with the value of its attribute `name` replaced by `value` (unchanged
+/// when it has no such attribute).
+fn with_attribute(tag: &[u8], name: &[u8], value: &str) -> Vec<u8> {
+    let mut pattern = b" ".to_vec();
+    pattern.extend_from_slice(name);
+    pattern.extend_from_slice(b"=\"");
+    let Some(at) = memmem::find(tag, &pattern) else {
+        return tag.to_vec();
+    };
+    let value_start = at + pattern.len();
+    let Some(length) = memchr::memchr(b'"', &tag[value_start..]) else {
+        return tag.to_vec();
+    };
+    let mut out = tag[..value_start].to_vec();
+    out.extend_from_slice(value.as_bytes());
+    out.extend_from_slice(&tag[value_start + length..]);
+    out
 }
 
 /// Counts the bytes written through it.
