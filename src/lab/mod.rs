@@ -4,6 +4,7 @@
 //! floors), [`fuzz`] (the fuzz targets' entry points, replayed by `cargo test`) and `random`
 //! (feature `random`: random entries for property tests and structured fuzzing).
 
+pub mod column_costs;
 pub mod floor;
 #[cfg(feature = "random")]
 pub mod fuzz;

@@ -32,6 +32,19 @@ pub enum Command {
     Compare(CompareArgs),
     /// Write the generated part of docs/SCHEMA.md (column and shape tables) from the schema.
     SchemaDoc,
+    /// Per-column costs of a corpus: build and encode time, bytes, dictionary, statistics.
+    Columns(ColumnsArgs),
+}
+
+/// `columns` flags.
+#[derive(Debug, Args)]
+pub struct ColumnsArgs {
+    /// The corpus.
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// Leaf columns listed (the most expensive to encode first).
+    #[arg(long, default_value_t = 30)]
+    pub top: usize,
 }
 
 /// `compare` flags.

@@ -1,11 +1,12 @@
 //! The uniprot-etl performance lab and project tasks: `cargo xtask gen | sweep | report |
-//! flamegraph | floor | regress | compare | schema-doc`.
+//! flamegraph | floor | regress | compare | columns | schema-doc`.
 //!
 //! One module per task; each task's `run` does the work and ends by printing the path of what
 //! it wrote. Conversions run as the release binary in its own process (clean RSS, real
 //! startup); aggregation and tables come from the converter's library (`ledger::aggregate`).
 
 mod charts;
+mod columns;
 mod compare;
 mod corpus;
 mod flags;
@@ -31,6 +32,7 @@ fn main() -> std::process::ExitCode {
         flags::Command::Regress(args) => regress::run(args),
         flags::Command::Compare(args) => compare::run(args),
         flags::Command::SchemaDoc => schema_doc::run(),
+        flags::Command::Columns(args) => columns::run(args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
