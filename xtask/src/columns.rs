@@ -15,7 +15,11 @@ use crate::project;
 /// Measures, prints and keeps the column costs of the corpus.
 pub fn run(args: ColumnsArgs) -> Result<()> {
     let corpus = corpus::resolve(&args.corpus)?;
-    let costs = column_costs::measure(&corpus.to_string_lossy(), &Settings::default())?;
+    let costs = column_costs::measure(
+        &corpus.to_string_lossy(),
+        &Settings::default(),
+        args.repeats,
+    )?;
     let table = column_costs::markdown(&costs, args.top);
     print!("{table}");
     let out_dir = project::root().join("runs/columns");

@@ -45,6 +45,9 @@ pub struct ColumnsArgs {
     /// Leaf columns listed (the most expensive to encode first).
     #[arg(long, default_value_t = 30)]
     pub top: usize,
+    /// Runs of each scan; the fastest counts.
+    #[arg(long, default_value_t = 3)]
+    pub repeats: usize,
 }
 
 /// `compare` flags.
