@@ -110,6 +110,9 @@ pub fn convert(
     let outcome = worker
         .join()
         .unwrap_or_else(|_| Err(Error::Internal("the conversion panicked".into())));
+    // The run pointed the process's logger at its `etl.log`: later messages (a scan's
+    // warnings) go to stderr only, not into a finished run's record.
+    uniprot_etl::ledger::logging::init_or_stderr(uniprot_etl::config::LogLevel::Warn, &[]);
     if let Some(interrupt) = interrupted {
         return Err(interrupt);
     }

@@ -19,7 +19,10 @@ pub fn to_py(py: Python<'_>, error: &Error) -> PyErr {
 /// The converter error as an `ArrowError` for a consumer of the C stream: its whole chain in
 /// the message, which is all that crosses the interface.
 pub fn to_arrow(error: &Error) -> arrow::error::ArrowError {
-    arrow::error::ArrowError::ExternalError(chain(error).into())
+    // arrow's C stream turns the message into a C string: a NUL (a file object's name or
+    // exception text may hold one) would panic inside its `extern "C"` callback.
+    let message = chain(error).replace('\0', "\\0");
+    arrow::error::ArrowError::ExternalError(message.into())
 }
 
 fn build(py: Python<'_>, error: &Error) -> PyResult<PyErr> {

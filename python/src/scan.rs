@@ -144,9 +144,10 @@ impl ScanCore {
 
     /// Stops the pipeline (as `signal` would, 0 for a plain close) and waits for it.
     fn stop(&mut self, signal: i32) {
-        if signal != 0 {
-            self.quit.request(signal);
-        }
+        // A plain close raises the quit flag too, so that the reader and the in-order stage
+        // stop at their next chunk instead of finishing the batch in progress; the scan's
+        // error is not reported then.
+        self.quit.request(if signal == 0 { SIGINT } else { signal });
         self.batches = None;
         self.join();
     }
@@ -216,7 +217,7 @@ impl Scanner {
     /// Opens `source` and starts the scan. Argument errors (unknown columns, bad settings, a
     /// missing file) raise here, before any parsing.
     #[new]
-    #[pyo3(signature = (source, columns=None, threads=None, batch_size=None, batch_max_bytes=None, strict=false, on_error="fail", rejects=None, config=None))]
+    #[pyo3(signature = (source, columns=None, threads=None, batch_size=None, batch_max_bytes=None, strict=None, on_error=None, rejects=None, config=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -225,15 +226,16 @@ impl Scanner {
         threads: Option<usize>,
         batch_size: Option<usize>,
         batch_max_bytes: Option<String>,
-        strict: bool,
-        on_error: &str,
+        strict: Option<bool>,
+        on_error: Option<&str>,
         rejects: Option<std::path::PathBuf>,
         config: Option<std::path::PathBuf>,
     ) -> PyResult<Scanner> {
         let on_error = match on_error {
-            "fail" => OnError::Fail,
-            "skip" => OnError::Skip,
-            other => {
+            None => None,
+            Some("fail") => Some(OnError::Fail),
+            Some("skip") => Some(OnError::Skip),
+            Some(other) => {
                 let message = format!("on_error must be \"fail\" or \"skip\", not {other:?}");
                 return Err(errors::config(py, message));
             }
@@ -253,8 +255,8 @@ impl Scanner {
             threads,
             batch_size,
             batch_max_bytes,
-            strict: Some(strict),
-            on_error: Some(on_error),
+            strict,
+            on_error,
             ..Overrides::default()
         };
         let to_py = |e: Error| errors::to_py(py, &e);
@@ -339,7 +341,7 @@ impl Scanner {
         requested_schema: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyCapsule>> {
         let _ = requested_schema;
-        let core = self.core.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let core = py.detach(|| self.core.lock().unwrap_or_else(|e| e.into_inner()).take());
         let Some(core) = core else {
             return Err(PyValueError::new_err(
                 "the scan was already read or closed: scan the source again",
@@ -384,7 +386,8 @@ impl Scanner {
 
     /// Stops the scan and frees its threads and batches; later reads give nothing.
     fn close(&self, py: Python<'_>) {
-        let core = self.core.lock().unwrap_or_else(|e| e.into_inner()).take();
+        // Another thread may hold the lock while it waits (GIL released) for a batch.
+        let core = py.detach(|| self.core.lock().unwrap_or_else(|e| e.into_inner()).take());
         if let Some(mut core) = core {
             py.detach(|| core.stop(0));
         }

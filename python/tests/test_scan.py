@@ -183,6 +183,19 @@ def test_skip_keeps_bad_entries_in_the_rejects_file(tmp_path: Path) -> None:
     assert "P2" in rejects.read_text()
 
 
+def test_a_config_files_parser_settings_apply_unless_an_argument_says_otherwise(tmp_path: Path) -> None:
+    bad = entry("P2").replace('version="1">', 'version="x">', 1)
+    source = tmp_path / "mixed.xml"
+    source.write_bytes(document(entry("P1"), bad, entry("P3")))
+    config = tmp_path / "config.yaml"
+    config.write_text("parser:\n  on_error: skip\n")
+    assert ue.scan(source, config=config).read_all().num_rows == 2
+    with pytest.raises(ue.XmlError):
+        ue.scan(source, config=config, on_error="fail").read_all()
+    with pytest.raises(ue.XmlError):
+        ue.scan(source).read_all()
+
+
 def test_strict_refuses_an_unmapped_element(tmp_path: Path) -> None:
     source = tmp_path / "unmapped.xml"
     source.write_bytes(document(entry("P1", extra="<novelty>x</novelty>")))

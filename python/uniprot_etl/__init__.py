@@ -200,8 +200,8 @@ def scan(
     threads: int | None = None,
     batch_size: int | None = None,
     batch_max_bytes: int | str | None = None,
-    strict: bool = False,
-    on_error: str = "fail",
+    strict: bool | None = None,
+    on_error: str | None = None,
     rejects: str | os.PathLike[str] | None = None,
     config: str | os.PathLike[str] | None = None,
     progress: bool | Callable[[Progress], None] | None = None,
@@ -222,9 +222,11 @@ def scan(
             bytes or text such as ``"8MB"``; default 8 MiB, about 1 000 real entries, where the
             converter's row groups take 64 MiB: a scan holds its batches whole, so its memory is
             a few times this).
-        strict: raise on any element or attribute the schema has no column for.
+        strict: raise on any element or attribute the schema has no column for (default:
+            the config file's ``parser.strict``, else no).
         on_error: ``"fail"`` (raise on the first bad entry) or ``"skip"`` (drop it, count it in
-            ``stats["rejected"]``, and keep it in ``rejects`` when given).
+            ``stats["rejected"]``, and keep it in ``rejects`` when given); default: the config
+            file's ``parser.on_error``, else ``"fail"``.
         rejects: where skipped entries are written, verbatim, as a UniProt XML document.
         config: a ``config.yaml`` whose ``pipeline``/``parser`` settings apply (the arguments
             above win over it).
