@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from . import _native
 from ._errors import (
@@ -156,15 +156,19 @@ class Reader:
 
     def read_next_batch(self) -> Any | None:
         """The next batch, or ``None`` at the end of the input."""
-        try:
-            native = self._scanner.next_batch()
-        finally:
-            if self._progress is not None:
-                self._progress.update(self._scanner)
+        native = self._next_native()
         if native is None:
             return None
         pa = _pyarrow()
         return pa.record_batch(native) if pa is not None else native
+
+    def _next_native(self) -> Any | None:
+        """The next batch as the native capsule object (no pyarrow), progress reported."""
+        try:
+            return self._scanner.next_batch()
+        finally:
+            if self._progress is not None:
+                self._progress.update(self._scanner)
 
     def read_all(self) -> Any:
         """Every remaining batch as one ``pyarrow.Table`` (needs pyarrow; without it use
@@ -351,14 +355,3 @@ def convert(
         )
     )
     return reports[0] if len(reports) == 1 else reports
-
-
-def _iter_native(reader: Reader) -> Iterable[Any]:
-    """The reader's batches as the native objects (for the Polars plugin, pyarrow-free)."""
-    while True:
-        native = reader._scanner.next_batch()
-        if reader._progress is not None:
-            reader._progress.update(reader._scanner)
-        if native is None:
-            return
-        yield native

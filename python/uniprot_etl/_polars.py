@@ -10,7 +10,7 @@ from typing import Any, Iterator
 import polars as pl
 from polars.io.plugins import register_io_source
 
-from . import scan, _iter_native
+from . import scan
 
 #: An empty document: scanning it gives the schema with no rows.
 _EMPTY = b'<?xml version="1.0"?><uniprot xmlns="http://uniprot.org/uniprot"></uniprot>'
@@ -62,7 +62,7 @@ def scan_polars(source: Any, columns: list[str] | None, options: dict[str, Any])
             kwargs["batch_size"] = batch_size
         remaining = n_rows
         with scan(source, projection, **kwargs) as reader:
-            for native in _iter_native(reader):
+            while (native := reader._next_native()) is not None:
                 frame = _frame(native)
                 if predicate is not None:
                     frame = frame.filter(predicate)
