@@ -81,6 +81,17 @@ pub enum Compression {
     Zstd,
 }
 
+/// Which encodings each column gets (`writer::plan`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum EncodingPlan {
+    /// The measured plan: no dictionary for values unique to an entry, no statistics where
+    /// they prune nothing (docs/PERFORMANCE.md, "The encoding plan").
+    Tuned,
+    /// Every column gets the switches' values (dictionary, statistics), as before the plan.
+    Uniform,
+}
+
 /// Parquet encoding settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -96,6 +107,9 @@ pub struct ParquetSettings {
     pub list_statistics: bool,
     /// Dictionary-encode columns (Parquet falls back to plain where a dictionary grows large).
     pub dictionary: bool,
+    /// Per-column encodings: `tuned` lowers the switches per column where measurement says
+    /// so; `uniform` applies them to every column.
+    pub plan: EncodingPlan,
 }
 
 impl Default for ParquetSettings {
@@ -106,6 +120,7 @@ impl Default for ParquetSettings {
             statistics: true,
             list_statistics: true,
             dictionary: true,
+            plan: EncodingPlan::Tuned,
         }
     }
 }
@@ -225,6 +240,8 @@ pub struct Overrides {
     pub list_statistics: Option<bool>,
     /// `--no-dictionary` (Some(false)).
     pub dictionary: Option<bool>,
+    /// `--encoding-plan`.
+    pub plan: Option<EncodingPlan>,
     /// `--strict` (Some(true)).
     pub strict: Option<bool>,
     /// `--on-error`.
@@ -295,6 +312,7 @@ impl Settings {
         q.statistics = o.statistics.unwrap_or(q.statistics);
         q.list_statistics = o.list_statistics.unwrap_or(q.list_statistics);
         q.dictionary = o.dictionary.unwrap_or(q.dictionary);
+        q.plan = o.plan.unwrap_or(q.plan);
         self.parser.strict = o.strict.unwrap_or(self.parser.strict);
         self.parser.on_error = o.on_error.unwrap_or(self.parser.on_error);
         if let Some(dir) = &o.runs_dir {

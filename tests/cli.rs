@@ -318,6 +318,25 @@ fn schema_command_prints_the_schema() {
 }
 
 #[test]
+fn a_reader_that_hangs_up_ends_the_listing_quietly() {
+    // `uniprot-etl schema | head -1`: the read end is closed before the command writes.
+    for command in ["schema", "columns"] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let dir = tempfile::tempdir().unwrap();
+        let output = bin(dir.path())
+            .arg(command)
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{command}: {err}");
+        assert!(!err.contains("panicked"), "{command}: {err}");
+    }
+}
+
+#[test]
 #[cfg(unix)]
 fn output_file_gets_ordinary_permissions() {
     use std::os::unix::fs::PermissionsExt;

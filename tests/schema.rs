@@ -7,12 +7,12 @@ use arrow::datatypes::{DataType, Schema};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::file::metadata::ParquetMetaData;
 use parquet::file::statistics::Statistics;
-use parquet::schema::types::ColumnPath;
 use serde::de::Visitor;
 use serde::Deserialize;
-use uniprot_etl::config::Settings;
+use uniprot_etl::config::{EncodingPlan, Settings};
 use uniprot_etl::table::model::{Entry, DATE_NEWTYPE};
 use uniprot_etl::table::schema;
+use uniprot_etl::writer::plan;
 
 #[test]
 fn schema_snapshot() {
@@ -62,9 +62,10 @@ fn columns_with_statistics(metadata: &ParquetMetaData) -> Vec<(String, bool)> {
 
 #[test]
 fn statistics_cover_every_column_or_only_those_outside_lists() {
-    let inside_lists: BTreeSet<String> = uniprot_etl::writer::list_leaf_columns()
+    let inside_lists: BTreeSet<String> = plan::leaves()
         .iter()
-        .map(ColumnPath::string)
+        .filter(|leaf| leaf.in_list)
+        .map(|leaf| leaf.path.string())
         .collect();
     // Every list of the schema is written as `<name>.list.element`: the columns inside lists
     // are exactly those with such a step in their path.
@@ -80,8 +81,10 @@ fn statistics_cover_every_column_or_only_those_outside_lists() {
     assert_eq!(inside_lists, by_path);
     assert_eq!((all_paths.len(), inside_lists.len()), (390, 362));
 
-    // Defaults: every column, with the real extremes (a reader prunes with them).
-    let metadata = written_metadata(&Settings::default());
+    // The uniform plan: every column, with the real extremes (a reader prunes with them).
+    let mut uniform = Settings::default();
+    uniform.parquet.plan = EncodingPlan::Uniform;
+    let metadata = written_metadata(&uniform);
     let columns = columns_with_statistics(&metadata);
     assert!(columns.iter().all(|(_, has)| *has));
     let xml = std::fs::read(crate::util::samples_dir().join("uniprot-rs-tests-250.xml")).unwrap();
@@ -104,7 +107,7 @@ fn statistics_cover_every_column_or_only_those_outside_lists() {
     assert_eq!(stats.max_opt(), lengths.iter().max());
 
     // `list_statistics: false`: none inside lists, all outside.
-    let mut outside_only = Settings::default();
+    let mut outside_only = uniform.clone();
     outside_only.parquet.list_statistics = false;
     for (path, has) in columns_with_statistics(&written_metadata(&outside_only)) {
         assert_eq!(has, !inside_lists.contains(&path), "{path}");
@@ -114,6 +117,45 @@ fn statistics_cover_every_column_or_only_those_outside_lists() {
     none.parquet.statistics = false;
     let columns = columns_with_statistics(&written_metadata(&none));
     assert!(columns.iter().all(|(_, has)| !*has));
+}
+
+#[test]
+fn the_written_file_follows_the_encoding_plan() {
+    let settings = Settings::default();
+    let metadata = written_metadata(&settings);
+    let group = metadata.row_group(0);
+    let mut dictionaries = 0;
+    for (leaf, chunk) in plan::leaves().iter().zip(group.columns()) {
+        assert_eq!(leaf.path, *chunk.column_path());
+        let (dictionary, statistics) = plan::choice(&settings.parquet, leaf);
+        assert_eq!(
+            chunk.statistics().is_some(),
+            statistics != plan::Statistics::None,
+            "{}",
+            leaf.dotted
+        );
+        let has_dictionary = chunk.dictionary_page_offset().is_some();
+        assert!(
+            dictionary || !has_dictionary,
+            "{} has a dictionary",
+            leaf.dotted
+        );
+        dictionaries += usize::from(has_dictionary);
+    }
+    // Where the plan keeps them, dictionaries are written (the columns of repeated values).
+    assert!(dictionaries > 300, "{dictionaries} dictionaries");
+    for unique in ["accession", "sequence.value", "sequence.checksum"] {
+        let leaf = plan::leaves().iter().find(|l| l.dotted == unique).unwrap();
+        assert!(!plan::choice(&settings.parquet, leaf).0, "{unique}");
+    }
+    // The page index is written only for the columns with page statistics.
+    let sequence = group
+        .columns()
+        .iter()
+        .find(|c| c.column_path().string() == "sequence.value")
+        .unwrap();
+    assert!(sequence.statistics().is_none());
+    assert!(sequence.column_index_offset().is_none());
 }
 
 #[test]

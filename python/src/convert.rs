@@ -76,6 +76,7 @@ pub fn convert(
         statistics,
         list_statistics: None,
         dictionary,
+        plan: None,
         strict,
         on_error: setting(py, "on_error", on_error)?,
         runs_dir,

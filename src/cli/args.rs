@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{parse_size, Compression, LogLevel, OnError, Overrides};
+use crate::config::{parse_size, Compression, EncodingPlan, LogLevel, OnError, Overrides};
 use crate::dataset::shard::Shard;
 use crate::dataset::split::PartCompression;
 use crate::writer::FileLimits;
@@ -197,6 +197,9 @@ pub struct ConvertArgs {
     /// Do not dictionary-encode columns.
     #[arg(long)]
     pub no_dictionary: bool,
+    /// Per-column encodings: tuned (measured per column) or uniform (the switches everywhere).
+    #[arg(long, value_enum)]
+    pub encoding_plan: Option<EncodingPlan>,
     /// Fail on any element or attribute the parser does not map.
     #[arg(long)]
     pub strict: bool,
@@ -252,6 +255,7 @@ impl ConvertArgs {
             statistics: self.no_statistics.then_some(false),
             list_statistics: self.no_list_statistics.then_some(false),
             dictionary: self.no_dictionary.then_some(false),
+            plan: self.encoding_plan,
             strict: self.strict.then_some(true),
             on_error: self.on_error,
             runs_dir: self.runs_dir.clone(),

@@ -39,16 +39,13 @@ where
     let quiet = cli.quiet;
     let result = match cli.command {
         Command::Convert(args) => convert(*args, log_level, quiet),
-        Command::Schema => {
-            print!("{}", schema::describe());
-            Ok(())
-        }
-        Command::Columns => {
-            for path in projection::column_paths() {
-                println!("{path}");
-            }
-            Ok(())
-        }
+        Command::Schema => emit(&schema::describe()),
+        Command::Columns => emit(
+            &projection::column_paths()
+                .iter()
+                .map(|path| format!("{path}\n"))
+                .collect::<String>(),
+        ),
         Command::Floor { input } => {
             init_stderr_logging(log_level.unwrap_or(LogLevel::Info));
             floor::measure(&input)
@@ -56,7 +53,7 @@ where
                 .and_then(|floors| {
                     serde_yaml_ng::to_string(&floors).context("writing the floors as YAML")
                 })
-                .map(|yaml| print!("{yaml}"))
+                .and_then(|yaml| emit(&yaml))
         }
         Command::Runs(args) => {
             init_stderr_logging(log_level.unwrap_or(LogLevel::Info));
@@ -221,12 +218,23 @@ fn runs(args: RunsArgs) -> anyhow::Result<()> {
                     anyhow::Error::from(error)
                 );
             }
-            print!("{}", catalog::list_view(&runs));
+            emit(&catalog::list_view(&runs))?;
         }
-        RunsCommand::Show { id } => print!("{}", catalog::show_view(&load(&id)?)),
-        RunsCommand::Compare { a, b } => {
-            print!("{}", catalog::compare_view(&load(&a)?, &load(&b)?))
-        }
+        RunsCommand::Show { id } => emit(&catalog::show_view(&load(&id)?))?,
+        RunsCommand::Compare { a, b } => emit(&catalog::compare_view(&load(&a)?, &load(&b)?))?,
     }
     Ok(())
+}
+
+/// Writes a command's output to stdout. A reader that hangs up early (`uniprot-etl schema |
+/// head`) ends the command quietly, as `cat` would, instead of a panic in `print!`.
+fn emit(text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(anyhow::Error::from(e).context("writing to stdout"))
+        }
+        _ => Ok(()),
+    }
 }

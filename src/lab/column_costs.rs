@@ -1,8 +1,11 @@
 //! Where a conversion's time and bytes go, column by column: for each top-level column, the
 //! time to parse and build it (a projected scan of that column alone, less a scan of the
 //! accession alone), and for each leaf column, the time to encode it, its bytes before and
-//! after compression, whether it was dictionary-encoded and whether it carries statistics.
-//! `cargo xtask columns` prints the tables; the encoding plan (issue 22) is chosen from them.
+//! after compression, whether it was dictionary-encoded and whether it carries statistics; and
+//! the levers of the encoding plan ([`crate::writer::plan`]): each leaf encoded with and
+//! without a dictionary and without statistics, and the whole file under the uniform and the
+//! tuned plan, in the same run. `cargo xtask columns` prints the tables; the plan is chosen
+//! from them.
 //!
 //! Everything runs on one thread, in this process: the scans through [`pipeline::scan`] with
 //! `threads: 1`, the encoding through the converter's own column writers (its Parquet
@@ -15,12 +18,12 @@ use parquet::arrow::arrow_writer::compute_leaves;
 use parquet::basic::Encoding;
 use serde::Serialize;
 
-use crate::config::Settings;
+use crate::config::{EncodingPlan, ParquetSettings, Settings};
 use crate::error::{Error, Result};
 use crate::pipeline::metrics::Metrics;
 use crate::pipeline::{self, input, ScanJob};
 use crate::table::{schema, Projection};
-use crate::writer::{self, OutputSpec, Target};
+use crate::writer::{self, plan, OutputSpec, Target};
 
 /// The cost of one top-level column.
 #[derive(Debug, Clone, Serialize)]
@@ -56,6 +59,39 @@ pub struct LeafCost {
     pub encodings: String,
 }
 
+/// One leaf column under the plan's levers: the uniform plan (a dictionary and page
+/// statistics everywhere), without a dictionary, and without statistics.
+#[derive(Debug, Clone, Serialize)]
+pub struct Lever {
+    /// The column path as `uniprot-etl columns` names it (`features.type`).
+    pub column: String,
+    /// What the tuned plan gives it: dictionary or not.
+    pub plan_dictionary: bool,
+    /// What the tuned plan gives it: its statistics.
+    pub plan_statistics: String,
+    /// Bytes in the file with a dictionary.
+    pub bytes_dictionary: u64,
+    /// Bytes in the file without one.
+    pub bytes_plain: u64,
+    /// Seconds to encode it with a dictionary (and page statistics).
+    pub secs_dictionary: f64,
+    /// Seconds without a dictionary (page statistics).
+    pub secs_plain: f64,
+    /// Seconds with a dictionary and no statistics.
+    pub secs_no_statistics: f64,
+}
+
+/// The whole file's encoding under one plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanCost {
+    /// The plan's name.
+    pub plan: String,
+    /// Seconds to encode every leaf (the fastest repeat of each).
+    pub encode_secs: f64,
+    /// Bytes of every leaf in the file.
+    pub bytes: u64,
+}
+
 /// The costs of one corpus.
 #[derive(Debug, Clone, Serialize)]
 pub struct ColumnCosts {
@@ -72,6 +108,10 @@ pub struct ColumnCosts {
     pub fields: Vec<FieldCost>,
     /// Per leaf column, in schema order.
     pub leaves: Vec<LeafCost>,
+    /// Per leaf column, the levers of the plan, in schema order.
+    pub levers: Vec<Lever>,
+    /// The uniform and the tuned plan, whole.
+    pub plans: Vec<PlanCost>,
 }
 
 /// Measures the costs of the corpus at `path` under `settings` (their Parquet and batch
@@ -98,6 +138,7 @@ pub fn measure(path: &str, settings: &Settings, repeats: usize) -> Result<Column
         schema: schema::schema(),
     };
     let leaves = encode(&spec, &all)?;
+    let (levers, plans) = levers(&spec, &all, repeats)?;
     let mut fields = Vec::new();
     for field in spec.schema.fields() {
         let own: Vec<&LeafCost> = leaves
@@ -123,7 +164,79 @@ pub fn measure(path: &str, settings: &Settings, repeats: usize) -> Result<Column
         scan_accession_secs: scan_accession.as_secs_f64(),
         fields,
         leaves,
+        levers,
+        plans,
     })
+}
+
+/// Encodes `batches` under each lever of the plan, `repeats` times round-robin (each leaf's
+/// fastest repeat counts): the uniform plan with and without dictionaries and without
+/// statistics, and the tuned plan.
+fn levers(
+    spec: &OutputSpec,
+    batches: &[arrow::record_batch::RecordBatch],
+    repeats: usize,
+) -> Result<(Vec<Lever>, Vec<PlanCost>)> {
+    let variant = |change: fn(&mut ParquetSettings)| {
+        let mut spec = spec.clone();
+        change(&mut spec.parquet);
+        spec
+    };
+    let variants = [
+        variant(|p| p.plan = EncodingPlan::Uniform),
+        variant(|p| {
+            p.plan = EncodingPlan::Uniform;
+            p.dictionary = false;
+        }),
+        variant(|p| {
+            p.plan = EncodingPlan::Uniform;
+            p.statistics = false;
+        }),
+        variant(|p| p.plan = EncodingPlan::Tuned),
+    ];
+    let mut best: Vec<Vec<LeafCost>> = Vec::new();
+    for _ in 0..repeats.max(1) {
+        for (i, spec) in variants.iter().enumerate() {
+            let costs = encode(spec, batches)?;
+            match best.get_mut(i) {
+                None => best.push(costs),
+                Some(kept) => {
+                    for (kept, new) in kept.iter_mut().zip(costs) {
+                        kept.encode_secs = kept.encode_secs.min(new.encode_secs);
+                    }
+                }
+            }
+        }
+    }
+    let [uniform, plain, no_statistics, tuned] = &best[..] else {
+        return Err(Error::Internal("a lever was not measured".into()));
+    };
+    let levers = plan::leaves()
+        .iter()
+        .enumerate()
+        .map(|(i, leaf)| {
+            let (plan_dictionary, plan_statistics) = plan::choice(&spec.parquet, leaf);
+            Lever {
+                column: leaf.dotted.clone(),
+                plan_dictionary,
+                plan_statistics: format!("{plan_statistics:?}").to_lowercase(),
+                bytes_dictionary: uniform[i].compressed,
+                bytes_plain: plain[i].compressed,
+                secs_dictionary: uniform[i].encode_secs,
+                secs_plain: plain[i].encode_secs,
+                secs_no_statistics: no_statistics[i].encode_secs,
+            }
+        })
+        .collect();
+    let whole = |name: &str, costs: &[LeafCost]| PlanCost {
+        plan: name.to_owned(),
+        encode_secs: costs.iter().map(|c| c.encode_secs).sum(),
+        bytes: costs.iter().map(|c| c.compressed).sum(),
+    };
+    Ok((
+        levers,
+        vec![whole("uniform", uniform), whole("tuned", tuned)],
+    ))
 }
 
 /// Scans `path` into batches of `columns`: the batches, the wall time, the XML bytes.
@@ -262,6 +375,49 @@ pub fn markdown(costs: &ColumnCosts, top: usize) -> String {
             leaf.encodings
         );
     }
+    out.push_str(&levers_markdown(costs, top));
+    out
+}
+
+/// The plan's section: both plans whole, then the `top` leaves where a lever moves the most
+/// time (dictionary against plain, statistics against none).
+fn levers_markdown(costs: &ColumnCosts, top: usize) -> String {
+    use std::fmt::Write as _;
+    let mut out =
+        String::from("\n| plan (same run) | encode s | MB in the file |\n|---|---|---|\n");
+    for plan in &costs.plans {
+        let _ = writeln!(
+            out,
+            "| {} | {:.3} | {:.3} |",
+            plan.plan,
+            plan.encode_secs,
+            plan.bytes as f64 / 1e6
+        );
+    }
+    out.push_str(
+        "\n| leaf column | tuned plan | KB dictionary / plain | encode s: dictionary / plain / no statistics |\n|---|---|---|---|\n",
+    );
+    let mut levers: Vec<&Lever> = costs.levers.iter().collect();
+    let moved = |l: &Lever| l.secs_dictionary - l.secs_plain.min(l.secs_no_statistics);
+    levers.sort_by(|a, b| moved(b).total_cmp(&moved(a)));
+    for lever in levers.into_iter().take(top) {
+        let _ = writeln!(
+            out,
+            "| {} | {}, {} statistics | {:.0} / {:.0} | {:.3} / {:.3} / {:.3} |",
+            lever.column,
+            if lever.plan_dictionary {
+                "dictionary"
+            } else {
+                "plain"
+            },
+            lever.plan_statistics,
+            lever.bytes_dictionary as f64 / 1e3,
+            lever.bytes_plain as f64 / 1e3,
+            lever.secs_dictionary,
+            lever.secs_plain,
+            lever.secs_no_statistics
+        );
+    }
     out
 }
 
@@ -304,9 +460,37 @@ mod tests {
             .iter()
             .find(|l| l.path == "sequence.value")
             .unwrap();
-        assert!(sequence.statistics);
+        assert!(
+            !sequence.statistics,
+            "the tuned plan keeps none for sequences"
+        );
         let table = markdown(&costs, 5);
         assert!(table.contains("| sequence |"), "{table}");
-        assert_eq!(table.matches("\n| ").count(), 2 + costs.fields.len() + 5);
+        assert_eq!(
+            table.matches("\n| ").count(),
+            2 + costs.fields.len() + 5 + 1 + 2 + 1 + 5
+        );
+        // The levers: every leaf, measured both ways; the tuned plan turns the dictionary
+        // off for the sequence, which then has none in the uniform plan's file only.
+        assert_eq!(costs.levers.len(), costs.leaves.len());
+        let lever = costs
+            .levers
+            .iter()
+            .find(|l| l.column == "sequence.value")
+            .unwrap();
+        assert!(!lever.plan_dictionary && lever.plan_statistics == "none");
+        assert!(lever.bytes_dictionary > 0 && lever.bytes_plain > 0);
+        assert_eq!(
+            costs
+                .plans
+                .iter()
+                .map(|p| p.plan.as_str())
+                .collect::<Vec<_>>(),
+            ["uniform", "tuned"]
+        );
+        assert!(costs
+            .plans
+            .iter()
+            .all(|p| p.bytes > 0 && p.encode_secs > 0.0));
     }
 }

@@ -1,7 +1,8 @@
 //! Aggregation of many run reports into one comparison table: runs grouped by configuration
 //! keys, with median/min/max throughput, peak RSS, CPU, the most frequent bottleneck verdict,
-//! speed relative to the best group and, when a tokenizer floor is known, efficiency
-//! (throughput ÷ floor). Used by `cargo xtask sweep` and `cargo xtask report`.
+//! speed relative to the best group, whether that difference is real or inside run-to-run noise
+//! and, when a tokenizer floor is known, efficiency (throughput ÷ floor). Used by
+//! `cargo xtask sweep` and `cargo xtask report`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -12,11 +13,12 @@ use serde_yaml_ng::Value;
 use super::report::{Bottleneck, Report, RunStatus};
 
 /// The configuration keys a sweep varies, used when no `--group-by` is given.
-pub const DEFAULT_GROUP_BY: [&str; 4] = [
+pub const DEFAULT_GROUP_BY: [&str; 5] = [
     "pipeline.batch_size",
     "pipeline.channel_capacity",
     "pipeline.threads",
     "parquet.compression",
+    "parquet.plan",
 ];
 
 /// One row of the comparison table: the runs sharing one configuration.
@@ -48,8 +50,55 @@ pub struct GroupSummary {
     pub bottleneck: Bottleneck,
     /// Median MB/s relative to the best group's (1.0 = best).
     pub relative_to_best: f64,
+    /// Whether this group's difference from the best is real or inside the noise.
+    pub standing: Standing,
     /// Median MB/s ÷ tokenizer floor MB/s, when the floor is known.
     pub efficiency: Option<f64>,
+}
+
+/// Where a group stands against the best one, told from the spread of their runs: a median
+/// difference whose min–max ranges overlap is not a result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Standing {
+    /// The group with the highest median MB/s.
+    Best,
+    /// Its MB/s range overlaps the best group's: no real difference was measured.
+    WithinNoise,
+    /// Even its fastest run is slower than the best group's slowest: really slower.
+    Slower,
+    /// This group or the best has a single run, so there is no spread to judge by.
+    OneRun,
+    /// No successful run.
+    NoRuns,
+}
+
+impl Standing {
+    /// The words of the tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Standing::Best => "best",
+            Standing::WithinNoise => "within noise",
+            Standing::Slower => "slower",
+            Standing::OneRun => "one run: no spread",
+            Standing::NoRuns => "no runs",
+        }
+    }
+
+    /// Where `row` stands against `best` (the row with the highest median MB/s).
+    fn of(row: &GroupSummary, best: &GroupSummary) -> Standing {
+        if row.runs == 0 {
+            Standing::NoRuns
+        } else if row.config == best.config {
+            Standing::Best
+        } else if row.runs < 2 || best.runs < 2 {
+            Standing::OneRun
+        } else if row.mb_per_sec_max >= best.mb_per_sec_min {
+            Standing::WithinNoise
+        } else {
+            Standing::Slower
+        }
+    }
 }
 
 /// Median of `values` (mean of the middle two for even counts); 0 for none.
@@ -155,6 +204,7 @@ pub fn summarize(
                 cpu_percent_median: median(&cpu),
                 bottleneck: most_frequent(ok.iter().map(|r| r.diagnosis.bottleneck)),
                 relative_to_best: 0.0,
+                standing: Standing::NoRuns,
                 efficiency: tokenizer_floor_mb_per_sec
                     .filter(|f| *f > 0.0)
                     .map(|floor| mb_median / floor),
@@ -167,15 +217,71 @@ pub fn summarize(
             row.mb_per_sec_min = 0.0;
         }
     }
-    let best = rows.iter().map(|r| r.mb_per_sec_median).fold(0.0, f64::max);
+    let Some(best) = best(&rows).cloned() else {
+        return rows;
+    };
     for row in &mut rows {
-        row.relative_to_best = if best > 0.0 {
-            row.mb_per_sec_median / best
+        row.relative_to_best = if best.mb_per_sec_median > 0.0 {
+            row.mb_per_sec_median / best.mb_per_sec_median
         } else {
             0.0
         };
+        row.standing = Standing::of(row, &best);
     }
     rows
+}
+
+/// A paragraph saying which differences in `rows` are real: the best group with its spread,
+/// the groups within its noise, the really slower ones, and those with too few runs to tell.
+pub fn noise_verdict(rows: &[GroupSummary], group_by: &[&str]) -> String {
+    let Some(best) = best(rows) else {
+        return "No successful runs: nothing to compare.\n".to_owned();
+    };
+    let name = |row: &GroupSummary| {
+        group_by
+            .iter()
+            .map(|k| {
+                let short = k.rsplit('.').next().unwrap_or(k);
+                format!("{short}={}", row.config.get(*k).map_or("-", String::as_str))
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let list = |standing: Standing| {
+        rows.iter()
+            .filter(|r| r.standing == standing)
+            .map(|r| format!("`{}` ({:.2}×)", name(r), r.relative_to_best))
+            .collect::<Vec<_>>()
+    };
+    let mut out = format!(
+        "**Which differences are real.** Best: `{}` at {:.1} MB/s (median of {} runs, {:.1}–{:.1}).",
+        name(best),
+        best.mb_per_sec_median,
+        best.runs,
+        best.mb_per_sec_min,
+        best.mb_per_sec_max
+    );
+    for (standing, words) in [
+        (
+            Standing::WithinNoise,
+            "Within noise of it (their min–max overlaps the best's, so no difference was measured)",
+        ),
+        (
+            Standing::Slower,
+            "Really slower (even their fastest run is below the best's slowest)",
+        ),
+        (
+            Standing::OneRun,
+            "Cannot be told from noise (a single run on one side; give `--repeats 3` or more)",
+        ),
+    ] {
+        let members = list(standing);
+        if !members.is_empty() {
+            let _ = write!(out, " {words}: {}.", members.join(", "));
+        }
+    }
+    out.push('\n');
+    out
 }
 
 fn most_frequent(verdicts: impl Iterator<Item = Bottleneck>) -> Bottleneck {
@@ -218,6 +324,7 @@ fn cells(row: &GroupSummary, group_by: &[&str]) -> Vec<String> {
         format!("{:.0}", row.cpu_percent_median),
         row.bottleneck.name().to_owned(),
         format!("{:.2}", row.relative_to_best),
+        row.standing.name().to_owned(),
         row.efficiency.map_or("-".to_owned(), |e| format!("{e:.2}")),
     ]);
     cells
@@ -239,6 +346,7 @@ fn header(group_by: &[&str]) -> Vec<String> {
             "CPU %",
             "bottleneck",
             "vs best",
+            "difference",
             "efficiency",
         ]
         .map(str::to_owned),
@@ -260,7 +368,7 @@ pub fn to_markdown(rows: &[GroupSummary], group_by: &[&str]) -> String {
 /// The table as CSV (plain numbers, one column per figure).
 pub fn to_csv(rows: &[GroupSummary], group_by: &[&str]) -> String {
     let mut out = group_by.join(",");
-    out.push_str(",runs,failed,entries_per_sec_median,entries_per_sec_min,entries_per_sec_max,mb_per_sec_median,mb_per_sec_min,mb_per_sec_max,rss_peak_bytes,cpu_percent_median,bottleneck,relative_to_best,efficiency\n");
+    out.push_str(",runs,failed,entries_per_sec_median,entries_per_sec_min,entries_per_sec_max,mb_per_sec_median,mb_per_sec_min,mb_per_sec_max,rss_peak_bytes,cpu_percent_median,bottleneck,relative_to_best,standing,efficiency\n");
     for row in rows {
         let mut fields: Vec<String> = config_cells(row, group_by)
             .iter()
@@ -279,6 +387,7 @@ pub fn to_csv(rows: &[GroupSummary], group_by: &[&str]) -> String {
             format!("{:.1}", row.cpu_percent_median),
             row.bottleneck.name().to_owned(),
             format!("{:.4}", row.relative_to_best),
+            row.standing.name().to_owned(),
             row.efficiency.map_or(String::new(), |e| format!("{e:.4}")),
         ]);
         let _ = writeln!(out, "{}", fields.join(","));
@@ -308,6 +417,75 @@ mod tests {
         assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
         assert_eq!(median(&[]), 0.0);
+    }
+
+    fn group(batch: &str, runs: usize, (min, median, max): (f64, f64, f64)) -> GroupSummary {
+        GroupSummary {
+            config: BTreeMap::from([("pipeline.batch_size".to_owned(), batch.to_owned())]),
+            runs,
+            failed: 0,
+            entries_per_sec_median: 0.0,
+            entries_per_sec_min: 0.0,
+            entries_per_sec_max: 0.0,
+            mb_per_sec_median: median,
+            mb_per_sec_min: min,
+            mb_per_sec_max: max,
+            rss_peak_bytes: 0,
+            cpu_percent_median: 0.0,
+            bottleneck: Bottleneck::Parse,
+            relative_to_best: 0.0,
+            standing: Standing::NoRuns,
+            efficiency: None,
+        }
+    }
+
+    #[test]
+    fn overlapping_ranges_are_noise_and_disjoint_ones_are_real() {
+        let best = group("1", 3, (86.0, 88.4, 90.0));
+        let cases = [
+            (group("1", 3, (86.0, 88.4, 90.0)), Standing::Best),
+            (group("2", 3, (80.0, 86.8, 86.5)), Standing::WithinNoise),
+            (group("3", 3, (70.0, 75.0, 85.9)), Standing::Slower),
+            (group("4", 1, (87.0, 87.0, 87.0)), Standing::OneRun),
+            (group("5", 0, (0.0, 0.0, 0.0)), Standing::NoRuns),
+        ];
+        for (row, expected) in &cases {
+            assert_eq!(Standing::of(row, &best), *expected, "{row:?}");
+        }
+        let single_best = group("1", 1, (88.4, 88.4, 88.4));
+        assert_eq!(
+            Standing::of(&group("2", 3, (10.0, 11.0, 12.0)), &single_best),
+            Standing::OneRun
+        );
+    }
+
+    #[test]
+    fn the_verdict_names_the_best_its_spread_and_each_kind_of_difference() {
+        let mut rows = vec![
+            group("100", 3, (86.0, 88.4, 90.0)),
+            group("1000", 3, (80.0, 86.8, 86.5)),
+            group("10000", 3, (70.0, 75.0, 85.9)),
+        ];
+        let best = rows[0].clone();
+        for row in &mut rows {
+            row.relative_to_best = row.mb_per_sec_median / best.mb_per_sec_median;
+            row.standing = Standing::of(row, &best);
+        }
+        let text = noise_verdict(&rows, &["pipeline.batch_size"]);
+        assert!(
+            text.contains("Best: `batch_size=100` at 88.4 MB/s (median of 3 runs, 86.0–90.0)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Within noise of it") && text.contains("`batch_size=1000` (0.98×)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Really slower") && text.contains("`batch_size=10000` (0.85×)"),
+            "{text}"
+        );
+        assert!(!text.contains("Cannot be told"), "{text}");
+        assert!(noise_verdict(&[], &[]).contains("No successful runs"));
     }
 
     #[test]

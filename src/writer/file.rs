@@ -9,18 +9,17 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::OnceLock;
 
 use parquet::arrow::arrow_writer::ArrowRowGroupWriterFactory;
-use parquet::arrow::{ArrowSchemaConverter, ArrowWriter};
+use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression as ParquetCompression, ZstdLevel};
 use parquet::file::metadata::KeyValue;
-use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
-use parquet::schema::types::ColumnPath;
 use sha2::{Digest, Sha256};
 use tempfile::NamedTempFile;
 
+use super::plan;
 use super::target::{write_error, OutputSpec, Target};
 use super::tempfiles;
 use crate::config::Compression;
@@ -223,29 +222,9 @@ pub fn column_writer_factory(spec: &OutputSpec) -> Result<ArrowRowGroupWriterFac
     .map_err(|e| write_error(spec.target.path(), "cannot set up the Parquet encoder", e))
 }
 
-/// The Parquet leaf columns of the output schema that sit inside a list (repetition level above
-/// 0), by path: the columns `parquet.list_statistics: false` leaves without statistics.
-pub fn list_leaf_columns() -> &'static [ColumnPath] {
-    static COLUMNS: OnceLock<Vec<ColumnPath>> = OnceLock::new();
-    COLUMNS.get_or_init(|| {
-        // The same conversion as `ArrowWriter`'s with our properties (`coerce_types` off; were
-        // it on, it would have to be on here too for the paths to match).
-        let parquet = ArrowSchemaConverter::new()
-            .convert(&schema::schema())
-            // The schema is fixed at compile time; a test converts it.
-            .unwrap_or_else(|e| panic!("the output schema has no Parquet form: {e}"));
-        parquet
-            .columns()
-            .iter()
-            .filter(|column| column.max_rep_level() > 0)
-            .map(|column| column.path().clone())
-            .collect()
-    })
-}
-
-/// The Parquet writer properties of `spec`: codec, statistics (optionally none for the columns
-/// inside lists), dictionaries, row-group size and the file's key-value metadata (also
-/// what the benches encode with).
+/// The Parquet writer properties of `spec`: codec, each column's dictionary and statistics
+/// (the switches, lowered per column by the encoding plan), row-group size and the file's
+/// key-value metadata (also what the benches encode with).
 pub fn writer_properties(spec: &OutputSpec) -> WriterProperties {
     let settings = &spec.parquet;
     let compression = match settings.compression {
@@ -255,21 +234,8 @@ pub fn writer_properties(spec: &OutputSpec) -> WriterProperties {
             ParquetCompression::ZSTD(ZstdLevel::try_new(settings.zstd_level).unwrap_or_default())
         }
     };
-    let statistics = if settings.statistics {
-        EnabledStatistics::Page
-    } else {
-        EnabledStatistics::None
-    };
-    let mut builder = WriterProperties::builder().set_statistics_enabled(statistics);
-    if settings.statistics && !settings.list_statistics {
-        for column in list_leaf_columns() {
-            builder =
-                builder.set_column_statistics_enabled(column.clone(), EnabledStatistics::None);
-        }
-    }
-    builder
+    plan::apply(WriterProperties::builder(), settings)
         .set_compression(compression)
-        .set_dictionary_enabled(settings.dictionary)
         .set_max_row_group_row_count(Some(spec.max_row_group_rows))
         .set_created_by(format!("uniprot-etl {}", env!("CARGO_PKG_VERSION")))
         .set_key_value_metadata(Some(vec![

@@ -1,7 +1,7 @@
 //! Parquet files: the output's targets (one file, or a dataset unit's numbered parts, named by
 //! [`parts`]), their properties, row groups appended to files at temporary paths beside their
 //! final names ([`file`], [`tempfiles`]), and the size limits at which a unit starts its next
-//! part. The pipeline's writer stage (`pipeline::write`) drives these on its thread.
+//! part, and the encoding [`plan`] of each column. The pipeline's writer stage (`pipeline::write`) drives these on its thread.
 //!
 //! It never sees XML, never starts a thread and never counts a figure. Besides the pipeline's
 //! encode and write stages, this is the only module that imports `parquet`'s writer. The files are renamed
@@ -11,13 +11,14 @@
 
 mod file;
 mod parts;
+pub mod plan;
 mod readback;
 mod target;
 pub mod tempfiles;
 
 pub use self::file::{
-    column_writer_factory, create_first, list_leaf_columns, merge_ranges, writer_properties,
-    FileFacts, ParquetFile, WrittenFile,
+    column_writer_factory, create_first, merge_ranges, writer_properties, FileFacts, ParquetFile,
+    WrittenFile,
 };
 pub use self::parts::{parse_part_file_name, part_file_name};
 pub use self::readback::encode_in_memory;

@@ -1,19 +1,32 @@
 //! SVG heatmaps (plotters) of a sweep: one figure over the batch_size × channel_capacity grid,
-//! each cell coloured by its value and labelled with it.
+//! each cell coloured by its value on a scale from zero to the largest cell (so cells inside
+//! run-to-run noise of each other look alike) and labelled with its value, its run count and,
+//! where given, a mark such as "within noise".
 
 use std::path::Path;
 
 use anyhow::{anyhow, Result};
 use plotters::prelude::*;
 
-/// A grid of values to draw: `values[y][x]`, `None` for cells without data.
+/// One cell of a heatmap.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    /// The figure drawn (a median).
+    pub value: f64,
+    /// How many runs the figure comes from.
+    pub runs: usize,
+    /// A word on the cell, e.g. "best" or "within noise"; empty for none.
+    pub mark: &'static str,
+}
+
+/// A grid of cells to draw: `values[y][x]`, `None` for cells without data.
 pub struct Grid<'a> {
     /// Column labels (batch sizes).
     pub xs: &'a [String],
     /// Row labels (channel capacities).
     pub ys: &'a [String],
-    /// The values, row by row.
-    pub values: Vec<Vec<Option<f64>>>,
+    /// The cells, row by row.
+    pub values: Vec<Vec<Option<Cell>>>,
 }
 
 fn color(fraction: f64) -> RGBColor {
@@ -34,10 +47,16 @@ pub fn heatmap(
 ) -> Result<()> {
     let fail = |e: &dyn std::fmt::Debug| anyhow!("drawing {}: {e:?}", path.display());
     let (nx, ny) = (grid.xs.len(), grid.ys.len());
-    let known: Vec<f64> = grid.values.iter().flatten().flatten().copied().collect();
-    let low = known.iter().copied().fold(f64::INFINITY, f64::min);
-    let high = known.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let span = if high > low { high - low } else { 1.0 };
+    // The scale runs from zero, not from the smallest cell: 86.8 against 88.4 is 2%, and
+    // looks it.
+    let high = grid
+        .values
+        .iter()
+        .flatten()
+        .flatten()
+        .map(|cell| cell.value)
+        .fold(0.0, f64::max);
+    let span = if high > 0.0 { high } else { 1.0 };
 
     let root =
         SVGBackend::new(path, (160 + 140 * nx as u32, 140 + 80 * ny as u32)).into_drawing_area();
@@ -71,9 +90,21 @@ pub fn heatmap(
     for (y, row) in grid.values.iter().enumerate() {
         for (x, value) in row.iter().enumerate() {
             let (x, y) = (x as f64, y as f64);
-            let (fill, text) = match value {
-                Some(v) => (color((v - low) / span), format!("{v:.1} {unit}")),
-                None => (RGBColor(230, 230, 230), "n/a".to_owned()),
+            let (fill, lines) = match value {
+                Some(cell) => (
+                    color(cell.value / span),
+                    vec![
+                        format!("{:.1} {unit}", cell.value),
+                        format!(
+                            "{} run{}{}{}",
+                            cell.runs,
+                            if cell.runs == 1 { "" } else { "s" },
+                            if cell.mark.is_empty() { "" } else { ", " },
+                            cell.mark
+                        ),
+                    ],
+                ),
+                None => (RGBColor(230, 230, 230), vec!["n/a".to_owned()]),
             };
             chart
                 .draw_series(std::iter::once(Rectangle::new(
@@ -82,11 +113,13 @@ pub fn heatmap(
                 )))
                 .map_err(|e| fail(&e))?;
             chart
-                .draw_series(std::iter::once(Text::new(
-                    text,
-                    (x - 0.3, y),
-                    ("sans-serif", 15).into_font().color(&BLACK),
-                )))
+                .draw_series(lines.into_iter().enumerate().map(|(i, text)| {
+                    Text::new(
+                        text,
+                        (x - 0.4, y + 0.1 - 0.25 * i as f64),
+                        ("sans-serif", 13).into_font().color(&BLACK),
+                    )
+                }))
                 .map_err(|e| fail(&e))?;
         }
     }

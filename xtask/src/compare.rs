@@ -2,8 +2,10 @@
 //! ours on the same corpus, interleaved (ours, theirs, ours, theirs, …) so machine drift hits
 //! both alike. `{input}` and `{output}` in the command are replaced by the corpus and a
 //! scratch output path. Each run's wall time, CPU time and peak RSS come from `wait4` on the
-//! child process, so both tools are measured the same way. The table goes to stdout and to
-//! `runs/compare/compare_*.md`.
+//! child process, so both tools are measured the same way. Each round's ratio (theirs ÷ ours)
+//! is taken inside the round, and the table gives their median with the min–max and says
+//! whether the difference is real (every round agrees) or noise. The table goes to stdout and
+//! to `runs/compare/compare_*.md`.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -156,7 +158,48 @@ fn table(
             wall / ours_wall.max(1e-9),
         );
     }
+    let ratios = |figure: fn(&Measurement) -> f64| {
+        ours_runs
+            .iter()
+            .zip(theirs_runs)
+            .map(|(ours, theirs)| figure(theirs) / figure(ours).max(1e-9))
+            .collect::<Vec<_>>()
+    };
+    out.push_str("\n| other ÷ uniprot-etl, round by round | median | min–max | verdict |\n");
+    out.push_str("|---|---|---|---|\n");
+    for (what, ratios) in [
+        ("wall", ratios(|m| m.wall_secs)),
+        ("CPU", ratios(|m| m.cpu_secs)),
+        ("peak RSS", ratios(|m| m.rss_bytes as f64)),
+    ] {
+        let (min, max) = ratios.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), r| {
+            (lo.min(*r), hi.max(*r))
+        });
+        let _ = writeln!(
+            out,
+            "| {what} | {:.2} | {min:.2}–{max:.2} | {} |",
+            median(&ratios),
+            ratio_verdict(&ratios)
+        );
+    }
     out
+}
+
+/// Whether per-round ratios (other ÷ ours) show a real difference: only when every round
+/// agrees, and never from a single round.
+fn ratio_verdict(ratios: &[f64]) -> &'static str {
+    let (min, max) = ratios.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), r| {
+        (lo.min(*r), hi.max(*r))
+    });
+    if ratios.len() < 2 {
+        "one round: no spread (give --repeats 3 or more)"
+    } else if min > 1.0 {
+        "uniprot-etl less in every round"
+    } else if max < 1.0 {
+        "other less in every round"
+    } else {
+        "within noise: the rounds disagree"
+    }
 }
 
 #[cfg(test)]
@@ -206,5 +249,27 @@ mod tests {
             text.contains("`c.xml`") && !text.contains("/tmp/c.xml`"),
             "{text}"
         );
+        assert!(
+            text.contains("| wall | 0.50 | 0.38–0.75 | other less in every round |"),
+            "{text}"
+        );
+        assert!(
+            text.contains("| CPU | 1.00 | 1.00–1.00 | within noise: the rounds disagree |"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_difference_is_real_only_when_every_round_agrees() {
+        assert_eq!(
+            ratio_verdict(&[1.2, 1.1, 1.3]),
+            "uniprot-etl less in every round"
+        );
+        assert_eq!(ratio_verdict(&[0.8, 0.9]), "other less in every round");
+        assert_eq!(
+            ratio_verdict(&[0.9, 1.2, 1.1]),
+            "within noise: the rounds disagree"
+        );
+        assert!(ratio_verdict(&[2.0]).starts_with("one round"));
     }
 }

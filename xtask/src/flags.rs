@@ -131,6 +131,9 @@ pub struct SweepArgs {
     /// Compression codecs to try (none, snappy, zstd).
     #[arg(long, value_delimiter = ',', default_value = "zstd")]
     pub compression: Vec<String>,
+    /// Encoding plans to try (tuned, uniform; `writer::plan`).
+    #[arg(long, value_delimiter = ',', default_value = "tuned", value_parser = ["tuned", "uniform"])]
+    pub encoding_plans: Vec<String>,
     /// Runs per configuration (interleaved round-robin).
     #[arg(long, default_value_t = 3)]
     pub repeats: usize,

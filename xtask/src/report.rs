@@ -40,7 +40,11 @@ pub fn run(args: ReportArgs) -> Result<()> {
     }
     let rows = aggregate::summarize(&reports, &group_by, floor.map(|f| f.tokenizer.mb_per_sec()));
     let text = match args.format.as_str() {
-        "md" => aggregate::to_markdown(&rows, &group_by),
+        "md" => format!(
+            "{}\n{}",
+            aggregate::to_markdown(&rows, &group_by),
+            aggregate::noise_verdict(&rows, &group_by)
+        ),
         "csv" => aggregate::to_csv(&rows, &group_by),
         "yaml" => aggregate::to_yaml(&rows),
         other => bail!("unknown --format {other:?} (md, csv or yaml)"),
@@ -128,7 +132,11 @@ mod tests {
         assert!(rows.iter().all(|r| r.runs == 2 && r.efficiency.is_some()));
         insta::assert_snapshot!(
             "markdown_table",
-            aggregate::to_markdown(&rows, &DEFAULT_GROUP_BY)
+            format!(
+                "{}\n{}",
+                aggregate::to_markdown(&rows, &DEFAULT_GROUP_BY),
+                aggregate::noise_verdict(&rows, &DEFAULT_GROUP_BY)
+            )
         );
         insta::assert_snapshot!("csv_table", aggregate::to_csv(&rows, &DEFAULT_GROUP_BY));
     }

@@ -1,8 +1,9 @@
 //! `cargo xtask sweep`: convert one corpus with every combination of batch size, channel
-//! capacity, worker threads and compression, `--repeats` times, round-robin (each repeat runs the whole grid,
+//! capacity, worker threads, compression and encoding plan, `--repeats` times, round-robin (each repeat runs the whole grid,
 //! so machine drift spreads evenly over configurations). Each conversion is the release binary
 //! in its own process, leaving its run directory under `runs/sweeps/sweep_*/runs/`. The sweep
-//! directory gets `summary.md`, `summary.csv`, `floor.yaml` and throughput / peak-RSS heatmaps.
+//! directory gets `summary.md` (the table and which of its differences are real), `summary.csv`,
+//! `floor.yaml` and throughput / peak-RSS heatmaps.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -10,10 +11,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use uniprot_etl::config::Settings;
 use uniprot_etl::lab::floor::Floors;
-use uniprot_etl::ledger::aggregate::{self, GroupSummary, DEFAULT_GROUP_BY};
+use uniprot_etl::ledger::aggregate::{self, GroupSummary, Standing, DEFAULT_GROUP_BY};
 use uniprot_etl::ledger::catalog;
 
-use crate::charts::{self, Grid};
+use crate::charts::{self, Cell, Grid};
 use crate::flags::SweepArgs;
 use crate::{corpus, project};
 
@@ -23,9 +24,11 @@ pub fn run(args: SweepArgs) -> Result<()> {
         || args.batch_sizes.is_empty()
         || args.channel_capacities.is_empty()
         || args.compression.is_empty()
+        || args.encoding_plans.is_empty()
     {
         bail!(
-            "the grid is empty: give batch sizes, channel capacities, compression and repeats >= 1"
+            "the grid is empty: give batch sizes, channel capacities, compression, encoding \
+             plans and repeats >= 1"
         );
     }
     let threads = if args.threads.is_empty() {
@@ -57,21 +60,24 @@ pub fn run(args: SweepArgs) -> Result<()> {
     std::fs::write(dir.join("floor.yaml"), serde_yaml_ng::to_string(&floors)?)?;
 
     let output = dir.join("out.parquet");
-    let total = args.repeats
-        * args.batch_sizes.len()
-        * args.channel_capacities.len()
-        * threads.len()
-        * args.compression.len();
+    // The axes beside the heatmap's two: one heatmap per combination.
+    let mut panels: Vec<(usize, &str, &str)> = Vec::new();
+    for &t in &threads {
+        for compression in &args.compression {
+            for plan in &args.encoding_plans {
+                panels.push((t, compression, plan));
+            }
+        }
+    }
+    let total =
+        args.repeats * args.batch_sizes.len() * args.channel_capacities.len() * panels.len();
     let mut done = 0;
     for repeat in 1..=args.repeats {
         for &batch_size in &args.batch_sizes {
             for &capacity in &args.channel_capacities {
-                for (&thread_count, compression) in threads
-                    .iter()
-                    .flat_map(|t| args.compression.iter().map(move |c| (t, c)))
-                {
+                for &(thread_count, compression, plan) in &panels {
                     done += 1;
-                    eprintln!("[{done}/{total}] batch_size={batch_size} channel_capacity={capacity} threads={thread_count} compression={compression} repeat={repeat}");
+                    eprintln!("[{done}/{total}] batch_size={batch_size} channel_capacity={capacity} threads={thread_count} compression={compression} encoding_plan={plan} repeat={repeat}");
                     let run_args: Vec<String> = [
                         "-q",
                         "convert",
@@ -88,9 +94,11 @@ pub fn run(args: SweepArgs) -> Result<()> {
                         &thread_count.to_string(),
                         "--compression",
                         compression,
+                        "--encoding-plan",
+                        plan,
                         "--run-name",
                         &format!(
-                            "bs{batch_size}_cc{capacity}_t{thread_count}_{compression}_r{repeat}"
+                            "bs{batch_size}_cc{capacity}_t{thread_count}_{compression}_{plan}_r{repeat}"
                         ),
                     ]
                     .map(str::to_owned)
@@ -120,25 +128,23 @@ pub fn run(args: SweepArgs) -> Result<()> {
         dir.join("summary.csv"),
         aggregate::to_csv(&rows, &DEFAULT_GROUP_BY),
     )?;
-    for &thread_count in &threads {
-        for compression in &args.compression {
-            draw_heatmaps(
-                &dir,
-                &rows,
-                (&args.batch_sizes, &args.channel_capacities),
-                thread_count,
-                compression,
-            )?;
-        }
+    for &panel in &panels {
+        draw_heatmaps(
+            &dir,
+            &rows,
+            (&args.batch_sizes, &args.channel_capacities),
+            panel,
+        )?;
     }
     print!("{markdown}");
     if let Some(best) = aggregate::best(&rows) {
         println!(
-            "\nbest: batch_size={} channel_capacity={} threads={} compression={} at {:.1} MB/s",
+            "\nbest: batch_size={} channel_capacity={} threads={} compression={} encoding_plan={} at {:.1} MB/s",
             best.config["pipeline.batch_size"],
             best.config["pipeline.channel_capacity"],
             best.config["pipeline.threads"],
             best.config["parquet.compression"],
+            best.config["parquet.plan"],
             best.mb_per_sec_median
         );
     }
@@ -210,6 +216,8 @@ fn summary_markdown(
     );
     let _ = writeln!(out, "- command: `cargo xtask {command}`\n");
     out.push_str(&aggregate::to_markdown(rows, &DEFAULT_GROUP_BY));
+    out.push('\n');
+    out.push_str(&aggregate::noise_verdict(rows, &DEFAULT_GROUP_BY));
     out
 }
 
@@ -217,8 +225,7 @@ fn draw_heatmaps(
     dir: &Path,
     rows: &[GroupSummary],
     (batch_sizes, capacities): (&[usize], &[usize]),
-    threads: usize,
-    compression: &str,
+    (threads, compression, plan): (usize, &str, &str),
 ) -> Result<()> {
     let thread_text = threads.to_string();
     let xs: Vec<String> = batch_sizes.iter().map(|b| b.to_string()).collect();
@@ -229,32 +236,52 @@ fn draw_heatmaps(
                 && r.config["pipeline.channel_capacity"] == capacity
                 && r.config["parquet.compression"] == compression
                 && r.config["pipeline.threads"] == thread_text
+                && r.config["parquet.plan"] == plan
                 && r.runs > 0
         })
     };
-    let grid = |value: fn(&GroupSummary) -> f64| Grid {
+    let grid = |value: fn(&GroupSummary) -> f64, marked: bool| Grid {
         xs: &xs,
         ys: &ys,
         values: ys
             .iter()
-            .map(|y| xs.iter().map(|x| cell(x, y).map(value)).collect())
+            .map(|y| {
+                xs.iter()
+                    .map(|x| {
+                        cell(x, y).map(|row| Cell {
+                            value: value(row),
+                            runs: row.runs,
+                            mark: match row.standing {
+                                Standing::Best | Standing::WithinNoise if marked => {
+                                    row.standing.name()
+                                }
+                                _ => "",
+                            },
+                        })
+                    })
+                    .collect()
+            })
             .collect(),
     };
     charts::heatmap(
-        &dir.join(format!("throughput_t{threads}_{compression}.svg")),
-        &format!("Median throughput (MB/s of XML), {threads} threads, {compression}"),
+        &dir.join(format!("throughput_t{threads}_{compression}_{plan}.svg")),
+        &format!(
+            "Median MB/s of XML, {threads} threads, {compression}, {plan} plan (colour: 0 to the best cell)"
+        ),
         "batch_size",
         "channel_capacity",
         "MB/s",
-        &grid(|r| r.mb_per_sec_median),
+        &grid(|r| r.mb_per_sec_median, true),
     )?;
     charts::heatmap(
-        &dir.join(format!("rss_t{threads}_{compression}.svg")),
-        &format!("Peak RSS (MiB), {threads} threads, {compression}"),
+        &dir.join(format!("rss_t{threads}_{compression}_{plan}.svg")),
+        &format!(
+            "Peak RSS (MiB), {threads} threads, {compression}, {plan} plan (colour: 0 to the largest)"
+        ),
         "batch_size",
         "channel_capacity",
         "MiB",
-        &grid(|r| r.rss_peak_bytes as f64 / (1024.0 * 1024.0)),
+        &grid(|r| r.rss_peak_bytes as f64 / (1024.0 * 1024.0), false),
     )
 }
 
@@ -292,6 +319,7 @@ mod tests {
             channel_capacities: vec![2],
             threads: vec![1, 2],
             compression: vec!["zstd".into()],
+            encoding_plans: vec!["tuned".into(), "uniform".into()],
             repeats: 1,
             binary: Some(debug_binary()),
             sweeps_dir: Some(dir.path().join("sweeps")),
@@ -307,24 +335,31 @@ mod tests {
             "summary.md",
             "summary.csv",
             "floor.yaml",
-            "throughput_t1_zstd.svg",
-            "throughput_t2_zstd.svg",
-            "rss_t1_zstd.svg",
-            "rss_t2_zstd.svg",
+            "throughput_t1_zstd_tuned.svg",
+            "throughput_t2_zstd_uniform.svg",
+            "rss_t1_zstd_uniform.svg",
+            "rss_t2_zstd_tuned.svg",
         ] {
             assert!(sweep.join(file).is_file(), "{file} missing");
         }
         let csv = std::fs::read_to_string(sweep.join("summary.csv")).unwrap();
-        assert_eq!(csv.lines().count(), 5, "{csv}");
+        assert_eq!(csv.lines().count(), 9, "{csv}");
         assert!(
             csv.lines().skip(1).all(|l| l.contains(",1,0,")),
             "one successful run per configuration: {csv}"
         );
-        let svg = std::fs::read_to_string(sweep.join("throughput_t2_zstd.svg")).unwrap();
+        let svg = std::fs::read_to_string(sweep.join("throughput_t2_zstd_tuned.svg")).unwrap();
         assert!(
             svg.starts_with("<svg") && svg.contains("MB/s"),
             "{}",
             &svg[..200.min(svg.len())]
+        );
+        assert!(svg.contains("1 run"), "the run count is on every cell");
+        let summary = std::fs::read_to_string(sweep.join("summary.md")).unwrap();
+        assert!(
+            summary.contains("Which differences are real")
+                && summary.contains("Cannot be told from noise"),
+            "{summary}"
         );
         assert!(!sweep.join("out.parquet").exists());
     }
@@ -345,6 +380,7 @@ mod tests {
             channel_capacities: vec![1],
             threads: vec![],
             compression: vec!["zstd".into()],
+            encoding_plans: vec!["tuned".into()],
             repeats: 1,
             binary: Some(PathBuf::from("/nonexistent")),
             sweeps_dir: None,
