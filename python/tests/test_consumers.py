@@ -98,3 +98,33 @@ def test_head_stops_the_parse_early(big_sample: Path) -> None:
     assert source.handed < len(data) / 2, (source.handed, len(data))
     with pytest.raises(Exception, match="once"):
         frame.collect()
+
+
+@pytest.mark.parametrize("plan", ["tuned", "uniform"])
+def test_every_reader_reads_the_files_of_each_encoding_plan(
+    big_sample: Path, expected: pa.Table, tmp_path: Path, plan: str
+) -> None:
+    """The tuned plan writes plain pages where the uniform one writes dictionaries and drops
+    some statistics; pyarrow, Polars and DuckDB read the same values from both files."""
+    import pyarrow.parquet as pq
+
+    config = tmp_path / "config.yaml"
+    config.write_text(f"parquet:\n  plan: {plan}\n")
+    out = tmp_path / f"{plan}.parquet"
+    ue.convert(big_sample, out, config=str(config), runs_dir=str(tmp_path / "runs"))
+    assert decoded(pq.read_table(out)).equals(expected)
+    frame = pl.read_parquet(out)
+    assert frame["accession"].to_list() == expected["accession"].to_pylist()
+    lengths = [s["length"] for s in expected["sequence"].to_pylist()]
+    rows = duckdb.sql(
+        f"select accession, sequence.length, sequence.checksum from '{out}'"
+    ).fetchall()
+    assert [r[0] for r in rows] == expected["accession"].to_pylist()
+    assert [r[1] for r in rows] == lengths
+    assert [r[2] for r in rows] == [s["checksum"] for s in expected["sequence"].to_pylist()]
+    column = {
+        c.path_in_schema: c
+        for c in (pq.ParquetFile(out).metadata.row_group(0).column(i) for i in range(390))
+    }["sequence.value"]
+    assert column.has_dictionary_page == (plan == "uniform")
+    assert (column.statistics is not None) == (plan == "uniform")

@@ -58,30 +58,55 @@ const fn rule(path: &'static str, dictionary: bool, statistics: Statistics) -> R
 }
 
 /// The tuned plan: the columns that differ from the switches' values. Measured on the
-/// release-like corpus (`cargo xtask columns`, docs/PERFORMANCE.md "The encoding plan"):
-/// - Values unique to an entry (sequence, checksum, accessions, entry names, titles and
-///   identifiers of citations) never repeat within a row group, so a dictionary only costs:
-///   every value is hashed, the dictionary grows to its 1 MiB limit, and the chunk falls back
-///   to plain encoding anyway.
-/// - Min/max of a protein sequence or a checksum prune nothing (every row group spans nearly
-///   the whole range) and of free text little; those columns keep no statistics.
+/// release-like corpus, every leaf encoded both ways in one run (`cargo xtask columns`;
+/// docs/PERFORMANCE.md, "The encoding plan"):
+/// - **Plain** where a dictionary makes the column larger: values that rarely repeat within a
+///   row group (accessions, entry names, checksums, identifiers, masses, dates, positions).
+///   There zstd over the plain values does better than over bit-packed dictionary indices
+///   plus the dictionary page (accession 71 KB with a dictionary, 25 KB plain), and the
+///   dictionary's hashing is saved. Columns of names, types, keys and repeated text keep
+///   theirs (`properties.type` 16 KB against 56 KB plain).
+/// - **No statistics** where min/max cannot prune: a protein sequence, a checksum, free text
+///   and author lists span nearly the whole range in every row group. They are the costliest
+///   statistics to keep (long strings compared value by value).
 pub const TUNED: &[Rule] = &[
+    // Unique to an entry.
     rule("accession", false, Statistics::Page),
-    rule("accessions", false, Statistics::Chunk),
-    rule("names", false, Statistics::Chunk),
+    rule("accessions", false, Statistics::Page),
+    rule("names", false, Statistics::Page),
     rule("sequence.value", false, Statistics::None),
     rule("sequence.checksum", false, Statistics::None),
-    rule("sequence.mass", false, Statistics::Chunk),
-    rule("references.citation.title", false, Statistics::None),
+    rule("sequence.mass", false, Statistics::Page),
+    rule("sequence.modified", false, Statistics::Page),
+    // Identifiers, numbers and dates that rarely repeat within a row group.
+    rule("db_references.id", false, Statistics::Page),
+    rule("organism.taxon_id", false, Statistics::Page),
+    rule("organism.db_references.id", false, Statistics::Page),
+    rule("organism_hosts.taxon_id", false, Statistics::Page),
+    rule("organism_hosts.db_references.id", false, Statistics::Page),
+    rule("organism_hosts.scientific_name", false, Statistics::Page),
+    rule("organism_hosts.names.value", false, Statistics::Page),
+    rule("references.citation.date", false, Statistics::Page),
+    rule("references.citation.name", false, Statistics::Page),
+    rule("references.citation.first", false, Statistics::Page),
+    rule("references.citation.last", false, Statistics::Page),
     rule(
         "references.citation.db_references.id",
         false,
-        Statistics::Chunk,
+        Statistics::Page,
     ),
-    rule("evidences.key", true, Statistics::Chunk),
+    rule("features.id", false, Statistics::Page),
+    rule("features.location.begin", false, Statistics::Page),
+    rule("features.location.end", false, Statistics::Page),
+    rule("features.location.position", false, Statistics::Page),
+    rule("features.original", false, Statistics::Page),
+    // Free text and lists of names: min/max prune nothing.
+    rule("references.citation.title", true, Statistics::None),
+    rule("references.citation.authors", true, Statistics::None),
     rule("comments.text", true, Statistics::None),
     rule("comments.texts.value", true, Statistics::None),
     rule("features.description", true, Statistics::None),
+    rule("db_references.properties.value", true, Statistics::None),
 ];
 
 /// The rule of the column at `dotted` (a path without list levels): the longest rule path

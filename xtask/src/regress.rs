@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
-use uniprot_etl::lab::synth::{Amount, Profile};
+use uniprot_etl::lab::synth::{Amount, Copies};
 use uniprot_etl::ledger::aggregate::median;
 use uniprot_etl::ledger::catalog;
 use xshell::cmd;
@@ -29,10 +29,22 @@ const EFFICIENCY_THRESHOLD_PERCENT: f64 = 10.0;
 /// deliberate extra copy of every start tag in the parser counts +2.45% (README, Performance lab).
 const INSTRUCTIONS_THRESHOLD_PERCENT: f64 = 2.0;
 
-/// Corpus of the efficiency mode: large enough for stable timing, small enough for seconds.
-const EFFICIENCY_CORPUS: (Profile, u64, u64) = (Profile::Trembl, 20_000, 7);
-/// Corpus of the instruction mode: small, valgrind runs it ~50× slower.
-const INSTRUCTIONS_CORPUS: (Profile, u64, u64) = (Profile::Trembl, 1_000, 7);
+/// Entries of the efficiency mode's corpus (~64 MB): large enough for stable timing, small
+/// enough for seconds.
+const EFFICIENCY_ENTRIES: u64 = 8_000;
+/// Entries of the instruction mode's corpus (~4 MB): small, valgrind runs it ~50× slower.
+const INSTRUCTIONS_ENTRIES: u64 = 500;
+
+/// The gates' corpus: the real entries of `../shared/uniprot-samples` (2009–2022 releases), then
+/// copies of them with their own names and sequences (`--copies unique`), so the gate measures
+/// what a release costs, not copies that compress to nothing. Deterministic: the same bytes on
+/// every machine.
+fn gate_source() -> corpus::Source {
+    corpus::Source::Real(
+        project::root().join("../shared/uniprot-samples"),
+        Copies::Unique,
+    )
+}
 
 /// `benches/baseline.yaml`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -69,8 +81,8 @@ pub struct InstructionsBaseline {
     pub measured_on: String,
 }
 
-fn corpus_for((profile, entries, seed): (Profile, u64, u64)) -> Result<PathBuf> {
-    let source = corpus::Source::Synthetic(profile, seed);
+fn corpus_for(entries: u64) -> Result<PathBuf> {
+    let source = gate_source();
     let path = corpus::default_path(&source, Amount::Entries(entries), false);
     if !path.is_file() {
         corpus::generate(&path, &source, Amount::Entries(entries), false)?;
@@ -78,8 +90,8 @@ fn corpus_for((profile, entries, seed): (Profile, u64, u64)) -> Result<PathBuf> 
     Ok(path)
 }
 
-fn describe((profile, entries, seed): (Profile, u64, u64)) -> String {
-    format!("{} profile, {entries} entries, seed {seed}", profile.name())
+fn describe(entries: u64) -> String {
+    format!("the shared samples' real entries, then unique copies: {entries} entries")
 }
 
 fn measured_on() -> String {
@@ -150,7 +162,7 @@ fn efficiency_mode(
     binary: &Path,
     baseline: &mut Baseline,
 ) -> Result<Result<()>> {
-    let corpus = corpus_for(EFFICIENCY_CORPUS)?;
+    let corpus = corpus_for(EFFICIENCY_ENTRIES)?;
     let scratch = crate::floor::tempfile_dir()?;
     let mut ratios = Vec::new();
     for repeat in 1..=args.repeats.max(1) {
@@ -167,7 +179,7 @@ fn efficiency_mode(
             median: current,
             noise,
             repeats: ratios.len(),
-            corpus: describe(EFFICIENCY_CORPUS),
+            corpus: describe(EFFICIENCY_ENTRIES),
             measured_on: measured_on(),
         });
         return Ok(Ok(()));
@@ -236,12 +248,12 @@ fn instructions_mode(
     binary: &Path,
     baseline: &mut Baseline,
 ) -> Result<Result<()>> {
-    let corpus = corpus_for(INSTRUCTIONS_CORPUS)?;
+    let corpus = corpus_for(INSTRUCTIONS_ENTRIES)?;
     let count = count_instructions(binary, &corpus)?;
     if args.update {
         baseline.instructions = Some(InstructionsBaseline {
             count,
-            corpus: format!("{}, dev-profile binary", describe(INSTRUCTIONS_CORPUS)),
+            corpus: format!("{}, dev-profile binary", describe(INSTRUCTIONS_ENTRIES)),
             measured_on: measured_on(),
         });
         return Ok(Ok(()));
