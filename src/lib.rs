@@ -21,6 +21,7 @@ pub mod config;
 pub mod dataset;
 pub mod error;
 pub mod interrupt;
+pub mod isoform;
 pub mod lab;
 pub mod ledger;
 pub mod parse;

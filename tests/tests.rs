@@ -7,6 +7,7 @@ mod dask;
 mod dataset;
 mod faults;
 mod fuzz_replay;
+mod isoforms;
 mod ledger;
 mod lexer;
 mod pipeline;

@@ -73,7 +73,7 @@ const LAYERS: &[&[&str]] = &[
     &["interrupt"],
     &["error"],
     &["config", "table"],
-    &["parse", "writer"],
+    &["parse", "writer", "isoform"],
     &["pipeline"],
     &["dataset", "ledger"],
     &["run", "lab"],

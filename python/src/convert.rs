@@ -33,13 +33,14 @@ fn setting<T: DeserializeOwned>(
 /// reports as JSON text (the Python side decodes it). A failed conversion raises its
 /// exception with the run directory as `.run_dir`.
 #[pyfunction]
-#[pyo3(signature = (inputs, output, columns, config, runs_dir, run_name, progress, log_level, threads, batch_size, batch_max_bytes, channel_capacity, chunk_bytes, compression, zstd_level, statistics, dictionary, strict, on_error))]
+#[pyo3(signature = (inputs, output, columns, isoforms, config, runs_dir, run_name, progress, log_level, threads, batch_size, batch_max_bytes, channel_capacity, chunk_bytes, compression, zstd_level, statistics, dictionary, strict, on_error))]
 #[allow(clippy::too_many_arguments)]
 pub fn convert(
     py: Python<'_>,
     inputs: Vec<String>,
     output: PathBuf,
     columns: Vec<String>,
+    isoforms: Option<PathBuf>,
     config: Option<PathBuf>,
     runs_dir: Option<PathBuf>,
     run_name: Option<String>,
@@ -87,6 +88,7 @@ pub fn convert(
         inputs,
         output,
         columns,
+        isoforms,
         config_file: config,
         overrides,
         run_name,

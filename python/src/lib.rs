@@ -18,17 +18,33 @@ use uniprot_etl::table::{projection, schema, Projection};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// The Arrow schema of `columns` (every column when `None`), as an object exporting
-/// `__arrow_c_schema__`. Unknown names raise `ColumnError` with the close matches.
+/// The Arrow schema of `columns` (every column when `None`) of `table` (`entries` or
+/// `isoforms`), as an object exporting `__arrow_c_schema__`. Unknown names raise
+/// `ColumnError` with the close matches (entries) or `ConfigError` (isoforms).
 #[pyfunction]
-#[pyo3(signature = (columns=None))]
-fn schema_of(py: Python<'_>, columns: Option<Vec<String>>) -> PyResult<export::ArrowSchema> {
-    let projection = match columns {
-        None => Projection::all(),
-        Some(names) => Projection::parse(&names)
-            .map_err(|e| errors::to_py(py, &uniprot_etl::error::Error::from(e)))?,
-    };
-    Ok(export::ArrowSchema::new(projection.schema()))
+#[pyo3(signature = (columns=None, table="entries"))]
+fn schema_of(
+    py: Python<'_>,
+    columns: Option<Vec<String>>,
+    table: &str,
+) -> PyResult<export::ArrowSchema> {
+    match table {
+        "entries" => {
+            let projection = match columns {
+                None => Projection::all(),
+                Some(names) => Projection::parse(&names)
+                    .map_err(|e| errors::to_py(py, &uniprot_etl::error::Error::from(e)))?,
+            };
+            Ok(export::ArrowSchema::new(projection.schema()))
+        }
+        "isoforms" => scan::isoform_columns(columns)
+            .map(|(_, schema)| export::ArrowSchema::new(schema))
+            .map_err(|e| errors::to_py(py, &e)),
+        other => Err(errors::config(
+            py,
+            format!("table must be \"entries\" or \"isoforms\", not {other:?}"),
+        )),
+    }
 }
 
 /// Every column path a projection may name: top-level columns and dotted paths into structs.

@@ -20,6 +20,7 @@ use pyo3::types::{PyCapsule, PyDict};
 use uniprot_etl::config::{parse_size, OnError, Overrides, Settings};
 use uniprot_etl::error::{Error, Result};
 use uniprot_etl::interrupt::QuitFlag;
+use uniprot_etl::isoform;
 use uniprot_etl::pipeline::metrics::Metrics;
 use uniprot_etl::pipeline::{self, input, Outcome, ScanJob};
 use uniprot_etl::table::Projection;
@@ -62,6 +63,16 @@ enum Polled {
     Over,
 }
 
+/// Which table a scan yields.
+#[derive(Debug, Clone)]
+enum Table {
+    /// The entries: the main table, in the job's projection.
+    Entries,
+    /// The isoforms table, derived from the entries; `Some` keeps only these columns (by
+    /// index into the isoforms schema).
+    Isoforms(Option<Vec<usize>>),
+}
+
 /// A running scan: the pipeline's thread, its batches, its flag and figures.
 struct ScanCore {
     batches: Option<Receiver<RecordBatch>>,
@@ -85,7 +96,7 @@ struct ScanCore {
 
 impl ScanCore {
     /// Starts the pipeline on `source` on a thread of its own.
-    fn start(source: Source, job: ScanJob) -> std::io::Result<ScanCore> {
+    fn start(source: Source, job: ScanJob, table: Table) -> std::io::Result<ScanCore> {
         let metrics = Arc::new(Metrics::default());
         let consumed = Arc::new(AtomicU64::new(0));
         let quit = job.quit.clone();
@@ -99,7 +110,29 @@ impl ScanCore {
             .spawn(move || {
                 let raw: Box<dyn std::io::Read> = raw;
                 let opened = input::decoded(raw, &job.input_name, size, thread_consumed, None)?;
-                pipeline::scan(opened.reader, &job, &thread_metrics, tx)
+                match table {
+                    Table::Entries => pipeline::scan(opened.reader, &job, &thread_metrics, tx),
+                    Table::Isoforms(None) => {
+                        pipeline::scan_isoforms(opened.reader, &job, &thread_metrics, tx)
+                    }
+                    Table::Isoforms(Some(keep)) => {
+                        let (all_tx, all_rx) = crossbeam_channel::bounded::<RecordBatch>(1);
+                        let project = std::thread::spawn(move || {
+                            for batch in all_rx {
+                                let Ok(batch) = batch.project(&keep) else {
+                                    break;
+                                };
+                                if tx.send(batch).is_err() {
+                                    break;
+                                }
+                            }
+                        });
+                        let outcome =
+                            pipeline::scan_isoforms(opened.reader, &job, &thread_metrics, all_tx);
+                        let _ = project.join();
+                        outcome
+                    }
+                }
             })?;
         Ok(ScanCore {
             batches: Some(rx),
@@ -196,6 +229,31 @@ struct Figures {
     outcome: Arc<Mutex<Option<Outcome>>>,
 }
 
+/// The isoforms table's columns a scan keeps: all, or the named top-level ones (by index, in
+/// the order given), with their schema; an unknown name is a column error.
+pub fn isoform_columns(columns: Option<Vec<String>>) -> Result<(Option<Vec<usize>>, SchemaRef)> {
+    let schema = isoform::schema();
+    let Some(names) = columns else {
+        return Ok((None, schema));
+    };
+    let keep = names
+        .iter()
+        .map(|name| {
+            schema.index_of(name).map_err(|_| {
+                let known: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+                Error::Config(format!(
+                    "unknown isoforms column {name:?}; the isoforms table has {}",
+                    known.join(", ")
+                ))
+            })
+        })
+        .collect::<Result<Vec<usize>>>()?;
+    let projected = schema
+        .project(&keep)
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    Ok((Some(keep), Arc::new(projected)))
+}
+
 /// The settings of a scan: defaults, the config file when given (a library call never picks
 /// up a `config.yaml` from the working directory), then the arguments.
 fn scan_settings(config: Option<std::path::PathBuf>, overrides: &Overrides) -> Result<Settings> {
@@ -217,12 +275,13 @@ impl Scanner {
     /// Opens `source` and starts the scan. Argument errors (unknown columns, bad settings, a
     /// missing file) raise here, before any parsing.
     #[new]
-    #[pyo3(signature = (source, columns=None, threads=None, batch_size=None, batch_max_bytes=None, strict=None, on_error=None, rejects=None, config=None))]
+    #[pyo3(signature = (source, columns=None, table="entries", threads=None, batch_size=None, batch_max_bytes=None, strict=None, on_error=None, rejects=None, config=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         source: &Bound<'_, PyAny>,
         columns: Option<Vec<String>>,
+        table: &str,
         threads: Option<usize>,
         batch_size: Option<usize>,
         batch_max_bytes: Option<String>,
@@ -261,18 +320,31 @@ impl Scanner {
         };
         let to_py = |e: Error| errors::to_py(py, &e);
         let settings = scan_settings(config, &overrides).map_err(to_py)?;
-        let columns = match columns {
-            None => Projection::all(),
-            Some(names) => Projection::parse(&names).map_err(|e| to_py(e.into()))?,
+        let (columns, table, schema) = match table {
+            "entries" => {
+                let columns = match columns {
+                    None => Projection::all(),
+                    Some(names) => Projection::parse(&names).map_err(|e| to_py(e.into()))?,
+                };
+                let schema = columns.schema();
+                (columns, Table::Entries, schema)
+            }
+            "isoforms" => {
+                let (keep, schema) = isoform_columns(columns).map_err(to_py)?;
+                (Projection::all(), Table::Isoforms(keep), schema)
+            }
+            other => {
+                let message = format!("table must be \"entries\" or \"isoforms\", not {other:?}");
+                return Err(errors::config(py, message));
+            }
         };
         let (source, input_name) = Source::open(py, source)?;
-        let schema = columns.schema();
         let job = ScanJob {
             columns,
             rejects_path: rejects,
             ..ScanJob::new(&input_name, settings)
         };
-        let core = ScanCore::start(source, job)
+        let core = ScanCore::start(source, job, table)
             .map_err(|e| to_py(Error::Internal(format!("cannot start the scan: {e}"))))?;
         let figures = Figures {
             metrics: Arc::clone(&core.metrics),

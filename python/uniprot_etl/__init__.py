@@ -69,11 +69,12 @@ def _arrow_schema(native: Any) -> Any:
     return pa.schema(native) if pa is not None else native
 
 
-def schema(columns: Sequence[str] | None = None) -> Any:
-    """The Arrow schema of a scan of ``columns`` (every column when ``None``), without
-    reading anything: a ``pyarrow.Schema`` when pyarrow is installed, otherwise an object
-    exporting ``__arrow_c_schema__`` (with ``.names``). Unknown names raise ``ColumnError``."""
-    return _arrow_schema(_native.schema_of(_names(columns)))
+def schema(columns: Sequence[str] | None = None, *, table: str = "entries") -> Any:
+    """The Arrow schema of a scan of ``columns`` (every column when ``None``) of ``table``
+    (``"entries"`` or ``"isoforms"``), without reading anything: a ``pyarrow.Schema`` when
+    pyarrow is installed, otherwise an object exporting ``__arrow_c_schema__`` (with
+    ``.names``). Unknown names raise ``ColumnError`` (entries) or ``ConfigError`` (isoforms)."""
+    return _arrow_schema(_native.schema_of(_names(columns), table))
 
 
 def columns() -> list[str]:
@@ -201,6 +202,7 @@ def scan(
     source: Any,
     columns: Sequence[str] | None = None,
     *,
+    table: str = "entries",
     threads: int | None = None,
     batch_size: int | None = None,
     batch_max_bytes: int | str | None = None,
@@ -219,7 +221,12 @@ def scan(
         columns: the columns to build: top-level names or dotted paths (``"accession"``,
             ``"organism.taxon_id"``, ``"features.type"``); ``None`` for all. Unknown names raise
             ``ColumnError`` with the close matches before anything is read. Parts of the entry
-            no asked-for column needs are skipped unparsed (still checked to be XML).
+            no asked-for column needs are skipped unparsed (still checked to be XML). With
+            ``table="isoforms"``: top-level names of the isoforms table.
+        table: ``"entries"`` (one row per entry, the converter's table) or ``"isoforms"`` (one
+            row per isoform of every entry: its sequence built from the entry's splice
+            variants, or the reason it has none, and the entry's positional features mapped
+            onto it; the table ``convert --isoforms`` writes).
         threads: parse threads (default: one per core).
         batch_size: entries per batch (default 10 000, as in the converter).
         batch_max_bytes: a batch also closes once its entries cover this much XML (a number of
@@ -251,6 +258,7 @@ def scan(
     scanner = _native.Scanner(
         source,
         _names(columns),
+        table,
         threads,
         batch_size,
         None if batch_max_bytes is None else str(batch_max_bytes),
@@ -279,6 +287,7 @@ def convert(
     output: str | os.PathLike[str],
     *,
     columns: Sequence[str] | None = None,
+    isoforms: str | os.PathLike[str] | None = None,
     config: str | os.PathLike[str] | None = None,
     runs_dir: str | os.PathLike[str] | None = None,
     run_name: str | None = None,
@@ -305,6 +314,8 @@ def convert(
             directory with a manifest).
         output: the Parquet file, or the dataset directory.
         columns: write only these columns (names or dotted paths; single-file output only).
+        isoforms: also write the isoforms table to this Parquet file (``--isoforms``; one
+            output file only); the report's ``isoforms`` section has its figures.
         config: a ``config.yaml`` (default: ``config.yaml`` in the working directory, when
             present); the keyword arguments below win over it.
         runs_dir, run_name: where the run directory goes and a suffix for its name.
@@ -336,6 +347,7 @@ def convert(
             paths,
             os.fspath(output),
             _names(columns) or [],
+            os.fspath(isoforms) if isoforms is not None else None,
             os.fspath(config) if config is not None else None,
             os.fspath(runs_dir) if runs_dir is not None else None,
             run_name,

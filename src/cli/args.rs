@@ -142,6 +142,11 @@ pub struct ConvertArgs {
     /// columns` lists them. Default: every column.
     #[arg(long, value_delimiter = ',')]
     pub columns: Vec<String>,
+    /// Also write the isoforms table to FILE: one row per isoform of every entry, its sequence
+    /// built from the entry's splice variants (or why it has none) and the entry's positional
+    /// features mapped onto it. One output file only (not a dataset).
+    #[arg(long, value_name = "FILE")]
+    pub isoforms: Option<PathBuf>,
     /// Convert only the entries starting in the K-th of N byte ranges of a plain input file
     /// (K from 1); the N shards' union is the whole file.
     #[arg(long)]

@@ -108,6 +108,7 @@ fn convert(args: ConvertArgs, log_level: Option<LogLevel>, quiet: bool) -> anyho
         inputs: args.inputs.clone(),
         output: args.output.clone(),
         columns: args.columns.clone(),
+        isoforms: args.isoforms.clone(),
         shard: args.shard,
         dataset: DatasetOptions {
             force: false,

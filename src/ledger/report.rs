@@ -78,6 +78,21 @@ pub struct Report {
     /// The dataset unit this run converted, when it wrote into a dataset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dataset: Option<DatasetInfo>,
+    /// The isoforms table (`convert --isoforms`): its file and the derivation's figures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub isoforms: Option<IsoformsInfo>,
+}
+
+/// The isoforms table a conversion wrote beside its output.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IsoformsInfo {
+    /// The isoforms file.
+    pub path: String,
+    /// Its bytes.
+    pub bytes: u64,
+    /// How many isoforms got a sequence, which did not and why, and how the features mapped.
+    #[serde(flatten)]
+    pub counts: crate::isoform::IsoformCounts,
 }
 
 /// Which unit of which dataset a run converted (`runs list` groups runs by it).

@@ -52,7 +52,7 @@ use crossbeam_channel::{bounded, unbounded, Sender};
 
 use self::encode::RowGroupEncoder;
 use self::metrics::Metrics;
-use self::order::{FileProgress, InOrder, OrderStop, ParquetSink, RowSink};
+use self::order::{FileProgress, InOrder, IsoformRows, OrderStop, ParquetSink, RowSink};
 use self::pool::Pool;
 pub use self::reader::Relocation;
 use self::reader::{ChunkReader, ReaderStop};
@@ -63,9 +63,10 @@ use self::write::WriterMessage;
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::interrupt::QuitFlag;
+use crate::isoform::{self, IsoformCounts};
 use crate::parse::EntryElements;
 use crate::table::Projection;
-use crate::writer::{self, FileFacts, FileLimits, OutputSpec, Target};
+use crate::writer::{self, DerivedFile, FileFacts, FileLimits, OutputSpec, Target};
 
 /// One conversion to run, built once per unit (a file, a shard, a dataset unit's parts): the
 /// input's name, where the rows go, the settings, and what may stop or relocate it.
@@ -87,6 +88,8 @@ pub struct Job {
     pub quit: QuitFlag,
     /// The columns written (default: all).
     pub columns: Projection,
+    /// Where the isoforms table goes (`convert --isoforms FILE`), if anywhere.
+    pub isoforms: Option<PathBuf>,
 }
 
 impl Job {
@@ -102,7 +105,41 @@ impl Job {
             relocation: Relocation::NONE,
             quit: QuitFlag::new(),
             columns: Projection::all(),
+            isoforms: None,
         }
+    }
+
+    /// The isoforms file's path, after checking that this job can derive it: one output file
+    /// (not a dataset's parts) and, under a projection, the whole columns isoforms come from.
+    fn isoforms_path(&self) -> Result<Option<&PathBuf>> {
+        let Some(path) = &self.isoforms else {
+            return Ok(None);
+        };
+        if matches!(self.target, Target::Parts { .. }) {
+            return Err(Error::Config(
+                "--isoforms writes one file beside one output file; datasets have no isoforms part set yet"
+                    .into(),
+            ));
+        }
+        let names = self.columns.names();
+        let missing: Vec<&str> = isoform::SOURCE_COLUMNS
+            .into_iter()
+            .filter(|column| !self.columns.is_all() && !names.iter().any(|n| n == column))
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::Config(format!(
+                "--isoforms needs the whole columns {} among --columns; missing: {}",
+                isoform::SOURCE_COLUMNS.join(", "),
+                missing.join(", ")
+            )));
+        }
+        if path.as_path() == self.target.path() {
+            return Err(Error::Config(format!(
+                "--isoforms {} is the output file itself",
+                path.display()
+            )));
+        }
+        Ok(Some(path))
     }
 
     /// Where rejected entries go: the job's rejects path, else beside the output.
@@ -131,6 +168,8 @@ pub struct Outcome {
     pub unmapped: BTreeMap<String, u64>,
     /// The document's `<copyright>` text.
     pub copyright: Option<String>,
+    /// The isoforms file, at its final path, and the figures of its derivation (`--isoforms`).
+    pub isoforms: Option<(FileFacts, IsoformCounts)>,
 }
 
 /// A scan: the rows of an input handed to the caller as Arrow record batches, in input order,
@@ -177,8 +216,23 @@ pub fn convert<R: BufRead>(input: R, job: &Job, metrics: &Arc<Metrics>) -> Resul
         input_name: job.input_name.clone(),
         schema: job.columns.schema(),
     };
+    let isoforms_path = job.isoforms_path()?;
     let mut rejects = RejectsFile::new(job.rejects_path(), &job.input_name);
     let first_file = writer::create_first(&spec)?;
+    let isoforms_file = isoforms_path
+        .map(|path| {
+            DerivedFile::create(
+                path,
+                isoform::schema(),
+                &settings.parquet,
+                &["sequence", "checksum"],
+                (
+                    settings.pipeline.batch_size,
+                    settings.pipeline.batch_max_bytes,
+                ),
+            )
+        })
+        .transpose()?;
     let factory = writer::column_writer_factory(&spec)?;
     let encoder = RowGroupEncoder::new(factory, job.columns.schema(), Arc::clone(metrics));
     let output_path = spec.target.path().to_owned();
@@ -198,14 +252,33 @@ pub fn convert<R: BufRead>(input: R, job: &Job, metrics: &Arc<Metrics>) -> Resul
         .name("parquet-writer".into())
         .spawn(move || write::run(writer_rx, spec, first_file, &writer_metrics))
         .map_err(|e| Error::Internal(format!("cannot start the writer thread: {e}")))?;
+    let (isoforms_tx, isoforms_writer) = match isoforms_file {
+        Some(file) => {
+            // A chunk's isoform rows may wait while the next chunk's are written.
+            let (tx, rx) = bounded::<IsoformRows>(1);
+            let thread = std::thread::Builder::new()
+                .name("isoforms-writer".into())
+                .spawn(move || write::run_isoforms(rx, file))
+                .map_err(|e| Error::Internal(format!("cannot start the isoforms writer: {e}")))?;
+            (Some(tx), Some(thread))
+        }
+        None => (None, None),
+    };
     let sink = RowSink::Parquet(ParquetSink {
         encoder,
         to_writer: writer_tx,
         output: output_path.clone(),
         group_accessions: None,
     });
-    let (read, ordered) = stages.run(input, sink, Some(&mut rejects), metrics);
+    let (read, ordered) = stages.run(input, sink, Some(&mut rejects), isoforms_tx, metrics);
     let written = writer.join().unwrap_or_else(|_| Err(panicked("writer")));
+    let isoforms = isoforms_writer
+        .map(|thread| {
+            thread
+                .join()
+                .unwrap_or_else(|_| Err(panicked("isoforms writer")))
+        })
+        .transpose();
 
     let rejects_path = rejects.path().to_owned();
     let rejects_file = rejects.finish().map_err(|e| Error::Rejects {
@@ -218,11 +291,18 @@ pub fn convert<R: BufRead>(input: R, job: &Job, metrics: &Arc<Metrics>) -> Resul
         (_, Err(OrderStop::Failed(e)), _) => return Err(e),
         (_, _, Err(e)) => return Err(e),
         (_, Err(OrderStop::SinkGone | OrderStop::ReaderStopped), Ok(_)) => {
-            return Err(writer::abandoned(&output_path))
+            // A failed isoforms writer hangs up on the in-order stage too: its error is the cause.
+            return Err(match isoforms {
+                Err(e) => e,
+                Ok(_) => writer::abandoned(&output_path),
+            });
         }
         (_, Ok(finished), Ok(files)) => (files, finished),
     };
     rejects_file?;
+    let isoforms = isoforms?
+        .map(|(file, counts)| file.finish().map(|written| (written, counts)))
+        .transpose()?;
     if stop.quit_requested() {
         // A signal that arrived after the last entry still stops the run before the rename.
         return Err(stop.interrupted(metrics));
@@ -231,10 +311,14 @@ pub fn convert<R: BufRead>(input: R, job: &Job, metrics: &Arc<Metrics>) -> Resul
         .into_iter()
         .map(writer::WrittenFile::persist)
         .collect::<Result<Vec<_>>>()?;
+    let isoforms = isoforms
+        .map(|(written, counts)| written.persist().map(|facts| (facts, counts)))
+        .transpose()?;
     Ok(Outcome {
         files,
         unmapped,
         copyright,
+        isoforms,
     })
 }
 
@@ -265,7 +349,7 @@ pub fn scan<R: BufRead>(
         schema: job.columns.schema(),
         to_caller: batches,
     };
-    let (read, ordered) = stages.run(input, sink, rejects.as_mut(), metrics);
+    let (read, ordered) = stages.run(input, sink, rejects.as_mut(), None, metrics);
     let rejects_file = rejects.map(|rejects| {
         let path = rejects.path().to_owned();
         rejects
@@ -288,6 +372,43 @@ pub fn scan<R: BufRead>(
         files: Vec::new(),
         unmapped,
         copyright,
+        isoforms: None,
+    })
+}
+
+/// The isoforms scan: the rows of the isoforms table ([`isoform::schema`]) derived from a
+/// scan of the columns they come from, sent to `batches` in input order, one batch per row
+/// group of the entries. Stops like [`scan`]; `job.columns` is replaced by the source columns.
+pub fn scan_isoforms<R: BufRead>(
+    input: R,
+    job: &ScanJob,
+    metrics: &Arc<Metrics>,
+    batches: Sender<RecordBatch>,
+) -> Result<Outcome> {
+    let job = ScanJob {
+        columns: Projection::parse(&isoform::SOURCE_COLUMNS)?,
+        ..job.clone()
+    };
+    let (entries_tx, entries_rx) = bounded::<RecordBatch>(1);
+    std::thread::scope(|scope| {
+        let deriving = std::thread::Builder::new()
+            .name("isoforms".into())
+            .spawn_scoped(scope, move || {
+                for entries in entries_rx {
+                    let (isoforms, _) = isoform::derive(&entries)?;
+                    if batches.send(isoforms).is_err() {
+                        // The caller hung up: dropping the entries' receiver stops the scan.
+                        break;
+                    }
+                }
+                Ok(())
+            })
+            .map_err(|e| Error::Internal(format!("cannot start the isoforms thread: {e}")))?;
+        let scanned = scan(input, &job, metrics, entries_tx);
+        let derived = deriving
+            .join()
+            .unwrap_or_else(|_| Err(panicked("isoforms")));
+        derived.and(scanned)
     })
 }
 
@@ -309,19 +430,22 @@ type StagesEnd = (
 
 impl Stages<'_> {
     /// Runs the reader on this thread, the parse jobs on the worker pool and the in-order
-    /// stage on a thread of its own, which hands every row group to `sink`; returns once all
-    /// of them stopped.
+    /// stage on a thread of its own, which hands every row group to `sink` (and, when
+    /// `isoforms` is given, every chunk's isoform rows to it); returns once all of them
+    /// stopped.
     fn run<R: BufRead>(
         &self,
         input: R,
         sink: RowSink,
         rejects: Option<&mut RejectsFile>,
+        isoforms: Option<Sender<IsoformRows>>,
         metrics: &Arc<Metrics>,
     ) -> StagesEnd {
         let settings = self.settings;
         let threads = settings.pipeline.effective_threads();
         let in_flight = threads + settings.pipeline.channel_capacity;
         let stop = &self.stop;
+        let derive_isoforms = isoforms.is_some();
         std::thread::scope(|scope| {
             // One result per dispatched chunk: bounded by the slots, so unbounded here.
             let (results_tx, results_rx) = unbounded::<StageMessage>();
@@ -351,6 +475,7 @@ impl Stages<'_> {
                 limits: self.limits,
                 file: FileProgress::default(),
                 pending: Vec::new(),
+                isoforms,
             };
             let ordering = std::thread::Builder::new()
                 .name("in-order".into())
@@ -383,6 +508,7 @@ impl Stages<'_> {
                 stop: stop.clone(),
                 results: results_tx.clone(),
                 recycle: recycle_tx,
+                isoforms: derive_isoforms,
             });
             let mut chunk_reader = ChunkReader::new(
                 input,

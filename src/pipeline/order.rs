@@ -1,7 +1,8 @@
 //! The in-order stage: takes parsed chunks in input order and does everything that depends on
 //! order — cutting rows into row groups, keeping rejects, merging the unmapped counts, keeping
-//! the first `<copyright>` — then hands each row group to its [`RowSink`]: the encoder and
-//! the writer (a conversion), or the caller as one record batch (a scan).
+//! the first `<copyright>`, forwarding the chunks' isoform rows — then hands each row group to
+//! its [`RowSink`]: the encoder and the writer (a conversion), or the caller as one record
+//! batch (a scan).
 //!
 //! Row groups close exactly where a single sequential read closed its batches: after
 //! `batch_size` entries, or once the entries since the previous row group's last one cover
@@ -23,6 +24,7 @@ use super::worker::{ParsedChunk, StageMessage};
 use super::write::{EncodedRowGroup, WriterMessage};
 use crate::config::PipelineSettings;
 use crate::error::Error;
+use crate::isoform::IsoformCounts;
 use crate::writer::{merge_ranges, FileLimits};
 
 /// Why the in-order stage stopped.
@@ -64,7 +66,12 @@ pub struct InOrder<'a> {
     /// Rows taken but not yet encoded: encoded together by [`InOrder::flush`], in one call on
     /// the pool for all the chunks that were ready at once.
     pub pending: Vec<RecordBatch>,
+    /// Where the chunks' isoform rows go, in input order (`convert --isoforms`).
+    pub isoforms: Option<Sender<IsoformRows>>,
 }
+
+/// One chunk's isoform rows and their counts, on their way to the isoforms writer.
+pub type IsoformRows = (RecordBatch, IsoformCounts);
 
 /// Where the in-order stage sends finished row groups.
 pub enum RowSink {
@@ -119,6 +126,9 @@ impl InOrder<'_> {
         }
         if self.copyright.is_none() {
             self.copyright = chunk.copyright;
+        }
+        if let (Some(to_writer), Some(isoforms)) = (&self.isoforms, chunk.isoforms) {
+            send(self.metrics, to_writer, *isoforms)?;
         }
         let rows = chunk.rows.num_rows();
         let mut start = 0;

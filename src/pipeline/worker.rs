@@ -23,6 +23,7 @@ use super::reader::Chunk;
 use super::stop::{panicked, StopSignals};
 use crate::config::ParserSettings;
 use crate::error::{Error, ParseError, ParseErrorKind};
+use crate::isoform::{self, IsoformCounts};
 use crate::parse::{EntryElements, EntryReader, ParseLimits, Rejected, Step};
 use crate::table::batch::EntryBatchBuilder;
 
@@ -56,6 +57,8 @@ pub struct ParseStage {
     pub results: Sender<StageMessage>,
     /// Where the chunk's buffer goes back for reuse.
     pub recycle: Sender<Vec<u8>>,
+    /// Derive the isoforms table from the chunk's rows too (`convert --isoforms`).
+    pub isoforms: bool,
 }
 
 impl ParseStage {
@@ -72,13 +75,17 @@ impl ParseStage {
         }
         let parsed = Metrics::timed(&self.metrics.parse_nanos, || {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                parse_chunk(
+                let mut parsed = parse_chunk(
                     &chunk,
                     &self.input_name,
                     &self.settings,
                     &self.schema,
                     self.elements,
-                )
+                )?;
+                if self.isoforms {
+                    parsed.isoforms = Some(Box::new(isoform::derive(&parsed.rows)?));
+                }
+                Ok(parsed)
             }))
             .unwrap_or_else(|_| Err(panicked("parse")))
         });
@@ -100,6 +107,8 @@ pub struct ParsedChunk {
     pub unmapped: BTreeMap<String, u64>,
     /// The document's `<copyright>` text, when this chunk holds it.
     pub copyright: Option<String>,
+    /// The isoform rows derived from `rows`, with their counts, when asked for.
+    pub isoforms: Option<Box<(RecordBatch, IsoformCounts)>>,
 }
 
 thread_local! {
@@ -150,6 +159,7 @@ pub fn parse_chunk(
             rejected: parsed.rejected,
             unmapped: parsed.unmapped,
             copyright: parsed.copyright,
+            isoforms: None,
         })
     })
 }

@@ -1,6 +1,8 @@
 //! The writer stage, on the "parquet-writer" thread: takes encoded row groups from the in-order
 //! stage, in order, and appends them to the output's files (`crate::writer`), starting the next
-//! file where the in-order stage says. It never sees XML and never encodes.
+//! file where the in-order stage says. It never sees XML and never encodes. Beside it, with
+//! `--isoforms`, the "isoforms-writer" thread ([`run_isoforms`]) appends the isoform rows to
+//! their own file.
 
 use std::sync::atomic::Ordering;
 
@@ -8,8 +10,10 @@ use crossbeam_channel::Receiver;
 use parquet::arrow::arrow_writer::ArrowColumnChunk;
 
 use super::metrics::{Metrics, StageClock};
+use super::order::IsoformRows;
 use crate::error::Result;
-use crate::writer::{self, OutputSpec, ParquetFile, WrittenFile};
+use crate::isoform::IsoformCounts;
+use crate::writer::{self, DerivedFile, OutputSpec, ParquetFile, WrittenFile};
 
 /// What the in-order stage sends to the writer.
 pub enum WriterMessage {
@@ -77,4 +81,21 @@ pub fn run(
             Err(_) => return Err(writer::abandoned(spec.target.path())),
         }
     }
+}
+
+/// Runs the isoforms writer until the in-order stage hangs up: appends every chunk's isoform
+/// rows to `file`, in the order received, and adds up their counts. Returns the file, still
+/// open at its temporary path: the conversion finishes it only when every stage succeeded.
+pub fn run_isoforms(
+    rx: Receiver<IsoformRows>,
+    mut file: DerivedFile,
+) -> Result<(DerivedFile, IsoformCounts)> {
+    let mut counts = IsoformCounts::default();
+    for (rows, chunk_counts) in rx {
+        if rows.num_rows() > 0 {
+            file.write(&rows)?;
+        }
+        counts.add(&chunk_counts);
+    }
+    Ok((file, counts))
 }

@@ -14,8 +14,8 @@ use crate::dataset::shard::{self, ByteRange, Shard};
 use crate::error::{Error, Result};
 use crate::ledger::progress;
 use crate::ledger::report::{
-    self, DatasetInfo, InputInfo, OutputInfo, RejectsInfo, Report, RunMetrics, RunStatus,
-    StageTime, StageTimes, ToolInfo,
+    self, DatasetInfo, InputInfo, IsoformsInfo, OutputInfo, RejectsInfo, Report, RunMetrics,
+    RunStatus, StageTime, StageTimes, ToolInfo,
 };
 use crate::ledger::sampler::ResourceSampler;
 use crate::ledger::{self, memory_setup, prometheus, RunDir};
@@ -372,6 +372,13 @@ fn build_report(facts: RunFacts<'_>) -> Report {
             });
             dataset
         }),
+        isoforms: outcome
+            .and_then(|o| o.isoforms.as_ref())
+            .map(|(file, counts)| IsoformsInfo {
+                path: file.path.display().to_string(),
+                bytes: file.bytes,
+                counts: counts.clone(),
+            }),
     }
 }
 

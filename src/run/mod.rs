@@ -81,6 +81,7 @@ pub fn run(request: RunRequest) -> Result<RunOutcome> {
         file_limits: request.dataset.file_limits,
         quit,
         columns,
+        isoforms: request.isoforms.clone(),
         ..Job::new("", request.target(0), settings.clone())
     };
     let runs = units::convert_all(&request, &job, to_run, run_dirs);
@@ -145,6 +146,10 @@ fn prepare(request: &RunRequest) -> (LogLevel, Result<Prepared>) {
         // A dataset's records do not say which columns its parts hold, so parts of different
         // projections could be committed together.
         let message = "--columns writes one file; a dataset output does not take it yet";
+        return (level, Err(Error::Config(message.into())));
+    }
+    if request.isoforms.is_some() && request.writes_dataset() {
+        let message = "--isoforms writes one file beside one output file; a dataset output does not take it yet";
         return (level, Err(Error::Config(message.into())));
     }
     let planned = units::plan(request)
@@ -241,6 +246,41 @@ pub fn log_summary(report: &Report, run_dir: &RunDir) {
             report.rejects.entries,
             run_dir.path.join(file).display()
         );
+    }
+    if let Some(isoforms) = &report.isoforms {
+        let c = &isoforms.counts;
+        let reasons = |counts: &std::collections::BTreeMap<String, u64>| {
+            counts
+                .iter()
+                .map(|(reason, n)| format!("{reason} {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        log::info!(
+            "isoforms: {} of {} entries, {} isoforms, {} with a sequence{}; features mapped {}{} -> {}",
+            c.entries,
+            report.metrics.entries,
+            c.isoforms,
+            c.with_sequence,
+            if c.without_sequence.is_empty() {
+                String::new()
+            } else {
+                format!(" (without: {})", reasons(&c.without_sequence))
+            },
+            c.features_mapped,
+            if c.features_unmapped.is_empty() {
+                String::new()
+            } else {
+                format!(", unmapped: {}", reasons(&c.features_unmapped))
+            },
+            isoforms.path
+        );
+        if c.canonical_checksum_mismatches > 0 {
+            log::warn!(
+                "{} canonical isoforms differ from their entry's <sequence checksum>",
+                c.canonical_checksum_mismatches
+            );
+        }
     }
     log::info!("wrote {}", report.output.path);
 }

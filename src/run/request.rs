@@ -19,6 +19,8 @@ pub struct RunRequest {
     pub output: PathBuf,
     /// The columns to write (names or dotted paths; empty: every column).
     pub columns: Vec<String>,
+    /// Write the isoforms table to this file too (`--isoforms`; one output file only).
+    pub isoforms: Option<PathBuf>,
     /// Convert only this shard of the (single, plain) input.
     pub shard: Option<Shard>,
     /// Dataset options (ignored for a single output file).

@@ -22,13 +22,13 @@ use tempfile::NamedTempFile;
 use super::plan;
 use super::target::{write_error, OutputSpec, Target};
 use super::tempfiles;
-use crate::config::Compression;
+use crate::config::{Compression, ParquetSettings};
 use crate::error::Result;
 use crate::table::schema;
 use parquet::arrow::arrow_writer::ArrowColumnChunk;
 
 /// Buffer between the Parquet encoder and the file, in bytes.
-const WRITE_BUFFER_BYTES: usize = 1024 * 1024;
+pub(super) const WRITE_BUFFER_BYTES: usize = 1024 * 1024;
 
 /// What one finished Parquet file holds: the manifest's and the report's figures.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +57,11 @@ pub struct WrittenFile {
 }
 
 impl WrittenFile {
+    /// The finished file at `temp`, holding `facts`.
+    pub(super) fn new(temp: NamedTempFile, facts: FileFacts) -> WrittenFile {
+        WrittenFile { temp, facts }
+    }
+
     /// Syncs the file and renames it onto its final path (atomic on one file system).
     pub fn persist(self) -> Result<FileFacts> {
         let path = &self.facts.path;
@@ -77,6 +82,16 @@ impl WrittenFile {
 pub(super) struct HashingWriter {
     file: File,
     hasher: Option<Sha256>,
+}
+
+impl HashingWriter {
+    /// Writes to `file`, hashing when `hash`.
+    pub(super) fn new(file: File, hash: bool) -> HashingWriter {
+        HashingWriter {
+            file,
+            hasher: hash.then(Sha256::new),
+        }
+    }
 }
 
 impl Write for HashingWriter {
@@ -121,10 +136,7 @@ impl ParquetFile {
         let file = temp
             .reopen()
             .map_err(|e| write_error(path, "cannot open the temporary file", e))?;
-        let sink = HashingWriter {
-            file,
-            hasher: matches!(spec.target, Target::Parts { .. }).then(Sha256::new),
-        };
+        let sink = HashingWriter::new(file, matches!(spec.target, Target::Parts { .. }));
         // ArrowWriter sets up the Parquet schema and the embedded Arrow schema exactly as for a
         // sequential write; its file writer then takes row groups encoded elsewhere.
         let (writer, _) = ArrowWriter::try_new(
@@ -227,15 +239,8 @@ pub fn column_writer_factory(spec: &OutputSpec) -> Result<ArrowRowGroupWriterFac
 /// key-value metadata (also what the benches encode with).
 pub fn writer_properties(spec: &OutputSpec) -> WriterProperties {
     let settings = &spec.parquet;
-    let compression = match settings.compression {
-        Compression::None => ParquetCompression::UNCOMPRESSED,
-        Compression::Snappy => ParquetCompression::SNAPPY,
-        Compression::Zstd => {
-            ParquetCompression::ZSTD(ZstdLevel::try_new(settings.zstd_level).unwrap_or_default())
-        }
-    };
     plan::apply(WriterProperties::builder(), settings)
-        .set_compression(compression)
+        .set_compression(compression(settings))
         .set_max_row_group_row_count(Some(spec.max_row_group_rows))
         .set_created_by(format!("uniprot-etl {}", env!("CARGO_PKG_VERSION")))
         .set_key_value_metadata(Some(vec![
@@ -250,6 +255,17 @@ pub fn writer_properties(spec: &OutputSpec) -> WriterProperties {
             KeyValue::new("uniprot_etl.input_file".to_owned(), spec.input_name.clone()),
         ]))
         .build()
+}
+
+/// The Parquet codec of `settings`.
+pub(super) fn compression(settings: &ParquetSettings) -> ParquetCompression {
+    match settings.compression {
+        Compression::None => ParquetCompression::UNCOMPRESSED,
+        Compression::Snappy => ParquetCompression::SNAPPY,
+        Compression::Zstd => {
+            ParquetCompression::ZSTD(ZstdLevel::try_new(settings.zstd_level).unwrap_or_default())
+        }
+    }
 }
 
 /// The first file of `spec`, created before the conversion starts so that an unwritable

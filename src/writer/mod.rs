@@ -9,6 +9,7 @@
 //! stage succeeded. [`readback`] holds the read-back and in-memory codecs for verification,
 //! tests and fuzzing.
 
+mod derived;
 mod file;
 mod parts;
 pub mod plan;
@@ -16,6 +17,7 @@ mod readback;
 mod target;
 pub mod tempfiles;
 
+pub use self::derived::DerivedFile;
 pub use self::file::{
     column_writer_factory, create_first, merge_ranges, writer_properties, FileFacts, ParquetFile,
     WrittenFile,

@@ -1,10 +1,12 @@
 //! Protein sequences as UniProt describes them: residues drawn with the amino-acid composition
 //! of real proteins, and the two figures of a `<sequence>` element computed from its residues —
-//! the CRC64 `checksum` (the ISO 3309 polynomial, as UniProt and SwissKnife compute it) and the
-//! average `mass` in daltons. The lab's release-like corpora give every copy of an entry a
+//! the CRC64 `checksum` ([`crc64`], kept with the isoforms that need it too) and the average
+//! `mass` in daltons. The lab's release-like corpora give every copy of an entry a
 //! sequence of its own this way.
 
 use rand::{Rng, RngCore};
+
+pub use crate::isoform::crc64;
 
 /// The 20 amino acids with their share of the residues of UniProtKB/Swiss-Prot, in parts per
 /// 10 000 (the release statistics' composition table).
@@ -42,27 +44,6 @@ pub fn draw_residue(rng: &mut impl RngCore) -> u8 {
         pick -= share;
     }
     b'L'
-}
-
-/// The CRC64 of `residues` as UniProt writes it in `<sequence checksum>`: 16 upper-case hex
-/// digits (CRC-64 with the ISO 3309 polynomial, reflected, initial value 0, no final xor).
-pub fn crc64(residues: &[u8]) -> String {
-    const POLY: u64 = 0xD800_0000_0000_0000;
-    let table: [u64; 256] = std::array::from_fn(|i| {
-        let mut part = i as u64;
-        for _ in 0..8 {
-            part = if part & 1 == 1 {
-                (part >> 1) ^ POLY
-            } else {
-                part >> 1
-            };
-        }
-        part
-    });
-    let crc = residues.iter().fold(0u64, |crc, &byte| {
-        table[((crc ^ u64::from(byte)) & 0xFF) as usize] ^ (crc >> 8)
-    });
-    format!("{crc:016X}")
 }
 
 /// Average mass of one residue within a chain (daltons), for the 20 standard amino acids and
@@ -109,14 +90,6 @@ pub fn average_mass(residues: &[u8]) -> Option<u64> {
 mod tests {
     use super::*;
     use rand::SeedableRng;
-
-    #[test]
-    fn crc64_matches_known_values() {
-        // SwissKnife's reference: CRC64 of the empty string is zero.
-        assert_eq!(crc64(b""), "0000000000000000");
-        assert_ne!(crc64(b"MKV"), crc64(b"MKI"));
-        assert_eq!(crc64(b"MKV").len(), 16);
-    }
 
     #[test]
     fn drawn_residues_follow_the_composition() {

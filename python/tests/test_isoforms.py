@@ -1,0 +1,78 @@
+"""The isoforms table from Python: scan(table="isoforms") gives the rows convert(isoforms=...)
+writes, projects its columns, and DuckDB joins mapped sites across isoforms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import uniprot_etl as ue
+from conftest import SAMPLES
+
+
+@pytest.fixture(scope="module")
+def isoform_sample() -> Path:
+    return SAMPLES / "Q13639.xml"
+
+
+def test_scan_gives_the_rows_convert_writes(isoform_sample: Path, tmp_path: Path) -> None:
+    scanned = ue.scan(isoform_sample, table="isoforms").read_all()
+    out = tmp_path / "iso.parquet"
+    report = ue.convert(
+        isoform_sample,
+        tmp_path / "out.parquet",
+        isoforms=out,
+        runs_dir=str(tmp_path / "runs"),
+    )
+    written = pq.read_table(out)
+    assert scanned.equals(written)
+    assert scanned.schema == ue.schema(table="isoforms")
+    assert scanned.num_rows == 7
+    assert report["isoforms"]["isoforms"] == 7
+    assert report["isoforms"]["canonical_checksum_mismatches"] == 0
+    rows = scanned.to_pylist()
+    canonical = next(r for r in rows if r["sequence_type"] == "displayed")
+    entries = ue.scan(isoform_sample, ["sequence"]).read_all().to_pylist()
+    assert canonical["sequence"] == entries[0]["sequence"]["value"]
+    assert canonical["checksum"] == entries[0]["sequence"]["checksum"]
+
+
+def test_isoform_columns_are_projected_and_checked(isoform_sample: Path) -> None:
+    table = ue.scan(isoform_sample, ["isoform_id", "length"], table="isoforms").read_all()
+    assert table.column_names == ["isoform_id", "length"]
+    assert ue.schema(["reason"], table="isoforms").names == ["reason"]
+    with pytest.raises(ue.ConfigError, match="unknown isoforms column"):
+        ue.scan(isoform_sample, ["nope"], table="isoforms")
+    with pytest.raises(ue.ConfigError, match="table must be"):
+        ue.scan(isoform_sample, table="proteins")
+
+
+def test_duckdb_joins_a_site_across_isoforms(isoform_sample: Path) -> None:
+    """The README's query: each glycosylation site of the canonical, and where it sits on
+    every other isoform (or why it is not there)."""
+    isoforms = ue.scan(isoform_sample, table="isoforms").read_all()
+    rows = duckdb.sql(
+        """
+        with sites as (
+            select accession, isoform_id, unnest(features) as f from isoforms
+        )
+        select isoform_id, f.canonical_position, f.position, f.residue, f.reason
+        from sites
+        where f.type = 'glycosylation site'
+        order by isoform_id, f.canonical_position
+        """
+    ).fetchall()
+    assert rows, "the sample has glycosylation sites"
+    by_isoform: dict[str, list[tuple]] = {}
+    for isoform_id, canonical, position, residue, reason in rows:
+        by_isoform.setdefault(isoform_id, []).append((canonical, position, residue, reason))
+    canonical_sites = by_isoform["Q13639-1"]
+    assert all(c == p and r == "N" and why is None for c, p, r, why in canonical_sites)
+    for isoform_id, sites in by_isoform.items():
+        for canonical, position, residue, reason in sites:
+            # A mapped site keeps its asparagine; an unmapped one says why.
+            assert (position is not None and residue == "N") or reason is not None, isoform_id

@@ -1,0 +1,115 @@
+//! A Parquet file of a derived table (the isoforms beside the entries): record batches of any
+//! schema appended in order through parquet's `ArrowWriter`, at a temporary path beside the
+//! final name like every output file, renamed into place only by [`WrittenFile::persist`].
+//!
+//! Row groups close at `max_rows` rows or once the rows buffered since the last one take
+//! `max_bytes` of memory, so the memory it holds is bounded by the settings.
+
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+
+use arrow::datatypes::SchemaRef;
+use arrow::record_batch::RecordBatch;
+use parquet::arrow::ArrowWriter;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::schema::types::ColumnPath;
+
+use super::file::{compression, HashingWriter, WrittenFile, WRITE_BUFFER_BYTES};
+use super::target::write_error;
+use super::{tempfiles, FileFacts};
+use crate::config::ParquetSettings;
+use crate::error::Result;
+
+/// An open derived-table file at its temporary path.
+pub struct DerivedFile {
+    temp: tempfile::NamedTempFile,
+    writer: ArrowWriter<BufWriter<HashingWriter>>,
+    path: PathBuf,
+    rows: u64,
+    max_bytes: u64,
+}
+
+impl DerivedFile {
+    /// Creates the temporary file beside `path` for batches of `schema`. `unique_columns` are
+    /// the top-level columns whose values never repeat (no dictionary, no statistics).
+    pub fn create(
+        path: &Path,
+        schema: SchemaRef,
+        settings: &ParquetSettings,
+        unique_columns: &[&str],
+        (max_rows, max_bytes): (usize, u64),
+    ) -> Result<DerivedFile> {
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".into());
+        let temp = tempfiles::create(&dir, &file_name)
+            .map_err(|e| write_error(path, "cannot create the temporary file", e))?;
+        let file = temp
+            .reopen()
+            .map_err(|e| write_error(path, "cannot open the temporary file", e))?;
+        let sink = BufWriter::with_capacity(WRITE_BUFFER_BYTES, HashingWriter::new(file, false));
+        let mut properties = WriterProperties::builder()
+            .set_compression(compression(settings))
+            .set_dictionary_enabled(settings.dictionary)
+            .set_statistics_enabled(if settings.statistics {
+                EnabledStatistics::Page
+            } else {
+                EnabledStatistics::None
+            })
+            .set_max_row_group_row_count(Some(max_rows.max(1)))
+            .set_created_by(format!("uniprot-etl {}", env!("CARGO_PKG_VERSION")));
+        for column in unique_columns {
+            let column = ColumnPath::from(*column);
+            properties = properties
+                .set_column_dictionary_enabled(column.clone(), false)
+                .set_column_statistics_enabled(column, EnabledStatistics::None);
+        }
+        let writer = ArrowWriter::try_new(sink, schema, Some(properties.build()))
+            .map_err(|e| write_error(path, "cannot set up the Parquet encoder", e))?;
+        Ok(DerivedFile {
+            temp,
+            writer,
+            path: path.to_owned(),
+            rows: 0,
+            max_bytes,
+        })
+    }
+
+    /// Appends `batch`; closes the row group in progress once it holds `max_bytes`.
+    pub fn write(&mut self, batch: &RecordBatch) -> Result<()> {
+        let path = self.path.clone();
+        let fail = |e: parquet::errors::ParquetError| write_error(&path, "cannot write Parquet", e);
+        self.writer.write(batch).map_err(fail)?;
+        self.rows += batch.num_rows() as u64;
+        if self.writer.in_progress_size() as u64 >= self.max_bytes {
+            self.writer.flush().map_err(fail)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the footer; the file stays at its temporary path until persisted.
+    pub fn finish(self) -> Result<WrittenFile> {
+        let path = self.path;
+        let metadata = self
+            .writer
+            .close()
+            .map_err(|e| write_error(&path, "cannot finish the Parquet file", e))?;
+        let bytes = std::fs::metadata(self.temp.path())
+            .map_err(|e| write_error(&path, "cannot read the temporary file", e))?
+            .len();
+        let facts = FileFacts {
+            path,
+            rows: self.rows,
+            row_groups: metadata.num_row_groups(),
+            bytes,
+            sha256: None,
+            accessions: None,
+        };
+        Ok(WrittenFile::new(self.temp, facts))
+    }
+}
