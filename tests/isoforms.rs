@@ -164,12 +164,13 @@ fn canonical_and_variants() -> impl Strategy<Value = (String, Vec<(i64, i64, Opt
         let replacements =
             proptest::collection::vec(proptest::option::of("[ACDEFGHIKLMNPQRSTVWY]{1,6}"), 4);
         (Just(canonical), cuts, replacements).prop_map(|(canonical, cuts, replacements)| {
-            // Consecutive cut pairs are the variants' spans: never overlapping.
+            // Consecutive cut pairs are the variants' spans (a single residue where the cuts
+            // are neighbours): never overlapping.
             let cuts: Vec<i64> = cuts.into_iter().collect();
             let variants = cuts
                 .chunks_exact(2)
                 .zip(replacements)
-                .map(|(pair, replacement)| (pair[0], pair[1], replacement))
+                .map(|(pair, replacement)| (pair[0], pair[1] - 1, replacement))
                 .collect();
             (canonical, variants)
         })
@@ -361,4 +362,88 @@ fn a_failed_conversion_leaves_no_isoforms_file_and_bad_requests_are_refused() {
     assert_eq!(output.status.code(), Some(1), "{log}");
     assert!(log.contains("--isoforms needs the whole columns"), "{log}");
     assert!(log.contains("missing: comments, features"), "{log}");
+    // The output itself under another name, or a directory, is refused before anything is
+    // written.
+    let good = crate::util::samples_dir()
+        .join("Q13639.xml")
+        .display()
+        .to_string();
+    std::fs::create_dir(dir.path().join("isodir")).unwrap();
+    for (isoforms, words) in [
+        ("./out.parquet", "is the output or the rejects file"),
+        ("isodir", "is a directory"),
+    ] {
+        let output = run(vec![
+            "convert".into(),
+            good.clone(),
+            "-o".into(),
+            "out.parquet".into(),
+            "--isoforms".into(),
+            isoforms.into(),
+        ]);
+        let log = crate::util::stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{log}");
+        assert!(log.contains(words), "{log}");
+        assert!(!dir.path().join("out.parquet").exists());
+    }
+}
+
+#[test]
+fn locations_on_a_named_isoform_stay_on_it() {
+    let canonical = "MKVLAAGIVALLLAAGCSSS";
+    let mut entry = entry_with(canonical, &[(2, 4, None)], &[0]);
+    entry.features.truncate(1);
+    let on = |isoform: &str, position: i64| Feature {
+        kind: "modified residue".into(),
+        location: Some(Location {
+            position: Some(position),
+            sequence: Some(isoform.into()),
+            ..Location::default()
+        }),
+        ..Feature::default()
+    };
+    // On the described isoform (MAAGIV…), by its second id; then past its end.
+    entry.comments[0].isoforms[1].ids.push("P00001-9".into());
+    entry.features.push(on("P00001-9", 2));
+    entry.features.push(on("P00001-2", 40));
+    // A splice variant located on an isoform cannot be applied to the canonical.
+    entry.features.push(Feature {
+        kind: "splice variant".into(),
+        id: Some("VSP_X".into()),
+        location: Some(Location {
+            begin: Some(5),
+            end: Some(6),
+            sequence: Some("P00001-2".into()),
+            ..Location::default()
+        }),
+        ..Feature::default()
+    });
+    entry.comments[0].isoforms.push(Isoform {
+        ids: vec!["P00001-3".into()],
+        sequence_type: Some("described".into()),
+        sequence_ref: Some("VSP_X".into()),
+        ..Isoform::default()
+    });
+    let (rows, _) = derived(&[entry]);
+    let canonical_row = &rows[0];
+    let described = &rows[1];
+    assert_eq!(described.sequence.as_deref(), Some("MAAGIVALLLAAGCSSS"));
+    let own = &described.features[1];
+    assert_eq!(
+        (own.position, own.residue.as_deref(), own.reason.as_deref()),
+        (Some(2), Some("A"), None)
+    );
+    assert_eq!(own.canonical_position, None, "not a canonical coordinate");
+    assert_eq!(
+        described.features[2].reason.as_deref(),
+        Some("out of range")
+    );
+    assert_eq!(
+        canonical_row.features[1].reason.as_deref(),
+        Some("on another isoform")
+    );
+    assert_eq!(
+        rows[2].reason.as_deref(),
+        Some("variant on another isoform: VSP_X")
+    );
 }

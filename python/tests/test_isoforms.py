@@ -76,3 +76,35 @@ def test_duckdb_joins_a_site_across_isoforms(isoform_sample: Path) -> None:
         for canonical, position, residue, reason in sites:
             # A mapped site keeps its asparagine; an unmapped one says why.
             assert (position is not None and residue == "N") or reason is not None, isoform_id
+
+
+def test_the_readme_phosphosite_query_runs_and_sites_keep_their_residue(tmp_path: Path) -> None:
+    """The README's query, verbatim, over the isoforms of every shared sample."""
+    import re
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Isoforms", 1)[1]
+    query = re.search(r"```sql\n-- duckdb\n(.*?)```", section, re.S).group(1)
+    tables = [ue.scan(path, table="isoforms").read_all() for path in sorted(SAMPLES.glob("*.xml"))]
+    table = pa.concat_tables(tables)
+    out = tmp_path / "sprot_isoforms.parquet"
+    pq.write_table(table, out)
+    query = query.replace("sprot_isoforms.parquet", str(out))
+    rows = duckdb.sql(query).fetchall()
+    placed = duckdb.sql(
+        f"select count(*) from (select unnest(features) as f from '{out}') "
+        "where f.type = 'modified residue' and f.description like 'Phospho%'"
+    ).fetchall()[0][0]
+    assert placed > 0 or rows == []
+    canonical_residue = {
+        (r["accession"], f["position"]): f["residue"]
+        for r in table.to_pylist()
+        if r["sequence_type"] == "displayed"
+        for f in r["features"]
+        if f["position"] is not None
+    }
+    for accession, site, canonical_position, isoform_id, position, residue, reason in rows:
+        if position is not None:
+            assert residue == canonical_residue[(accession, canonical_position)], isoform_id
+        else:
+            assert reason is not None

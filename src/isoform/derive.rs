@@ -122,6 +122,8 @@ pub struct FeatureParts<'a> {
     pub original: Option<&'a str>,
     /// The first `<variation>`.
     pub variation: Option<&'a str>,
+    /// How many `<variation>`s the feature has.
+    pub variations: usize,
     /// `begin/@position`.
     pub begin: Option<i64>,
     /// `end/@position`.
@@ -130,8 +132,6 @@ pub struct FeatureParts<'a> {
     pub position: Option<i64>,
     /// `location/@sequence`: the isoform the location is on, when not the canonical.
     pub on_sequence: Option<&'a str>,
-    /// Whether the feature has a `<location>` at all.
-    pub located: bool,
 }
 
 /// The isoform rows of one entry.
@@ -147,6 +147,8 @@ pub fn entry_isoforms(entry: &EntryParts<'_>, counts: &mut IsoformCounts) -> Vec
                 end: f.end.or(f.position),
                 original: f.original,
                 variation: f.variation,
+                variations: f.variations,
+                elsewhere: f.on_sequence.is_some(),
             })
         })
         .collect();
@@ -176,10 +178,11 @@ pub fn entry_isoforms(entry: &EntryParts<'_>, counts: &mut IsoformCounts) -> Vec
                 {
                     counts.canonical_checksum_mismatches += 1;
                 }
+                let (canonical_len, ids) = (entry.canonical.map_or(0, str::len), &isoform.ids);
                 row.features = entry
                     .features
                     .iter()
-                    .map(|feature| map_feature(feature, &spans, &sequence, &row.isoform_id))
+                    .map(|feature| map_feature(feature, (canonical_len, &spans), &sequence, ids))
                     .collect();
                 for feature in &row.features {
                     match &feature.reason {
@@ -232,39 +235,42 @@ fn build<'a>(
     }
 }
 
-/// `feature` with its coordinates on the isoform made by `spans` (`sequence`, `isoform_id`).
+/// `feature` with its coordinates on the isoform (`sequence`, with `ids`) that `spans` make
+/// of the canonical (of `canonical_len` residues). A location naming an isoform
+/// (`location/@sequence`) is in that isoform's coordinates: kept as they are on it, with no
+/// canonical coordinates, and unmapped on the others.
 fn map_feature(
     feature: &FeatureParts<'_>,
-    spans: &[Span<'_>],
+    (canonical_len, spans): (usize, &[Span<'_>]),
     sequence: &str,
-    isoform_id: &Option<String>,
+    ids: &[&str],
 ) -> MappedFeature {
+    let elsewhere = feature.on_sequence.is_some();
+    let canonical = |at: Option<i64>| if elsewhere { None } else { at };
     let mut mapped = MappedFeature {
         kind: feature.kind.to_owned(),
         id: feature.id.map(str::to_owned),
         description: feature.description.map(str::to_owned),
-        canonical_begin: feature.begin,
-        canonical_end: feature.end,
-        canonical_position: feature.position,
+        canonical_begin: canonical(feature.begin),
+        canonical_end: canonical(feature.end),
+        canonical_position: canonical(feature.position),
         ..MappedFeature::default()
     };
-    // A location on a named isoform is already in that isoform's coordinates.
-    let own = match feature.on_sequence {
-        Some(on) if Some(on) == isoform_id.as_deref() => true,
+    let no_spans: &[Span<'_>] = &[];
+    let (len, spans) = match feature.on_sequence {
+        None => (canonical_len, spans),
+        Some(on) if ids.contains(&on) => (sequence.len(), no_spans),
         Some(_) => {
             mapped.reason = Some(Unmapped::OnAnotherIsoform.name().to_owned());
             return mapped;
         }
-        None => false,
     };
-    let no_spans: &[Span<'_>] = &[];
-    let spans = if own { no_spans } else { spans };
     let result = match (feature.position, feature.begin, feature.end) {
-        (Some(position), _, _) => edit::map_position(position, spans).map(|at| {
+        (Some(position), _, _) => edit::map_position(position, len, spans).map(|at| {
             mapped.position = Some(at);
             mapped.residue = residue(sequence, at);
         }),
-        (None, Some(begin), Some(end)) => edit::map_range(begin, end, spans).map(|(b, e)| {
+        (None, Some(begin), Some(end)) => edit::map_range(begin, end, len, spans).map(|(b, e)| {
             mapped.begin = Some(b);
             mapped.end = Some(e);
         }),
@@ -272,8 +278,6 @@ fn map_feature(
     };
     if let Err(reason) = result {
         mapped.reason = Some(reason.name().to_owned());
-    } else if !feature.located {
-        mapped.reason = Some(Unmapped::PositionUnknown.name().to_owned());
     }
     mapped
 }
@@ -478,13 +482,13 @@ impl<'a> Columns<'a> {
                 variation: range(self.feature_variations, feature)
                     .next()
                     .map(|i| self.feature_variation_values.value(i)),
+                variations: range(self.feature_variations, feature).len(),
                 begin: at(self.location_begin),
                 end: at(self.location_end),
                 position: at(self.location_position),
                 on_sequence: located
                     .then(|| text(self.location_sequence, feature))
                     .flatten(),
-                located,
             });
         }
         parts

@@ -22,6 +22,11 @@ pub struct Edit<'a> {
     pub original: Option<&'a str>,
     /// `<variation>`: the isoform's residues in their place; `None` deletes them.
     pub variation: Option<&'a str>,
+    /// How many `<variation>` elements the feature has (more than one is ambiguous).
+    pub variations: usize,
+    /// Whether the location names an isoform (`location/@sequence`): its coordinates are not
+    /// the canonical's.
+    pub elsewhere: bool,
 }
 
 /// Why an isoform gets no sequence.
@@ -47,6 +52,12 @@ pub enum NoSequence {
     OverlappingVariants(String, String),
     /// A variant's `<original>` differs from the canonical residues it replaces.
     OriginalMismatch(String),
+    /// A variant with several `<variation>`s: which one the isoform has is not said.
+    AmbiguousVariant(String),
+    /// A variant whose `<variation>` is not a run of residue letters.
+    InvalidVariation(String),
+    /// A variant located on another isoform (`location/@sequence`), not on the canonical.
+    VariantOnAnotherIsoform(String),
 }
 
 impl NoSequence {
@@ -63,6 +74,9 @@ impl NoSequence {
             NoSequence::VariantOutOfRange(_) => "variant out of range",
             NoSequence::OverlappingVariants(..) => "overlapping variants",
             NoSequence::OriginalMismatch(_) => "original mismatch",
+            NoSequence::AmbiguousVariant(_) => "ambiguous variant",
+            NoSequence::InvalidVariation(_) => "invalid variation",
+            NoSequence::VariantOnAnotherIsoform(_) => "variant on another isoform",
         }
     }
 }
@@ -73,7 +87,10 @@ impl fmt::Display for NoSequence {
             NoSequence::MissingVariant(id)
             | NoSequence::VariantWithoutLocation(id)
             | NoSequence::VariantOutOfRange(id)
-            | NoSequence::OriginalMismatch(id) => write!(f, "{}: {id}", self.kind()),
+            | NoSequence::OriginalMismatch(id)
+            | NoSequence::AmbiguousVariant(id)
+            | NoSequence::InvalidVariation(id)
+            | NoSequence::VariantOnAnotherIsoform(id) => write!(f, "{}: {id}", self.kind()),
             NoSequence::OverlappingVariants(a, b) => write!(f, "{}: {a} and {b}", self.kind()),
             _ => f.write_str(self.kind()),
         }
@@ -106,6 +123,16 @@ pub fn spans<'a>(
             .iter()
             .find(|edit| edit.id == id)
             .ok_or_else(|| NoSequence::MissingVariant(id.to_owned()))?;
+        if edit.elsewhere {
+            return Err(NoSequence::VariantOnAnotherIsoform(id.to_owned()));
+        }
+        if edit.variations > 1 {
+            return Err(NoSequence::AmbiguousVariant(id.to_owned()));
+        }
+        let residues = |text: &str| text.bytes().all(|b| b.is_ascii_alphabetic());
+        if edit.variation.is_some_and(|v| v.is_empty() || !residues(v)) {
+            return Err(NoSequence::InvalidVariation(id.to_owned()));
+        }
         let (Some(begin), Some(end)) = (edit.begin, edit.end) else {
             return Err(NoSequence::VariantWithoutLocation(id.to_owned()));
         };
@@ -164,6 +191,8 @@ pub enum Unmapped {
     PositionUnknown,
     /// The feature's location names another isoform (`location/@sequence`).
     OnAnotherIsoform,
+    /// A position outside the sequence it refers to.
+    OutOfRange,
 }
 
 impl Unmapped {
@@ -175,12 +204,18 @@ impl Unmapped {
             Unmapped::SpansAnEdit => "spans an edit",
             Unmapped::PositionUnknown => "position unknown",
             Unmapped::OnAnotherIsoform => "on another isoform",
+            Unmapped::OutOfRange => "out of range",
         }
     }
 }
 
-/// The isoform position (1-based) of canonical residue `position`, or why it has none.
-pub fn map_position(position: i64, spans: &[Span<'_>]) -> Result<i64, Unmapped> {
+/// The isoform position (1-based) of residue `position` of a sequence of `len` residues (the
+/// canonical) that `spans` edit, or why it has none.
+pub fn map_position(position: i64, len: usize, spans: &[Span<'_>]) -> Result<i64, Unmapped> {
+    if position < 1 || position as u64 > len as u64 {
+        return Err(Unmapped::OutOfRange);
+    }
+    // Bounded by the lengths of the canonical and the replacements: no overflow.
     let mut shift: i64 = 0;
     for span in spans {
         let (start, stop) = (span.start as i64 + 1, span.stop as i64);
@@ -199,10 +234,21 @@ pub fn map_position(position: i64, spans: &[Span<'_>]) -> Result<i64, Unmapped> 
     Ok(position + shift)
 }
 
-/// The isoform range of canonical residues `begin..=end`: both ends mapped and no edit
-/// between them.
-pub fn map_range(begin: i64, end: i64, spans: &[Span<'_>]) -> Result<(i64, i64), Unmapped> {
-    let mapped = (map_position(begin, spans)?, map_position(end, spans)?);
+/// The isoform range of residues `begin..=end` of a sequence of `len` residues that `spans`
+/// edit: both ends mapped and no edit between them.
+pub fn map_range(
+    begin: i64,
+    end: i64,
+    len: usize,
+    spans: &[Span<'_>],
+) -> Result<(i64, i64), Unmapped> {
+    if end < begin {
+        return Err(Unmapped::OutOfRange);
+    }
+    let mapped = (
+        map_position(begin, len, spans)?,
+        map_position(end, len, spans)?,
+    );
     let inside = spans
         .iter()
         .any(|span| span.start as i64 + 1 > begin && span.stop as i64 <= end);
@@ -223,6 +269,8 @@ mod tests {
             end: Some(end),
             original: None,
             variation,
+            variations: usize::from(variation.is_some()),
+            elsewhere: false,
         }
     }
 
@@ -273,6 +321,22 @@ mod tests {
             spans(canonical, &variants, &["VSP_2"]),
             Err(NoSequence::VariantWithoutLocation("VSP_2".into()))
         );
+        variants[1].variations = 2;
+        assert_eq!(
+            spans(canonical, &variants, &["VSP_2"]),
+            Err(NoSequence::AmbiguousVariant("VSP_2".into()))
+        );
+        variants[1].variations = 1;
+        variants[1].variation = Some("Q Q");
+        assert_eq!(
+            spans(canonical, &variants, &["VSP_2"]),
+            Err(NoSequence::InvalidVariation("VSP_2".into()))
+        );
+        variants[0].elsewhere = true;
+        assert_eq!(
+            spans(canonical, &variants, &["VSP_1"]),
+            Err(NoSequence::VariantOnAnotherIsoform("VSP_1".into()))
+        );
     }
 
     #[test]
@@ -280,16 +344,24 @@ mod tests {
         let canonical = "MABCDEFGHIJ";
         let variants = [edit("VSP_1", 2, 3, None), edit("VSP_2", 6, 7, Some("XYZ"))];
         let spans = spans(canonical, &variants, &["VSP_1", "VSP_2"]).unwrap();
-        assert_eq!(map_position(1, &spans), Ok(1));
-        assert_eq!(map_position(2, &spans), Err(Unmapped::InDeletedSpan));
-        assert_eq!(map_position(4, &spans), Ok(2));
-        assert_eq!(map_position(7, &spans), Err(Unmapped::InReplacedSpan));
-        assert_eq!(map_position(8, &spans), Ok(7));
-        assert_eq!(map_range(4, 5, &spans), Ok((2, 3)));
-        assert_eq!(map_range(4, 9, &spans), Err(Unmapped::SpansAnEdit));
+        let len = canonical.len();
+        assert_eq!(map_position(1, len, &spans), Ok(1));
+        assert_eq!(map_position(2, len, &spans), Err(Unmapped::InDeletedSpan));
+        assert_eq!(map_position(4, len, &spans), Ok(2));
+        assert_eq!(map_position(7, len, &spans), Err(Unmapped::InReplacedSpan));
+        assert_eq!(map_position(8, len, &spans), Ok(7));
+        assert_eq!(map_range(4, 5, len, &spans), Ok((2, 3)));
+        assert_eq!(map_range(4, 9, len, &spans), Err(Unmapped::SpansAnEdit));
+        for outside in [0, 12, i64::MAX, i64::MIN] {
+            assert_eq!(
+                map_position(outside, len, &spans),
+                Err(Unmapped::OutOfRange)
+            );
+        }
+        assert_eq!(map_range(5, 4, len, &spans), Err(Unmapped::OutOfRange));
         let isoform = apply(canonical, &spans);
         for position in [1, 4, 5, 8, 9, 10, 11] {
-            let mapped = map_position(position, &spans).unwrap();
+            let mapped = map_position(position, len, &spans).unwrap();
             assert_eq!(
                 isoform.as_bytes()[mapped as usize - 1],
                 canonical.as_bytes()[position as usize - 1]

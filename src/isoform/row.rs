@@ -24,7 +24,8 @@ columnar! {
         /// `sequence/@type`: `displayed` (the canonical), `described`, `external` or
         /// `not described`.
         pub sequence_type: Option<String>,
-        /// The splice variants applied: the VSP ids of `sequence/@ref`.
+        /// The VSP ids `sequence/@ref` names: the splice variants applied to a described
+        /// isoform.
         pub vsp_ids: Vec<String>,
         /// The isoform's sequence: the canonical with exactly its splice variants applied.
         pub sequence: Option<String>,
@@ -49,7 +50,7 @@ columnar! {
         pub id: Option<String>,
         /// `@description`.
         pub description: Option<String>,
-        /// `begin/@position` on the canonical sequence.
+        /// `begin/@position` on the canonical sequence (null for a location on an isoform).
         pub canonical_begin: Option<i64>,
         /// `end/@position` on the canonical sequence.
         pub canonical_end: Option<i64>,

@@ -52,14 +52,14 @@ use crossbeam_channel::{bounded, unbounded, Sender};
 
 use self::encode::RowGroupEncoder;
 use self::metrics::Metrics;
-use self::order::{FileProgress, InOrder, IsoformRows, OrderStop, ParquetSink, RowSink};
+use self::order::{FileProgress, InOrder, OrderStop, ParquetSink, RowSink};
 use self::pool::Pool;
 pub use self::reader::Relocation;
 use self::reader::{ChunkReader, ReaderStop};
 use self::rejects::{RejectsFile, REJECTS_FILE};
 use self::stop::{panicked, StopSignals};
 use self::worker::{ParseStage, StageMessage};
-use self::write::WriterMessage;
+use self::write::{IsoformRows, WriterMessage};
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::interrupt::QuitFlag;
@@ -133,9 +133,15 @@ impl Job {
                 missing.join(", ")
             )));
         }
-        if path.as_path() == self.target.path() {
+        if path.is_dir() {
             return Err(Error::Config(format!(
-                "--isoforms {} is the output file itself",
+                "--isoforms {} is a directory; give a file name",
+                path.display()
+            )));
+        }
+        if same_file(path, self.target.path()) || same_file(path, &self.rejects_path()) {
+            return Err(Error::Config(format!(
+                "--isoforms {} is the output or the rejects file",
                 path.display()
             )));
         }
@@ -156,6 +162,27 @@ impl Job {
                 Target::Parts { dir, unit } => dir.join(format!("_unit-{unit:05}.{REJECTS_FILE}")),
             })
     }
+}
+
+/// Whether `a` and `b` name the same file: the same absolute path (`./out` and `out`), or,
+/// when both exist, the same inode (links).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    let absolute = |p: &std::path::Path| {
+        std::path::absolute(p)
+            .map(|p| p.components().collect::<PathBuf>())
+            .ok()
+    };
+    if absolute(a).is_some_and(|a| Some(a) == absolute(b)) {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(a), Ok(b)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return a.dev() == b.dev() && a.ino() == b.ino();
+        }
+    }
+    false
 }
 
 /// What a successful conversion leaves besides its figures (which the [`Metrics`] hold, one
@@ -225,7 +252,10 @@ pub fn convert<R: BufRead>(input: R, job: &Job, metrics: &Arc<Metrics>) -> Resul
                 path,
                 isoform::schema(),
                 &settings.parquet,
-                &["sequence", "checksum"],
+                (
+                    &["accession", "isoform_id", "length"],
+                    &["sequence", "checksum"],
+                ),
                 (
                     settings.pipeline.batch_size,
                     settings.pipeline.batch_max_bytes,
@@ -289,13 +319,16 @@ pub fn convert<R: BufRead>(input: R, job: &Job, metrics: &Arc<Metrics>) -> Resul
     let (files, (unmapped, copyright)) = match (read, ordered, written) {
         (Err(ReaderStop::Interrupted), _, _) => return Err(stop.interrupted(metrics)),
         (_, Err(OrderStop::Failed(e)), _) => return Err(e),
+        // A failed isoforms writer makes the in-order stage hang up, and the Parquet writer
+        // then abandons its file: the isoforms writer's error is the cause.
+        (_, Err(OrderStop::SinkGone), _) if isoforms.is_err() => {
+            return Err(isoforms
+                .err()
+                .unwrap_or_else(|| writer::abandoned(&output_path)))
+        }
         (_, _, Err(e)) => return Err(e),
         (_, Err(OrderStop::SinkGone | OrderStop::ReaderStopped), Ok(_)) => {
-            // A failed isoforms writer hangs up on the in-order stage too: its error is the cause.
-            return Err(match isoforms {
-                Err(e) => e,
-                Ok(_) => writer::abandoned(&output_path),
-            });
+            return Err(writer::abandoned(&output_path))
         }
         (_, Ok(finished), Ok(files)) => (files, finished),
     };
@@ -307,13 +340,14 @@ pub fn convert<R: BufRead>(input: R, job: &Job, metrics: &Arc<Metrics>) -> Resul
         // A signal that arrived after the last entry still stops the run before the rename.
         return Err(stop.interrupted(metrics));
     }
+    // The isoforms file first: the output at its final path means every file is in place.
+    let isoforms = isoforms
+        .map(|(written, counts)| written.persist().map(|facts| (facts, counts)))
+        .transpose()?;
     let files = files
         .into_iter()
         .map(writer::WrittenFile::persist)
         .collect::<Result<Vec<_>>>()?;
-    let isoforms = isoforms
-        .map(|(written, counts)| written.persist().map(|facts| (facts, counts)))
-        .transpose()?;
     Ok(Outcome {
         files,
         unmapped,

@@ -21,10 +21,9 @@ use super::pool::Pool;
 use super::rejects::RejectsFile;
 use super::stop::StopSignals;
 use super::worker::{ParsedChunk, StageMessage};
-use super::write::{EncodedRowGroup, WriterMessage};
+use super::write::{EncodedRowGroup, IsoformRows, WriterMessage};
 use crate::config::PipelineSettings;
 use crate::error::Error;
-use crate::isoform::IsoformCounts;
 use crate::writer::{merge_ranges, FileLimits};
 
 /// Why the in-order stage stopped.
@@ -69,9 +68,6 @@ pub struct InOrder<'a> {
     /// Where the chunks' isoform rows go, in input order (`convert --isoforms`).
     pub isoforms: Option<Sender<IsoformRows>>,
 }
-
-/// One chunk's isoform rows and their counts, on their way to the isoforms writer.
-pub type IsoformRows = (RecordBatch, IsoformCounts);
 
 /// Where the in-order stage sends finished row groups.
 pub enum RowSink {

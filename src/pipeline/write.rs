@@ -10,7 +10,6 @@ use crossbeam_channel::Receiver;
 use parquet::arrow::arrow_writer::ArrowColumnChunk;
 
 use super::metrics::{Metrics, StageClock};
-use super::order::IsoformRows;
 use crate::error::Result;
 use crate::isoform::IsoformCounts;
 use crate::writer::{self, DerivedFile, OutputSpec, ParquetFile, WrittenFile};
@@ -82,6 +81,9 @@ pub fn run(
         }
     }
 }
+
+/// One chunk's isoform rows and their counts, on their way to the isoforms writer.
+pub type IsoformRows = (arrow::record_batch::RecordBatch, IsoformCounts);
 
 /// Runs the isoforms writer until the in-order stage hangs up: appends every chunk's isoform
 /// rows to `file`, in the order received, and adds up their counts. Returns the file, still

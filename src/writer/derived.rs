@@ -14,9 +14,10 @@ use parquet::arrow::ArrowWriter;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
 
-use super::file::{compression, HashingWriter, WrittenFile, WRITE_BUFFER_BYTES};
+use super::file::{
+    compression, create_temp, FileFacts, HashingWriter, WrittenFile, WRITE_BUFFER_BYTES,
+};
 use super::target::write_error;
-use super::{tempfiles, FileFacts};
 use crate::config::ParquetSettings;
 use crate::error::Result;
 
@@ -30,44 +31,35 @@ pub struct DerivedFile {
 }
 
 impl DerivedFile {
-    /// Creates the temporary file beside `path` for batches of `schema`. `unique_columns` are
-    /// the top-level columns whose values never repeat (no dictionary, no statistics).
+    /// Creates the temporary file beside `path` for batches of `schema`. Statistics (chunk
+    /// level) only for `filtered_columns`, the top-level columns readers filter on; a
+    /// dictionary where the settings say, except for `unique_columns`, whose values never
+    /// repeat.
     pub fn create(
         path: &Path,
         schema: SchemaRef,
         settings: &ParquetSettings,
-        unique_columns: &[&str],
+        (filtered_columns, unique_columns): (&[&str], &[&str]),
         (max_rows, max_bytes): (usize, u64),
     ) -> Result<DerivedFile> {
-        let dir = match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "output".into());
-        let temp = tempfiles::create(&dir, &file_name)
-            .map_err(|e| write_error(path, "cannot create the temporary file", e))?;
-        let file = temp
-            .reopen()
-            .map_err(|e| write_error(path, "cannot open the temporary file", e))?;
+        let (temp, file) = create_temp(path)?;
         let sink = BufWriter::with_capacity(WRITE_BUFFER_BYTES, HashingWriter::new(file, false));
         let mut properties = WriterProperties::builder()
             .set_compression(compression(settings))
             .set_dictionary_enabled(settings.dictionary)
-            .set_statistics_enabled(if settings.statistics {
-                EnabledStatistics::Page
-            } else {
-                EnabledStatistics::None
-            })
+            .set_statistics_enabled(EnabledStatistics::None)
             .set_max_row_group_row_count(Some(max_rows.max(1)))
             .set_created_by(format!("uniprot-etl {}", env!("CARGO_PKG_VERSION")));
+        if settings.statistics {
+            for column in filtered_columns {
+                properties = properties.set_column_statistics_enabled(
+                    ColumnPath::from(*column),
+                    EnabledStatistics::Chunk,
+                );
+            }
+        }
         for column in unique_columns {
-            let column = ColumnPath::from(*column);
-            properties = properties
-                .set_column_dictionary_enabled(column.clone(), false)
-                .set_column_statistics_enabled(column, EnabledStatistics::None);
+            properties = properties.set_column_dictionary_enabled(ColumnPath::from(*column), false);
         }
         let writer = ArrowWriter::try_new(sink, schema, Some(properties.build()))
             .map_err(|e| write_error(path, "cannot set up the Parquet encoder", e))?;

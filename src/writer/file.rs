@@ -120,22 +120,28 @@ pub struct ParquetFile {
     pub(super) accessions: Option<(String, String)>,
 }
 
+/// The temporary file beside `path` (removing those of dead runs), and a handle to write it.
+pub(super) fn create_temp(path: &Path) -> Result<(NamedTempFile, File)> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    let temp = tempfiles::create(&dir, &file_name)
+        .map_err(|e| write_error(path, "cannot create the temporary file", e))?;
+    let file = temp
+        .reopen()
+        .map_err(|e| write_error(path, "cannot open the temporary file", e))?;
+    Ok((temp, file))
+}
+
 impl ParquetFile {
     /// Creates the temporary file beside `path` (removing those of dead runs).
     pub fn create(path: &Path, spec: &OutputSpec) -> Result<ParquetFile> {
-        let dir = match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "output".into());
-        let temp = tempfiles::create(&dir, &file_name)
-            .map_err(|e| write_error(path, "cannot create the temporary file", e))?;
-        let file = temp
-            .reopen()
-            .map_err(|e| write_error(path, "cannot open the temporary file", e))?;
+        let (temp, file) = create_temp(path)?;
         let sink = HashingWriter::new(file, matches!(spec.target, Target::Parts { .. }));
         // ArrowWriter sets up the Parquet schema and the embedded Arrow schema exactly as for a
         // sequential write; its file writer then takes row groups encoded elsewhere.
