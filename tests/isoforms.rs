@@ -205,8 +205,10 @@ proptest! {
         prop_assert_eq!(described.sequence.as_deref(), Some(expected.as_str()));
         for feature in described.features.iter().filter(|f| f.kind == "modified residue") {
             let was = feature.canonical_position.unwrap();
+            // Outside every applied span a residue always maps; inside one it maps only where
+            // the variant keeps it (at the span's ends).
             let inside = refs.iter().any(|&i| variants[i].0 <= was && was <= variants[i].1);
-            prop_assert_eq!(feature.reason.is_some(), inside);
+            prop_assert!(inside || feature.reason.is_none());
             if let Some(at) = feature.position {
                 prop_assert_eq!(
                     &expected[at as usize - 1..at as usize],

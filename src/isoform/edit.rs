@@ -162,7 +162,32 @@ pub fn spans<'a>(
             ));
         }
     }
-    Ok(spans.into_iter().map(|(span, _)| span).collect())
+    Ok(spans
+        .into_iter()
+        .filter_map(|(span, _)| trimmed(canonical, span))
+        .collect())
+}
+
+/// `span` without the residues its replacement keeps at either end (`L` → `LERSLNQ` keeps the
+/// `L`: only what follows it is inserted), so a feature on a kept residue still maps; `None`
+/// when nothing changes.
+fn trimmed<'a>(canonical: &str, span: Span<'a>) -> Option<Span<'a>> {
+    let old = &canonical.as_bytes()[span.start..span.stop];
+    let new = span.replacement.as_bytes();
+    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let (old_rest, new_rest) = (&old[prefix..], &new[prefix..]);
+    let suffix = old_rest
+        .iter()
+        .rev()
+        .zip(new_rest.iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let span = Span {
+        start: span.start + prefix,
+        stop: span.stop - suffix,
+        replacement: &span.replacement[prefix..new.len() - suffix],
+    };
+    (span.start < span.stop || !span.replacement.is_empty()).then_some(span)
 }
 
 /// The canonical sequence with `spans` (ordered, not overlapping) applied.
@@ -337,6 +362,26 @@ mod tests {
             spans(canonical, &variants, &["VSP_1"]),
             Err(NoSequence::VariantOnAnotherIsoform("VSP_1".into()))
         );
+    }
+
+    #[test]
+    fn residues_a_variant_keeps_at_its_ends_still_map() {
+        // L -> LERS at 4: the L stays, ERS is inserted after it.
+        let canonical = "MKVLAAG";
+        let mut insertion = edit("VSP_1", 4, 4, Some("LERS"));
+        insertion.original = Some("L");
+        let spans = spans(canonical, &[insertion], &["VSP_1"]).unwrap();
+        assert_eq!(apply(canonical, &spans), "MKVLERSAAG");
+        let len = canonical.len();
+        assert_eq!(map_position(4, len, &spans), Ok(4));
+        assert_eq!(map_position(5, len, &spans), Ok(8));
+        // A variant identical to the canonical changes nothing.
+        let same = edit("VSP_2", 2, 3, Some("KV"));
+        assert_eq!(spans_of(canonical, same), vec![]);
+    }
+
+    fn spans_of<'a>(canonical: &str, edit: Edit<'a>) -> Vec<Span<'a>> {
+        spans(canonical, &[edit.clone()], &[edit.id]).unwrap()
     }
 
     #[test]
