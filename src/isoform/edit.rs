@@ -381,7 +381,7 @@ mod tests {
     }
 
     fn spans_of<'a>(canonical: &str, edit: Edit<'a>) -> Vec<Span<'a>> {
-        spans(canonical, &[edit.clone()], &[edit.id]).unwrap()
+        spans(canonical, std::slice::from_ref(&edit), &[edit.id]).unwrap()
     }
 
     #[test]
