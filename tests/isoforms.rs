@@ -449,3 +449,80 @@ fn locations_on_a_named_isoform_stay_on_it() {
         Some("variant on another isoform: VSP_X")
     );
 }
+
+#[test]
+fn a_dataset_gets_an_isoforms_part_set_in_its_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let samples = crate::util::samples_dir();
+    let (a, b) = (samples.join("Q13639.xml"), samples.join("uni003.xml"));
+    let convert = |extra: &[&str], inputs: &[&std::path::Path]| {
+        let mut args: Vec<String> = vec!["convert".into()];
+        args.extend(inputs.iter().map(|p| p.display().to_string()));
+        args.extend(["-o".into(), "ds/".into()]);
+        args.extend(extra.iter().map(|a| (*a).to_owned()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        crate::util::run(dir.path(), &args)
+    };
+    let output = convert(&["--isoforms"], &[&a, &b]);
+    assert!(output.status.success(), "{}", crate::util::stderr(&output));
+    let ds = dir.path().join("ds");
+    let manifest: uniprot_etl::dataset::manifest::Manifest =
+        serde_json::from_slice(&std::fs::read(ds.join("_manifest.json")).unwrap()).unwrap();
+    let files: Vec<&str> = manifest
+        .isoforms
+        .iter()
+        .map(|f| f.part.file.as_str())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "isoforms/part-00000-00000.parquet",
+            "isoforms/part-00001-00000.parquet"
+        ]
+    );
+    // Each unit's part holds its input's isoforms.
+    for (file, input) in files.iter().zip([&a, &b]) {
+        let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
+            std::fs::File::open(ds.join(file)).unwrap(),
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+        let written: Vec<IsoformRow> = reader.flat_map(|b| rows_of(&b.unwrap())).collect();
+        let (entries, _) = parse_all(&std::fs::read(input).unwrap()).unwrap();
+        assert_eq!(written, derived(&entries).0);
+    }
+    let verification = uniprot_etl::dataset::manifest::verify(&ds).unwrap();
+    assert!(verification.problems.is_empty(), "{verification:?}");
+    // A missing isoforms part is a verify problem; a stray one too.
+    std::fs::rename(
+        ds.join(files[1]),
+        ds.join("isoforms/part-00009-00000.parquet"),
+    )
+    .unwrap();
+    let problems = uniprot_etl::dataset::manifest::verify(&ds)
+        .unwrap()
+        .problems;
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.ends_with("part-00001-00000.parquet: missing")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("part-00009-00000.parquet: not in the manifest")),
+        "{problems:?}"
+    );
+    // A file name is refused for a dataset; a unit without isoforms cannot join one with them.
+    let output = convert(&["--isoforms", "x.parquet"], &[&a, &b]);
+    assert!(crate::util::stderr(&output).contains("give --isoforms without a file name"));
+    std::fs::remove_file(ds.join("isoforms/part-00009-00000.parquet")).unwrap();
+    let output = convert(&["--unit", "1", "--no-commit"], &[&b]);
+    assert!(output.status.success(), "{}", crate::util::stderr(&output));
+    let err = uniprot_etl::dataset::manifest::commit(&ds, None)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("have no isoforms part"), "{err}");
+}

@@ -108,3 +108,27 @@ def test_the_readme_phosphosite_query_runs_and_sites_keep_their_residue(tmp_path
             assert residue == canonical_residue[(accession, canonical_position)], isoform_id
         else:
             assert reason is not None
+
+
+def test_convert_writes_the_default_isoforms_file_and_a_dataset_part_set(tmp_path: Path) -> None:
+    sample = SAMPLES / "Q13639.xml"
+    ue.convert(sample, tmp_path / "one.parquet", isoforms=True, runs_dir=str(tmp_path / "runs"))
+    single = pq.read_table(tmp_path / "one.isoforms.parquet")
+    assert single.num_rows == 7
+    reports = ue.convert(
+        [sample, SAMPLES / "uni003.xml"],
+        tmp_path / "ds",
+        isoforms=True,
+        runs_dir=str(tmp_path / "runs"),
+    )
+    assert [r["isoforms"]["isoforms"] for r in reports] == [7, 2]
+    parts = sorted((tmp_path / "ds" / "isoforms").glob("*.parquet"))
+    assert [p.name for p in parts] == ["part-00000-00000.parquet", "part-00001-00000.parquet"]
+    assert pq.read_table(parts[0]).equals(single)
+    with pytest.raises(ue.ConfigError, match="give --isoforms without a file name"):
+        ue.convert(
+            [sample, SAMPLES / "uni003.xml"],
+            tmp_path / "ds2",
+            isoforms=tmp_path / "x.parquet",
+            runs_dir=str(tmp_path / "runs"),
+        )

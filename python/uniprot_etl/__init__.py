@@ -271,6 +271,14 @@ def scan(
     return Reader(scanner, reporter)
 
 
+def _isoforms_arg(isoforms: str | os.PathLike[str] | bool | None) -> str | None:
+    if isoforms is None or isoforms is False:
+        return None
+    if isoforms is True:
+        return ""  # the default place
+    return os.fspath(isoforms)
+
+
 def scan_polars(source: Any, columns: Sequence[str] | None = None, **kwargs: Any) -> Any:
     """A Polars ``LazyFrame`` over ``source`` (Polars' IO-source plugin): the columns a query
     selects reach the parser, ``head``/``limit`` stop the parse early, filters apply batch by
@@ -287,7 +295,7 @@ def convert(
     output: str | os.PathLike[str],
     *,
     columns: Sequence[str] | None = None,
-    isoforms: str | os.PathLike[str] | None = None,
+    isoforms: str | os.PathLike[str] | bool | None = None,
     config: str | os.PathLike[str] | None = None,
     runs_dir: str | os.PathLike[str] | None = None,
     run_name: str | None = None,
@@ -314,8 +322,10 @@ def convert(
             directory with a manifest).
         output: the Parquet file, or the dataset directory.
         columns: write only these columns (names or dotted paths; single-file output only).
-        isoforms: also write the isoforms table to this Parquet file (``--isoforms``; one
-            output file only); the report's ``isoforms`` section has its figures.
+        isoforms: also write the isoforms table (``--isoforms``): to this Parquet file, or with
+            ``True`` beside the output (``OUT.isoforms.parquet``) or, for a dataset, as its
+            isoforms part set (``DIR/isoforms/``, in the manifest). The report's ``isoforms``
+            section has its figures.
         config: a ``config.yaml`` (default: ``config.yaml`` in the working directory, when
             present); the keyword arguments below win over it.
         runs_dir, run_name: where the run directory goes and a suffix for its name.
@@ -347,7 +357,7 @@ def convert(
             paths,
             os.fspath(output),
             _names(columns) or [],
-            os.fspath(isoforms) if isoforms is not None else None,
+            _isoforms_arg(isoforms),
             os.fspath(config) if config is not None else None,
             os.fspath(runs_dir) if runs_dir is not None else None,
             run_name,

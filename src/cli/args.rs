@@ -142,11 +142,12 @@ pub struct ConvertArgs {
     /// columns` lists them. Default: every column.
     #[arg(long, value_delimiter = ',')]
     pub columns: Vec<String>,
-    /// Also write the isoforms table to FILE: one row per isoform of every entry, its sequence
-    /// built from the entry's splice variants (or why it has none) and the entry's positional
-    /// features mapped onto it. One output file only (not a dataset).
+    /// Also write the isoforms table: one row per isoform of every entry, its sequence built
+    /// from the entry's splice variants (or why it has none) and the entry's features mapped
+    /// onto it. To FILE, or without one beside the output (OUT.isoforms.parquet); a dataset
+    /// gets an isoforms part set (DIR/isoforms/, in the manifest) and takes no FILE.
     #[arg(long, value_name = "FILE")]
-    pub isoforms: Option<PathBuf>,
+    pub isoforms: Option<Option<PathBuf>>,
     /// Convert only the entries starting in the K-th of N byte ranges of a plain input file
     /// (K from 1); the N shards' union is the whole file.
     #[arg(long)]

@@ -108,7 +108,8 @@ fn convert(args: ConvertArgs, log_level: Option<LogLevel>, quiet: bool) -> anyho
         inputs: args.inputs.clone(),
         output: args.output.clone(),
         columns: args.columns.clone(),
-        isoforms: args.isoforms.clone(),
+        // `--isoforms` without a file: the default place (an empty path says so).
+        isoforms: args.isoforms.clone().map(Option::unwrap_or_default),
         shard: args.shard,
         dataset: DatasetOptions {
             force: false,

@@ -14,7 +14,7 @@ use super::shard::{ByteRange, Shard};
 use super::{parse_unit_record_name, unit_record_name, MANIFEST_FILE, UNITS_DIR};
 use crate::error::{DatasetFileError, Error, Result};
 use crate::writer::tempfiles::write_atomic;
-use crate::writer::{parse_part_file_name, FileFacts};
+use crate::writer::{parse_part_file_name, FileFacts, ISOFORMS_DIR};
 
 /// `format` of every manifest.
 pub const MANIFEST_FORMAT: &str = "uniprot-etl-dataset";
@@ -90,6 +90,9 @@ pub struct UnitRecord {
     pub source: SourceRecord,
     /// Its part files, in order.
     pub parts: Vec<PartRecord>,
+    /// Its part of the isoforms part set (`--isoforms`), named relative to the dataset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub isoforms: Option<PartRecord>,
     /// The document's `<copyright>` text, when this unit saw it.
     pub copyright: Option<String>,
     /// Output schema version.
@@ -163,6 +166,10 @@ pub struct Manifest {
     pub copyright: Option<String>,
     /// Every part, by unit and index.
     pub files: Vec<ManifestFile>,
+    /// The isoforms part set (`--isoforms`), one part per unit, named relative to the
+    /// dataset (`isoforms/part-UUUUU-00000.parquet`); empty without it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub isoforms: Vec<ManifestFile>,
     /// Every source, by path.
     pub sources: Vec<ManifestSource>,
 }
@@ -201,11 +208,30 @@ pub fn parts_present(dir: &Path, record: &UnitRecord) -> bool {
     missing_part(dir, record).is_none()
 }
 
-/// The first recorded part of a unit that is missing or has another size than recorded.
+/// The first recorded part of a unit (its isoforms part too) that is missing or has another
+/// size than recorded.
 fn missing_part<'a>(dir: &Path, record: &'a UnitRecord) -> Option<&'a PartRecord> {
-    record.parts.iter().find(|part| {
+    record.parts.iter().chain(&record.isoforms).find(|part| {
         !std::fs::metadata(dir.join(&part.file)).is_ok_and(|m| m.is_file() && m.len() == part.bytes)
     })
+}
+
+/// The isoforms part files in `dir/isoforms/`, by name relative to `dir`, with their unit.
+fn isoforms_part_files(dir: &Path) -> Result<BTreeMap<String, u32>> {
+    let isoforms = dir.join(ISOFORMS_DIR);
+    let entries = match std::fs::read_dir(&isoforms) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+        Err(e) => return Err(file_problem(dir, &isoforms, e)),
+    };
+    Ok(entries
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let (unit, _) = parse_part_file_name(&name)?;
+            Some((format!("{ISOFORMS_DIR}/{name}"), unit))
+        })
+        .collect())
 }
 
 /// Prepares `dir` for (re)writing unit `unit` from `source` (path, shard): the manifest goes
@@ -245,8 +271,17 @@ pub fn begin_unit(dir: &Path, unit: u32, source: &str, shard: Option<Shard>) -> 
 /// Records a finished unit: removes its parts from earlier conversions that this one did not
 /// write again, then writes its record (atomically).
 pub fn finish_unit(dir: &Path, record: &UnitRecord) -> Result<()> {
-    let kept: BTreeSet<&str> = record.parts.iter().map(|p| p.file.as_str()).collect();
-    for (name, (unit, _)) in part_files(dir)? {
+    let kept: BTreeSet<&str> = record
+        .parts
+        .iter()
+        .chain(&record.isoforms)
+        .map(|p| p.file.as_str())
+        .collect();
+    let isoforms = isoforms_part_files(dir)?.into_iter();
+    let parts = part_files(dir)?
+        .into_iter()
+        .map(|(name, (unit, _))| (name, unit));
+    for (name, unit) in parts.chain(isoforms) {
         if unit == record.unit && !kept.contains(name.as_str()) {
             let path = dir.join(&name);
             std::fs::remove_file(&path).map_err(|e| file_problem(dir, &path, e))?;
@@ -322,11 +357,13 @@ pub fn commit(dir: &Path, expected_units: Option<usize>) -> Result<Manifest> {
     }
     let recorded: BTreeSet<&str> = units
         .values()
-        .flat_map(|u| u.parts.iter().map(|p| p.file.as_str()))
+        .flat_map(|u| u.parts.iter().chain(&u.isoforms).map(|p| p.file.as_str()))
         .collect();
-    if let Some((name, _)) = part_files(dir)?
-        .into_iter()
-        .find(|(name, _)| !recorded.contains(name.as_str()))
+    let isoforms = isoforms_part_files(dir)?.into_keys();
+    if let Some(name) = part_files(dir)?
+        .into_keys()
+        .chain(isoforms)
+        .find(|name| !recorded.contains(name.as_str()))
     {
         return Err(problem(
             dir,
@@ -361,6 +398,26 @@ pub fn commit(dir: &Path, expected_units: Option<usize>) -> Result<Manifest> {
             })
         })
         .collect();
+    let without: Vec<u32> = units
+        .values()
+        .filter(|u| u.isoforms.is_none())
+        .map(|u| u.unit)
+        .collect();
+    if without.len() != units.len() && !without.is_empty() {
+        return Err(problem(
+            dir,
+            format!("units {without:?} have no isoforms part: convert them with --isoforms too"),
+        ));
+    }
+    let isoforms: Vec<ManifestFile> = units
+        .values()
+        .filter_map(|u| {
+            u.isoforms.as_ref().map(|part| ManifestFile {
+                unit: u.unit,
+                part: part.clone(),
+            })
+        })
+        .collect();
     let manifest = Manifest {
         format: MANIFEST_FORMAT.to_owned(),
         manifest_version: MANIFEST_VERSION,
@@ -371,6 +428,7 @@ pub fn commit(dir: &Path, expected_units: Option<usize>) -> Result<Manifest> {
         bytes: files.iter().map(|f| f.part.bytes).sum(),
         copyright: units.values().find_map(|u| u.copyright.clone()),
         files,
+        isoforms,
         sources,
     };
     let path = dir.join(MANIFEST_FILE);
@@ -497,11 +555,11 @@ pub fn verify(dir: &Path) -> Result<Verification> {
         ));
     }
     let mut verification = Verification {
-        files: manifest.files.len(),
+        files: manifest.files.len() + manifest.isoforms.len(),
         rows: manifest.rows,
         problems: Vec::new(),
     };
-    for file in &manifest.files {
+    for file in manifest.files.iter().chain(&manifest.isoforms) {
         let part = &file.part;
         let path = dir.join(&part.file);
         match sha256_of(&path) {
@@ -528,8 +586,20 @@ pub fn verify(dir: &Path) -> Result<Verification> {
         .iter()
         .map(|f| f.part.file.as_str())
         .collect();
+    let isoforms: BTreeSet<&str> = manifest
+        .isoforms
+        .iter()
+        .map(|f| f.part.file.as_str())
+        .collect();
     for name in visible_parquet_files(dir)? {
         if !listed.contains(name.as_str()) {
+            verification
+                .problems
+                .push(format!("{}: not in the manifest", dir.join(name).display()));
+        }
+    }
+    for name in isoforms_part_files(dir)?.into_keys() {
+        if !isoforms.contains(name.as_str()) {
             verification
                 .problems
                 .push(format!("{}: not in the manifest", dir.join(name).display()));

@@ -88,7 +88,8 @@ pub struct Job {
     pub quit: QuitFlag,
     /// The columns written (default: all).
     pub columns: Projection,
-    /// Where the isoforms table goes (`convert --isoforms FILE`), if anywhere.
+    /// Write the isoforms table too (`convert --isoforms [FILE]`): to this file, or, when it
+    /// is empty, to the default place (beside the output; a dataset's isoforms part set).
     pub isoforms: Option<PathBuf>,
 }
 
@@ -109,18 +110,15 @@ impl Job {
         }
     }
 
-    /// The isoforms file's path, after checking that this job can derive it: one output file
-    /// (not a dataset's parts) and, under a projection, the whole columns isoforms come from.
-    fn isoforms_path(&self) -> Result<Option<&PathBuf>> {
-        let Some(path) = &self.isoforms else {
+    /// Where this job's isoforms table goes, and whether it is a dataset's part (hashed), after
+    /// checking that the job can derive it: for one output file, the path asked for (an empty
+    /// one: `OUT.isoforms.parquet` beside the output); for a dataset unit, its part of the
+    /// isoforms part set (`DIR/isoforms/part-UUUUU-00000.parquet`). Under a projection the
+    /// columns isoforms come from must be kept whole.
+    fn isoforms_path(&self) -> Result<Option<(PathBuf, bool)>> {
+        let Some(asked) = &self.isoforms else {
             return Ok(None);
         };
-        if matches!(self.target, Target::Parts { .. }) {
-            return Err(Error::Config(
-                "--isoforms writes one file beside one output file; datasets have no isoforms part set yet"
-                    .into(),
-            ));
-        }
         let names = self.columns.names();
         let missing: Vec<&str> = isoform::SOURCE_COLUMNS
             .into_iter()
@@ -133,19 +131,34 @@ impl Job {
                 missing.join(", ")
             )));
         }
+        let path = match &self.target {
+            Target::Parts { dir, unit } => {
+                let path = dir.join(writer::isoforms_part_name(*unit));
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| Error::Write {
+                        path: parent.to_owned(),
+                        what: "cannot create the isoforms directory",
+                        source: e.into(),
+                    })?;
+                }
+                return Ok(Some((path, true)));
+            }
+            Target::File(output) if asked.as_os_str().is_empty() => default_isoforms_path(output),
+            Target::File(_) => asked.clone(),
+        };
         if path.is_dir() {
             return Err(Error::Config(format!(
                 "--isoforms {} is a directory; give a file name",
                 path.display()
             )));
         }
-        if same_file(path, self.target.path()) || same_file(path, &self.rejects_path()) {
+        if same_file(&path, self.target.path()) || same_file(&path, &self.rejects_path()) {
             return Err(Error::Config(format!(
                 "--isoforms {} is the output or the rejects file",
                 path.display()
             )));
         }
-        Ok(Some(path))
+        Ok(Some((path, false)))
     }
 
     /// Where rejected entries go: the job's rejects path, else beside the output.
@@ -162,6 +175,16 @@ impl Job {
                 Target::Parts { dir, unit } => dir.join(format!("_unit-{unit:05}.{REJECTS_FILE}")),
             })
     }
+}
+
+/// `OUT.isoforms.parquet` beside the output `OUT.parquet` (`OUT.isoforms.parquet` for any
+/// other name too: the extension is replaced).
+pub fn default_isoforms_path(output: &std::path::Path) -> PathBuf {
+    let stem = output
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    output.with_file_name(format!("{stem}.isoforms.parquet"))
 }
 
 /// Whether `a` and `b` name the same file: the same absolute path (`./out` and `out`), or,
@@ -247,9 +270,9 @@ pub fn convert<R: BufRead>(input: R, job: &Job, metrics: &Arc<Metrics>) -> Resul
     let mut rejects = RejectsFile::new(job.rejects_path(), &job.input_name);
     let first_file = writer::create_first(&spec)?;
     let isoforms_file = isoforms_path
-        .map(|path| {
+        .map(|(path, hash)| {
             DerivedFile::create(
-                path,
+                (&path, hash),
                 isoform::schema(),
                 &settings.parquet,
                 (

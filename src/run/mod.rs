@@ -148,9 +148,16 @@ fn prepare(request: &RunRequest) -> (LogLevel, Result<Prepared>) {
         let message = "--columns writes one file; a dataset output does not take it yet";
         return (level, Err(Error::Config(message.into())));
     }
-    if request.isoforms.is_some() && request.writes_dataset() {
-        let message = "--isoforms writes one file beside one output file; a dataset output does not take it yet";
-        return (level, Err(Error::Config(message.into())));
+    let named_isoforms = request
+        .isoforms
+        .as_ref()
+        .is_some_and(|path| !path.as_os_str().is_empty());
+    if named_isoforms && request.writes_dataset() {
+        let message = format!(
+            "a dataset's isoforms go to its own part set ({}): give --isoforms without a file name",
+            request.output.join(crate::writer::ISOFORMS_DIR).display()
+        );
+        return (level, Err(Error::Config(message)));
     }
     let planned = units::plan(request)
         .and_then(|plans| units::skip_done(request, plans))

@@ -19,7 +19,8 @@ pub struct RunRequest {
     pub output: PathBuf,
     /// The columns to write (names or dotted paths; empty: every column).
     pub columns: Vec<String>,
-    /// Write the isoforms table to this file too (`--isoforms`; one output file only).
+    /// Write the isoforms table too (`--isoforms [FILE]`): to this file, or, when empty, beside
+    /// the output (`OUT.isoforms.parquet`) or as a dataset's isoforms part set.
     pub isoforms: Option<PathBuf>,
     /// Convert only this shard of the (single, plain) input.
     pub shard: Option<Shard>,

@@ -143,6 +143,8 @@ pub fn skip_done(request: &RunRequest, plans: Vec<UnitPlan>) -> Result<(Vec<Unit
         let done = manifest::read_unit(&request.output, plan.unit)?.is_some_and(|record| {
             record.source.path == manifest::source_identity(&plan.input)
                 && record.source.shard == plan.shard
+                // Asked for isoforms, a unit converted without them is not done.
+                && (request.isoforms.is_none() || record.isoforms.is_some())
                 && manifest::parts_present(&request.output, &record)
         });
         if done {
@@ -287,6 +289,10 @@ fn convert_unit(
                     sha256: input.sha256.clone().unwrap_or_default(),
                 },
                 parts: outcome.files.iter().map(PartRecord::from_facts).collect(),
+                isoforms: outcome.isoforms.as_ref().map(|(facts, _)| PartRecord {
+                    file: crate::writer::isoforms_part_name(plan.unit),
+                    ..PartRecord::from_facts(facts)
+                }),
                 copyright: outcome.copyright.clone(),
                 schema_version: crate::table::schema::SCHEMA_VERSION,
                 tool_version: env!("CARGO_PKG_VERSION").to_owned(),

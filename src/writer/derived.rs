@@ -5,7 +5,7 @@
 //! Row groups close at `max_rows` rows or once the rows buffered since the last one take
 //! `max_bytes` of memory, so the memory it holds is bounded by the settings.
 
-use std::io::BufWriter;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use arrow::datatypes::SchemaRef;
@@ -31,19 +31,19 @@ pub struct DerivedFile {
 }
 
 impl DerivedFile {
-    /// Creates the temporary file beside `path` for batches of `schema`. Statistics (chunk
-    /// level) only for `filtered_columns`, the top-level columns readers filter on; a
-    /// dictionary where the settings say, except for `unique_columns`, whose values never
-    /// repeat.
+    /// Creates the temporary file beside `path` for batches of `schema`, hashed as it is
+    /// written when `hash` (a dataset's part). Statistics (chunk level) only for
+    /// `filtered_columns`, the top-level columns readers filter on; a dictionary where the
+    /// settings say, except for `unique_columns`, whose values never repeat.
     pub fn create(
-        path: &Path,
+        (path, hash): (&Path, bool),
         schema: SchemaRef,
         settings: &ParquetSettings,
         (filtered_columns, unique_columns): (&[&str], &[&str]),
         (max_rows, max_bytes): (usize, u64),
     ) -> Result<DerivedFile> {
         let (temp, file) = create_temp(path)?;
-        let sink = BufWriter::with_capacity(WRITE_BUFFER_BYTES, HashingWriter::new(file, false));
+        let sink = BufWriter::with_capacity(WRITE_BUFFER_BYTES, HashingWriter::new(file, hash));
         let mut properties = WriterProperties::builder()
             .set_compression(compression(settings))
             .set_dictionary_enabled(settings.dictionary)
@@ -85,21 +85,26 @@ impl DerivedFile {
     }
 
     /// Writes the footer; the file stays at its temporary path until persisted.
-    pub fn finish(self) -> Result<WrittenFile> {
+    pub fn finish(mut self) -> Result<WrittenFile> {
         let path = self.path;
-        let metadata = self
-            .writer
-            .close()
-            .map_err(|e| write_error(&path, "cannot finish the Parquet file", e))?;
-        let bytes = std::fs::metadata(self.temp.path())
-            .map_err(|e| write_error(&path, "cannot read the temporary file", e))?
-            .len();
+        let fail = |e| write_error(&path, "cannot finish the Parquet file", e);
+        self.writer.flush().map_err(fail)?;
+        let row_groups = self.writer.flushed_row_groups().len();
+        let mut buffered = self.writer.into_inner().map_err(fail)?;
+        let fail = |e| write_error(&path, "cannot flush the Parquet file", e);
+        buffered.flush().map_err(fail)?;
+        let sink = buffered
+            .into_inner()
+            .map_err(|e| write_error(&path, "cannot flush the Parquet file", e.into_error()))?;
+        let (bytes, sha256) = sink
+            .finish()
+            .map_err(|e| write_error(&path, "cannot read the file size", e))?;
         let facts = FileFacts {
             path,
             rows: self.rows,
-            row_groups: metadata.num_row_groups(),
+            row_groups,
             bytes,
-            sha256: None,
+            sha256,
             accessions: None,
         };
         Ok(WrittenFile::new(self.temp, facts))

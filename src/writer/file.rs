@@ -94,6 +94,14 @@ impl HashingWriter {
     }
 }
 
+impl HashingWriter {
+    /// The bytes written to the file (its size) and, when hashed, their hex SHA-256.
+    pub(super) fn finish(self) -> io::Result<(u64, Option<String>)> {
+        let bytes = self.file.metadata()?.len();
+        Ok((bytes, self.hasher.map(|h| format!("{:x}", h.finalize()))))
+    }
+}
+
 impl Write for HashingWriter {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let n = self.file.write(buf)?;

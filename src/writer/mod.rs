@@ -22,7 +22,7 @@ pub use self::file::{
     column_writer_factory, create_first, merge_ranges, writer_properties, FileFacts, ParquetFile,
     WrittenFile,
 };
-pub use self::parts::{parse_part_file_name, part_file_name};
+pub use self::parts::{isoforms_part_name, parse_part_file_name, part_file_name, ISOFORMS_DIR};
 pub use self::readback::encode_in_memory;
 #[cfg(feature = "readback")]
 pub use self::readback::{decode_in_memory, read_entries};

@@ -8,6 +8,15 @@ pub fn part_file_name(unit: u32, index: u32) -> String {
     format!("part-{unit:05}-{index:05}.parquet")
 }
 
+/// The directory of a dataset's isoforms part set (`--isoforms`), inside the dataset: its own,
+/// so that readers of the entries' parts (`dir/*.parquet`) do not take it.
+pub const ISOFORMS_DIR: &str = "isoforms";
+
+/// The isoforms part of unit `unit`, relative to the dataset directory: one per unit.
+pub fn isoforms_part_name(unit: u32) -> String {
+    format!("{ISOFORMS_DIR}/{}", part_file_name(unit, 0))
+}
+
 /// The unit and index of a part file's name, if it is one.
 pub fn parse_part_file_name(name: &str) -> Option<(u32, u32)> {
     let rest = name.strip_prefix("part-")?.strip_suffix(".parquet")?;
