@@ -526,3 +526,16 @@ fn a_dataset_gets_an_isoforms_part_set_in_its_manifest() {
         .to_string();
     assert!(err.contains("have no isoforms part"), "{err}");
 }
+
+#[test]
+fn a_batch_without_the_source_columns_is_an_error_naming_the_column() {
+    let columns = ["accession", "sequence.length", "comments", "features"];
+    let schema = uniprot_etl::table::Projection::parse(&columns)
+        .unwrap()
+        .schema();
+    let batch = EntryBatchBuilder::with_schema(schema)
+        .build(&[Entry::default()])
+        .unwrap();
+    let err = isoform::derive(&batch).unwrap_err().to_string();
+    assert!(err.contains("lacks sequence.value"), "{err}");
+}

@@ -112,26 +112,13 @@ impl ScanCore {
                 let opened = input::decoded(raw, &job.input_name, size, thread_consumed, None)?;
                 match table {
                     Table::Entries => pipeline::scan(opened.reader, &job, &thread_metrics, tx),
-                    Table::Isoforms(None) => {
-                        pipeline::scan_isoforms(opened.reader, &job, &thread_metrics, tx)
-                    }
-                    Table::Isoforms(Some(keep)) => {
-                        let (all_tx, all_rx) = crossbeam_channel::bounded::<RecordBatch>(1);
-                        let project = std::thread::spawn(move || {
-                            for batch in all_rx {
-                                let Ok(batch) = batch.project(&keep) else {
-                                    break;
-                                };
-                                if tx.send(batch).is_err() {
-                                    break;
-                                }
-                            }
-                        });
-                        let outcome =
-                            pipeline::scan_isoforms(opened.reader, &job, &thread_metrics, all_tx);
-                        let _ = project.join();
-                        outcome
-                    }
+                    Table::Isoforms(keep) => pipeline::scan_isoforms(
+                        opened.reader,
+                        &job,
+                        &thread_metrics,
+                        tx,
+                        keep.as_deref(),
+                    ),
                 }
             })?;
         Ok(ScanCore {

@@ -389,15 +389,19 @@ pub fn commit(dir: &Path, expected_units: Option<usize>) -> Result<Manifest> {
             format!("units were written with schema versions {schema_versions:?}"),
         ));
     }
-    let files: Vec<ManifestFile> = units
-        .values()
-        .flat_map(|u| {
-            u.parts.iter().map(|part| ManifestFile {
-                unit: u.unit,
-                part: part.clone(),
+    // Every unit's files of one part set (the entries' parts, or the isoforms part), in order.
+    let listed = |of: fn(&UnitRecord) -> Vec<&PartRecord>| -> Vec<ManifestFile> {
+        units
+            .values()
+            .flat_map(|u| {
+                of(u).into_iter().map(|part| ManifestFile {
+                    unit: u.unit,
+                    part: part.clone(),
+                })
             })
-        })
-        .collect();
+            .collect()
+    };
+    let files = listed(|u| u.parts.iter().collect());
     let without: Vec<u32> = units
         .values()
         .filter(|u| u.isoforms.is_none())
@@ -409,15 +413,7 @@ pub fn commit(dir: &Path, expected_units: Option<usize>) -> Result<Manifest> {
             format!("units {without:?} have no isoforms part: convert them with --isoforms too"),
         ));
     }
-    let isoforms: Vec<ManifestFile> = units
-        .values()
-        .filter_map(|u| {
-            u.isoforms.as_ref().map(|part| ManifestFile {
-                unit: u.unit,
-                part: part.clone(),
-            })
-        })
-        .collect();
+    let isoforms = listed(|u| u.isoforms.iter().collect());
     let manifest = Manifest {
         format: MANIFEST_FORMAT.to_owned(),
         manifest_version: MANIFEST_VERSION,
@@ -584,22 +580,14 @@ pub fn verify(dir: &Path) -> Result<Verification> {
     let listed: BTreeSet<&str> = manifest
         .files
         .iter()
+        .chain(&manifest.isoforms)
         .map(|f| f.part.file.as_str())
         .collect();
-    let isoforms: BTreeSet<&str> = manifest
-        .isoforms
-        .iter()
-        .map(|f| f.part.file.as_str())
-        .collect();
-    for name in visible_parquet_files(dir)? {
+    let on_disk = visible_parquet_files(dir)?
+        .into_iter()
+        .chain(isoforms_part_files(dir)?.into_keys());
+    for name in on_disk {
         if !listed.contains(name.as_str()) {
-            verification
-                .problems
-                .push(format!("{}: not in the manifest", dir.join(name).display()));
-        }
-    }
-    for name in isoforms_part_files(dir)?.into_keys() {
-        if !isoforms.contains(name.as_str()) {
             verification
                 .problems
                 .push(format!("{}: not in the manifest", dir.join(name).display()));

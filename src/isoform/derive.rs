@@ -317,122 +317,112 @@ struct Columns<'a> {
     location_sequence: &'a StringArray,
 }
 
-/// The child `name` of a struct array.
-fn child<'a>(parent: &'a StructArray, name: &str, path: &str) -> Result<&'a dyn Array> {
-    parent
-        .column_by_name(name)
-        .map(|c| c.as_ref())
-        .ok_or_else(|| Error::Internal(format!("isoforms: the main table lacks {path}")))
+/// A column of the main table, by its path, downcast with an error naming the path.
+struct Found<'a> {
+    array: &'a dyn Array,
+    path: String,
 }
 
-fn strings<'a>(array: &'a dyn Array, path: &str) -> Result<&'a StringArray> {
-    array
-        .as_string_opt::<i32>()
-        .ok_or_else(|| Error::Internal(format!("isoforms: {path} is not utf8")))
-}
+impl<'a> Found<'a> {
+    /// The top-level column `name` of `batch`.
+    fn column(batch: &'a RecordBatch, name: &str) -> Result<Found<'a>> {
+        let array = batch.column_by_name(name).ok_or_else(|| {
+            Error::Internal(format!("isoforms: the main table lacks the column {name}"))
+        })?;
+        Ok(Found {
+            array: array.as_ref(),
+            path: name.to_owned(),
+        })
+    }
 
-fn list<'a>(array: &'a dyn Array, path: &str) -> Result<&'a GenericListArray<i32>> {
-    array
-        .as_list_opt::<i32>()
-        .ok_or_else(|| Error::Internal(format!("isoforms: {path} is not a list")))
-}
+    fn wrong(&self, what: &str) -> Error {
+        Error::Internal(format!("isoforms: {} is not {what}", self.path))
+    }
 
-fn structs<'a>(array: &'a dyn Array, path: &str) -> Result<&'a StructArray> {
-    array
-        .as_struct_opt()
-        .ok_or_else(|| Error::Internal(format!("isoforms: {path} is not a struct")))
-}
+    /// The field `name` of this struct column.
+    fn field(&self, name: &str) -> Result<Found<'a>> {
+        let path = format!("{}.{name}", self.path);
+        let array = self
+            .structs()?
+            .column_by_name(name)
+            .ok_or_else(|| Error::Internal(format!("isoforms: the main table lacks {path}")))?;
+        Ok(Found {
+            array: array.as_ref(),
+            path,
+        })
+    }
 
-fn int64s<'a>(array: &'a dyn Array, path: &str) -> Result<&'a Int64Array> {
-    array
-        .as_primitive_opt::<arrow::datatypes::Int64Type>()
-        .ok_or_else(|| Error::Internal(format!("isoforms: {path} is not int64")))
+    /// The items of this list column.
+    fn items(&self) -> Result<Found<'a>> {
+        Ok(Found {
+            array: self.list()?.values().as_ref(),
+            path: self.path.clone(),
+        })
+    }
+
+    fn utf8(&self) -> Result<&'a StringArray> {
+        self.array
+            .as_string_opt::<i32>()
+            .ok_or_else(|| self.wrong("utf8"))
+    }
+
+    fn int64(&self) -> Result<&'a Int64Array> {
+        self.array
+            .as_primitive_opt::<arrow::datatypes::Int64Type>()
+            .ok_or_else(|| self.wrong("int64"))
+    }
+
+    fn list(&self) -> Result<&'a GenericListArray<i32>> {
+        self.array
+            .as_list_opt::<i32>()
+            .ok_or_else(|| self.wrong("a list"))
+    }
+
+    fn structs(&self) -> Result<&'a StructArray> {
+        self.array
+            .as_struct_opt()
+            .ok_or_else(|| self.wrong("a struct"))
+    }
 }
 
 impl<'a> Columns<'a> {
     fn of(batch: &'a RecordBatch) -> Result<Self> {
-        let column = |name: &str| {
-            batch
-                .column_by_name(name)
-                .map(|c| c.as_ref())
-                .ok_or_else(|| {
-                    Error::Internal(format!("isoforms: the main table lacks the column {name}"))
-                })
-        };
-        let sequence = structs(column("sequence")?, "sequence")?;
-        let comments = list(column("comments")?, "comments")?;
-        let comment = structs(comments.values().as_ref(), "comments")?;
-        let isoforms = list(child(comment, "isoforms", "comments.isoforms")?, "isoforms")?;
-        let isoform = structs(isoforms.values().as_ref(), "comments.isoforms")?;
-        let isoform_ids = list(child(isoform, "ids", "comments.isoforms.ids")?, "ids")?;
-        let isoform_names = list(child(isoform, "names", "comments.isoforms.names")?, "names")?;
-        let name = structs(isoform_names.values().as_ref(), "comments.isoforms.names")?;
-        let features = list(column("features")?, "features")?;
-        let feature = structs(features.values().as_ref(), "features")?;
-        let variations = list(
-            child(feature, "variations", "features.variations")?,
-            "variations",
-        )?;
-        let location = structs(child(feature, "location", "features.location")?, "location")?;
+        let sequence = Found::column(batch, "sequence")?;
+        let comments = Found::column(batch, "comments")?;
+        let comment = comments.items()?;
+        let isoforms = comment.field("isoforms")?;
+        let isoform = isoforms.items()?;
+        let (ids, names) = (isoform.field("ids")?, isoform.field("names")?);
+        let features = Found::column(batch, "features")?;
+        let feature = features.items()?;
+        let variations = feature.field("variations")?;
+        let location = feature.field("location")?;
         Ok(Columns {
-            accession: strings(column("accession")?, "accession")?,
-            sequence_value: strings(
-                child(sequence, "value", "sequence.value")?,
-                "sequence.value",
-            )?,
-            sequence_checksum: strings(
-                child(sequence, "checksum", "sequence.checksum")?,
-                "sequence.checksum",
-            )?,
-            sequence,
-            comments,
-            comment_type: strings(child(comment, "type", "comments.type")?, "comments.type")?,
-            isoforms,
-            isoform_ids,
-            isoform_id_values: strings(isoform_ids.values().as_ref(), "comments.isoforms.ids")?,
-            isoform_names,
-            isoform_name_values: strings(
-                child(name, "value", "comments.isoforms.names.value")?,
-                "comments.isoforms.names.value",
-            )?,
-            isoform_type: strings(
-                child(isoform, "sequence_type", "comments.isoforms.sequence_type")?,
-                "comments.isoforms.sequence_type",
-            )?,
-            isoform_ref: strings(
-                child(isoform, "sequence_ref", "comments.isoforms.sequence_ref")?,
-                "comments.isoforms.sequence_ref",
-            )?,
-            features,
-            feature_type: strings(child(feature, "type", "features.type")?, "features.type")?,
-            feature_id: strings(child(feature, "id", "features.id")?, "features.id")?,
-            feature_description: strings(
-                child(feature, "description", "features.description")?,
-                "features.description",
-            )?,
-            feature_original: strings(
-                child(feature, "original", "features.original")?,
-                "features.original",
-            )?,
-            feature_variations: variations,
-            feature_variation_values: strings(variations.values().as_ref(), "features.variations")?,
-            location,
-            location_begin: int64s(
-                child(location, "begin", "features.location.begin")?,
-                "features.location.begin",
-            )?,
-            location_end: int64s(
-                child(location, "end", "features.location.end")?,
-                "features.location.end",
-            )?,
-            location_position: int64s(
-                child(location, "position", "features.location.position")?,
-                "features.location.position",
-            )?,
-            location_sequence: strings(
-                child(location, "sequence", "features.location.sequence")?,
-                "features.location.sequence",
-            )?,
+            accession: Found::column(batch, "accession")?.utf8()?,
+            sequence_value: sequence.field("value")?.utf8()?,
+            sequence_checksum: sequence.field("checksum")?.utf8()?,
+            sequence: sequence.structs()?,
+            comments: comments.list()?,
+            comment_type: comment.field("type")?.utf8()?,
+            isoforms: isoforms.list()?,
+            isoform_ids: ids.list()?,
+            isoform_id_values: ids.items()?.utf8()?,
+            isoform_names: names.list()?,
+            isoform_name_values: names.items()?.field("value")?.utf8()?,
+            isoform_type: isoform.field("sequence_type")?.utf8()?,
+            isoform_ref: isoform.field("sequence_ref")?.utf8()?,
+            features: features.list()?,
+            feature_type: feature.field("type")?.utf8()?,
+            feature_id: feature.field("id")?.utf8()?,
+            feature_description: feature.field("description")?.utf8()?,
+            feature_original: feature.field("original")?.utf8()?,
+            feature_variations: variations.list()?,
+            feature_variation_values: variations.items()?.utf8()?,
+            location_begin: location.field("begin")?.int64()?,
+            location_end: location.field("end")?.int64()?,
+            location_position: location.field("position")?.int64()?,
+            location_sequence: location.field("sequence")?.utf8()?,
+            location: location.structs()?,
         })
     }
 

@@ -433,14 +433,16 @@ pub fn scan<R: BufRead>(
     })
 }
 
-/// The isoforms scan: the rows of the isoforms table ([`isoform::schema`]) derived from a
-/// scan of the columns they come from, sent to `batches` in input order, one batch per row
-/// group of the entries. Stops like [`scan`]; `job.columns` is replaced by the source columns.
+/// The isoforms scan: the rows of the isoforms table ([`isoform::schema`]; only the columns
+/// at indices `keep` when given) derived from a scan of the columns they come from, sent to
+/// `batches` in input order, one batch per row group of the entries. Stops like [`scan`];
+/// `job.columns` is replaced by the source columns.
 pub fn scan_isoforms<R: BufRead>(
     input: R,
     job: &ScanJob,
     metrics: &Arc<Metrics>,
     batches: Sender<RecordBatch>,
+    keep: Option<&[usize]>,
 ) -> Result<Outcome> {
     let job = ScanJob {
         columns: Projection::parse(&isoform::SOURCE_COLUMNS)?,
@@ -452,7 +454,12 @@ pub fn scan_isoforms<R: BufRead>(
             .name("isoforms".into())
             .spawn_scoped(scope, move || {
                 for entries in entries_rx {
-                    let (isoforms, _) = isoform::derive(&entries)?;
+                    let (mut isoforms, _) = isoform::derive(&entries)?;
+                    if let Some(keep) = keep {
+                        isoforms = isoforms
+                            .project(keep)
+                            .map_err(|e| Error::Internal(format!("isoforms: {e}")))?;
+                    }
                     if batches.send(isoforms).is_err() {
                         // The caller hung up: dropping the entries' receiver stops the scan.
                         break;
