@@ -151,6 +151,17 @@ pub enum Error {
         #[source]
         source: StorageError,
     },
+    /// A Parquet input of `export` cannot be read as entries of this schema.
+    #[error("{}: {what}", path.display())]
+    Export {
+        /// The Parquet file.
+        path: PathBuf,
+        /// What failed.
+        what: &'static str,
+        /// The cause (the column named for a schema that does not fit).
+        #[source]
+        source: StorageError,
+    },
     /// The input cannot be converted in shards.
     #[error("{path}: cannot shard: {reason}")]
     Shard {

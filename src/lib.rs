@@ -20,6 +20,7 @@ pub mod cli;
 pub mod config;
 pub mod dataset;
 pub mod error;
+pub mod export;
 pub mod interrupt;
 pub mod isoform;
 pub mod lab;

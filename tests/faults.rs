@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use uniprot_etl::lab::xml_out::DOCUMENT_HEADER;
+use uniprot_etl::export::xml::DOCUMENT_HEADER;
 
 use crate::util::{bin, stderr};
 

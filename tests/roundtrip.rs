@@ -6,8 +6,8 @@
 use proptest::collection::vec;
 use proptest::prelude::*;
 use uniprot_etl::config::Settings;
+use uniprot_etl::export::xml as xml_out;
 use uniprot_etl::lab::random::entry_strategy;
-use uniprot_etl::lab::xml_out;
 use uniprot_etl::table::batch::EntryBatchBuilder;
 use uniprot_etl::table::schema;
 use uniprot_etl::writer::read_entries;

@@ -2,7 +2,7 @@
 //! row per entry, accessions in order, and survives serialize → parse unchanged.
 
 use uniprot_etl::config::Settings;
-use uniprot_etl::lab::xml_out;
+use uniprot_etl::export::xml as xml_out;
 use uniprot_etl::writer::read_entries;
 
 use crate::util::{convert_bytes, parse_all, sample_files};

@@ -76,6 +76,7 @@ const LAYERS: &[&[&str]] = &[
     &["parse", "writer", "isoform"],
     &["pipeline"],
     &["dataset", "ledger"],
+    &["export"],
     &["run", "lab"],
     &["cli"],
 ];

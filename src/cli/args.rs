@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::{parse_size, Compression, EncodingPlan, LogLevel, OnError, Overrides};
 use crate::dataset::shard::Shard;
 use crate::dataset::split::PartCompression;
+use crate::export::XmlCompression;
 use crate::writer::FileLimits;
 
 /// Streaming UniProtKB XML → Apache Parquet converter.
@@ -30,6 +31,9 @@ pub enum Command {
     /// Convert UniProt XML (plain or gzip, a path or `-` for stdin) to one Parquet file, or
     /// inputs (files, directories, globs) or a shard of one into a Parquet dataset directory.
     Convert(Box<ConvertArgs>),
+    /// Write UniProt XML back from a Parquet file of this schema (this tool's, or one rewritten
+    /// by DuckDB, Polars or pyarrow) or a dataset directory: one `<entry>` per row, in order.
+    Export(ExportArgs),
     /// Split one UniProt XML input (plain, gzip or stdin) into N well-formed documents, in one
     /// sequential pass, so that its parts can be converted on several machines.
     Split(SplitArgs),
@@ -91,6 +95,47 @@ pub enum RunsCommand {
         /// Run B.
         b: String,
     },
+}
+
+/// Arguments of `export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// A Parquet file of this schema, or a dataset directory (its manifest is verified first).
+    pub input: PathBuf,
+    /// The XML document to write (`.gz` or `.zst` compress it), or `-` for stdout.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Compression of the XML (default: by the output's name).
+    #[arg(long, value_enum)]
+    pub compress: Option<XmlCompression>,
+    /// Config file (default: ./config.yaml when present).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Threads decoding row groups and writing XML; 0 = every available core.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Bytes of XML per piece (the unit of compression and of the memory bound).
+    #[arg(long)]
+    pub chunk_bytes: Option<usize>,
+    /// Directory of run directories (default: runs).
+    #[arg(long)]
+    pub runs_dir: Option<PathBuf>,
+    /// Appended to the run directory's name.
+    #[arg(long)]
+    pub run_name: Option<String>,
+}
+
+impl ExportArgs {
+    /// The flags that override the config file; `log_level` comes from the global -q/-v.
+    pub fn overrides(&self, log_level: Option<LogLevel>) -> Overrides {
+        Overrides {
+            threads: self.threads,
+            chunk_bytes: self.chunk_bytes,
+            runs_dir: self.runs_dir.clone(),
+            log_level,
+            ..Overrides::default()
+        }
+    }
 }
 
 /// Arguments of `split`.

@@ -7,7 +7,7 @@ pub mod args;
 use anyhow::Context;
 use clap::Parser;
 
-use self::args::{Cli, Command, ConvertArgs, RunsArgs, RunsCommand, SplitArgs};
+use self::args::{Cli, Command, ConvertArgs, ExportArgs, RunsArgs, RunsCommand, SplitArgs};
 use crate::config::{LogLevel, Overrides, Settings};
 use crate::dataset::manifest;
 use crate::dataset::split::{self, PartCount, SplitRequest};
@@ -39,6 +39,7 @@ where
     let quiet = cli.quiet;
     let result = match cli.command {
         Command::Convert(args) => convert(*args, log_level, quiet),
+        Command::Export(args) => export(args, log_level, quiet),
         Command::Schema => emit(&schema::describe()),
         Command::Columns => emit(
             &projection::column_paths()
@@ -141,6 +142,27 @@ fn convert(args: ConvertArgs, log_level: Option<LogLevel>, quiet: bool) -> anyho
         })?;
     }
     Ok(())
+}
+
+fn export(args: ExportArgs, log_level: Option<LogLevel>, quiet: bool) -> anyhow::Result<()> {
+    let run = run::export(run::ExportRequest {
+        input: args.input.clone(),
+        output: args.output.clone(),
+        compression: args.compress,
+        config_file: args.config.clone(),
+        overrides: args.overrides(log_level),
+        run_name: args.run_name.clone(),
+        show_progress: !quiet,
+        quit: None,
+    })?;
+    let run_dir = run.run_dir.path;
+    run.result.map(|_| ()).with_context(|| {
+        format!(
+            "exporting {} failed (run report: {})",
+            args.input.display(),
+            run_dir.display()
+        )
+    })
 }
 
 fn split_input(args: SplitArgs) -> anyhow::Result<()> {

@@ -531,9 +531,8 @@ pub struct Verification {
     pub problems: Vec<String>,
 }
 
-/// Checks the dataset in `dir` against its manifest: every listed part present with its size
-/// and SHA-256, and no part file the manifest does not list.
-pub fn verify(dir: &Path) -> Result<Verification> {
+/// The committed manifest of the dataset in `dir` (not checked against the files: [`verify`]).
+pub fn read_manifest(dir: &Path) -> Result<Manifest> {
     let path = dir.join(MANIFEST_FILE);
     let bytes = std::fs::read(&path).map_err(|e| match e.kind() {
         io::ErrorKind::NotFound => problem(
@@ -550,6 +549,13 @@ pub fn verify(dir: &Path) -> Result<Verification> {
             format!("{MANIFEST_FILE}: not a {MANIFEST_FORMAT} manifest"),
         ));
     }
+    Ok(manifest)
+}
+
+/// Checks the dataset in `dir` against its manifest: every listed part present with its size
+/// and SHA-256, and no part file the manifest does not list.
+pub fn verify(dir: &Path) -> Result<Verification> {
+    let manifest = read_manifest(dir)?;
     let mut verification = Verification {
         files: manifest.files.len() + manifest.isoforms.len(),
         rows: manifest.rows,

@@ -12,7 +12,7 @@ use crate::table::columns::{columnar, ColumnBuilder};
 columnar! {
     /// One isoform of an entry (`<isoform>` of its alternative products comment): one row of
     /// the isoforms table.
-    pub struct IsoformRow => IsoformRowColumns {
+    pub struct IsoformRow => IsoformRowColumns, IsoformRowArrays {
         /// The entry's primary accession.
         pub accession: String,
         /// The isoform's first `<id>`, such as `P12345-2`.
@@ -43,7 +43,7 @@ columnar! {
 
 columnar! {
     /// A positional feature of the entry with its coordinates on one isoform.
-    pub struct MappedFeature => MappedFeatureColumns {
+    pub struct MappedFeature => MappedFeatureColumns, MappedFeatureArrays {
         /// `@type`: `modified residue`, `glycosylation site`, `domain`, …
         pub kind as "type": String,
         /// `@id`, when the feature has one.

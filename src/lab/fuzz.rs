@@ -92,7 +92,7 @@ pub fn structured(data: &[u8]) -> String {
         .new_tree(&mut runner)
         .map(|tree| tree.current())
         .unwrap_or_default();
-    let xml = crate::lab::xml_out::document(&entries);
+    let xml = crate::export::xml::document(&entries);
     let (failed, parsed) = read_all(xml.as_bytes(), false, OnError::Fail);
     if !failed {
         assert_eq!(

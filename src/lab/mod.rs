@@ -1,6 +1,5 @@
 //! The performance lab's library parts, beside the converter rather than in it: [`synth`]
-//! (synthetic and replicated corpora), [`xml_out`] (entries written back as UniProt XML, for
-//! corpora and round-trip tests), [`floor`] (the I/O, tokenizer and parse-only throughput
+//! (synthetic and replicated corpora, written as XML by [`crate::export::xml`]), [`floor`] (the I/O, tokenizer and parse-only throughput
 //! floors), [`fuzz`] (the fuzz targets' entry points, replayed by `cargo test`) and `random`
 //! (feature `random`: random entries for property tests and structured fuzzing).
 
@@ -11,4 +10,3 @@ pub mod fuzz;
 #[cfg(feature = "random")]
 pub mod random;
 pub mod synth;
-pub mod xml_out;

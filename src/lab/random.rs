@@ -487,6 +487,7 @@ fn comment() -> impl Strategy<Value = Comment> {
             molecule,
             name,
             mass,
+            mass_decimals: None,
             error,
             method,
             location_type,
@@ -508,6 +509,7 @@ fn comment() -> impl Strategy<Value = Comment> {
             redox_potential,
             temperature_dependence,
             locations,
+            dependence_as_text: false,
         },
     )
 }

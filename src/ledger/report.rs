@@ -40,6 +40,9 @@ pub enum RunStatus {
 pub struct Report {
     /// [`REPORT_SCHEMA_VERSION`].
     pub schema_version: u32,
+    /// The command that ran (absent in older reports: `convert`).
+    #[serde(default)]
+    pub command: Command,
     /// The run directory's name, such as `run_20261123_101500`.
     pub run_id: String,
     /// How the run ended.
@@ -81,6 +84,17 @@ pub struct Report {
     /// The isoforms table (`convert --isoforms`): its file and the derivation's figures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isoforms: Option<IsoformsInfo>,
+}
+
+/// Which command a run was.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Command {
+    /// UniProt XML to Parquet.
+    #[default]
+    Convert,
+    /// Parquet back to UniProt XML.
+    Export,
 }
 
 /// The isoforms table a conversion wrote beside its output.
@@ -134,6 +148,16 @@ pub struct ToolInfo {
     pub version: String,
     /// `git rev-parse HEAD` at build time, when built from a checkout.
     pub git_commit: Option<String>,
+}
+
+impl ToolInfo {
+    /// This program.
+    pub fn current() -> ToolInfo {
+        ToolInfo {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            git_commit: Some(env!("UNIPROT_ETL_GIT_COMMIT").to_owned()).filter(|c| !c.is_empty()),
+        }
+    }
 }
 
 /// The machine.

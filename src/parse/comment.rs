@@ -9,12 +9,13 @@ use super::xref::{
 };
 use super::{Tag, XmlCursor};
 use crate::error::ParseError;
+use crate::table::model;
 use crate::table::model::{
     AbsorptionColumns, CofactorColumns, CommentColumns, ConflictColumns, DiseaseColumns,
     EvidencedStringColumns, InteractantColumns, IsoformColumns, KineticsColumns,
     PhysiologicalReactionColumns, ReactionColumns, SubcellularLocationColumns,
 };
-use crate::table::{ColumnBuilder, ListColumns, StructColumns, Utf8Columns};
+use crate::table::{BooleanColumns, ColumnBuilder, ListColumns, StructColumns, Utf8Columns};
 
 /// Reads `<comment>`, with its summary field `text`: the first `<text>` (as `Entry::finish`
 /// derives it for model values).
@@ -28,7 +29,12 @@ pub fn comment<'a>(
         "type" => set_str(&mut out.kind, row, value),
         "evidence" => set(&mut out.evidence, row, value),
         "name" => set(&mut out.name, row, value),
-        "mass" => set_with(&mut out.mass, row, &value, float),
+        "mass" => {
+            if let Some(decimals) = model::decimals(&value) {
+                out.mass_decimals.set(row, &decimals);
+            }
+            set_with(&mut out.mass, row, &value, float)
+        }
         "error" => set(&mut out.error, row, value),
         "method" => set(&mut out.method, row, value),
         "locationType" => set(&mut out.location_type, row, value),
@@ -72,9 +78,18 @@ pub fn comment<'a>(
             "disease" => once!(out.disease.set_with(row, |d| disease(cur, child, d))),
             "absorption" => once!(out.absorption.set_with(row, |a| absorption(cur, child, a))),
             "kinetics" => once!(out.kinetics.set_with(row, |k| kinetics(cur, child, k))),
-            "phDependence" => text_list(cur, child, &mut out.ph_dependence)?,
-            "redoxPotential" => text_list(cur, child, &mut out.redox_potential)?,
-            "temperatureDependence" => text_list(cur, child, &mut out.temperature_dependence)?,
+            "phDependence" => {
+                let as_text = text_list(cur, child, &mut out.ph_dependence)?;
+                mark_dependence_as_text(&mut out.dependence_as_text, row, as_text);
+            }
+            "redoxPotential" => {
+                let as_text = text_list(cur, child, &mut out.redox_potential)?;
+                mark_dependence_as_text(&mut out.dependence_as_text, row, as_text);
+            }
+            "temperatureDependence" => {
+                let as_text = text_list(cur, child, &mut out.temperature_dependence)?;
+                mark_dependence_as_text(&mut out.dependence_as_text, row, as_text);
+            }
             "location" => out.locations.push_with(|l| location(cur, child, l))?,
             _ => return Ok(false),
         }
@@ -105,11 +120,20 @@ fn attribute_item<'a>(
 
 /// Reads an element holding `<text>` children (or, in older releases, the text itself) into
 /// the open list `texts`.
+/// Sets the comment's `dependence_as_text` (once) when a dependence held its text directly.
+fn mark_dependence_as_text(flag: &mut BooleanColumns, row: usize, as_text: bool) {
+    if as_text && flag.len() <= row {
+        flag.append(&true);
+    }
+}
+
+/// Reads the `<text>` children of `tag` into `texts`, and its direct text (older releases) as
+/// one more item; returns whether there was direct text.
 fn text_list<'a>(
     cur: &mut XmlCursor<'a>,
     tag: &Tag<'a>,
     texts: &mut ListColumns<EvidencedStringColumns>,
-) -> Result<(), ParseError> {
+) -> Result<bool, ParseError> {
     cur.no_attrs(tag)?;
     let direct = cur.children_and_text(tag, |cur, child| {
         if child.local_name() != "text" {
@@ -124,7 +148,7 @@ fn text_list<'a>(
             Ok::<(), ParseError>(())
         })?;
     }
-    Ok(())
+    Ok(!direct.is_empty())
 }
 
 fn reaction<'a>(

@@ -37,7 +37,7 @@ mod pool;
 pub(crate) mod reader;
 pub mod rejects;
 pub mod split;
-mod stop;
+pub mod stop;
 mod worker;
 mod write;
 

@@ -165,6 +165,7 @@ impl InOrder<'_> {
         if let RowSink::Parquet(parquet) = &self.sink {
             let finish = WriterMessage::Finish {
                 copyright: copyright.clone(),
+                unmapped: self.unmapped.clone(),
             };
             send(self.metrics, &parquet.to_writer, finish)?;
         }

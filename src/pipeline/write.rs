@@ -4,6 +4,7 @@
 //! `--isoforms`, the "isoforms-writer" thread ([`run_isoforms`]) appends the isoform rows to
 //! their own file.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 
 use crossbeam_channel::Receiver;
@@ -25,6 +26,8 @@ pub enum WriterMessage {
     Finish {
         /// The document's `<copyright>` text.
         copyright: Option<String>,
+        /// The element and attribute paths the parser did not map, with counts.
+        unmapped: BTreeMap<String, u64>,
     },
 }
 
@@ -70,8 +73,15 @@ pub fn run(
                 metrics.output_bytes.store(bytes, Ordering::Relaxed);
             }
             Ok(WriterMessage::NextFile) => roll = true,
-            Ok(WriterMessage::Finish { copyright }) => {
-                let done = current.finish(copyright)?;
+            Ok(WriterMessage::Finish {
+                copyright,
+                unmapped,
+            }) => {
+                let end = writer::DocumentEnd {
+                    copyright,
+                    unmapped,
+                };
+                let done = current.finish(Some(&end))?;
                 let bytes = bytes_before + done.facts.bytes;
                 metrics.output_bytes.store(bytes, Ordering::Relaxed);
                 written.push(done);

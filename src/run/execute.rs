@@ -199,7 +199,7 @@ pub fn execute(run_dir: &RunDir, unit: &UnitJob) -> UnitRun {
     }
 }
 
-fn start_sampler(
+pub(super) fn start_sampler(
     run_dir: &RunDir,
     settings: &Settings,
     metrics: &Arc<Metrics>,
@@ -254,7 +254,7 @@ fn finish_profiler(profiler: Option<Profiler>, run_dir: &RunDir) {
 #[cfg(not(feature = "pprof"))]
 fn finish_profiler(_: Option<Profiler>, _: &RunDir) {}
 
-fn report_yaml(report: &Report) -> String {
+pub(super) fn report_yaml(report: &Report) -> String {
     // The report is plain data (strings, numbers, maps): it always serializes.
     serde_yaml_ng::to_string(report).unwrap_or_else(|e| format!("error: {e}\n"))
 }
@@ -289,64 +289,20 @@ fn build_report(facts: RunFacts<'_>) -> Report {
     let settings = &unit.job.settings;
     let secs = duration.as_secs_f64().max(1e-9);
     let outcome = result.as_ref().ok();
-    let entries = Metrics::get(&metrics.entries);
     let row_groups = Metrics::get(&metrics.batches);
-    let xml_bytes = Metrics::get(&metrics.xml_bytes);
-    let threads = settings.pipeline.effective_threads();
-    let stage = |busy: f64, blocked: f64, threads: usize| StageTime {
-        busy_secs: busy,
-        blocked_secs: blocked,
-        occupancy: busy / (secs * threads as f64),
-    };
-    let run_metrics = RunMetrics {
-        entries,
-        batches: row_groups,
-        bytes_read: Metrics::get(&metrics.input_bytes),
-        xml_bytes,
-        entries_per_sec: entries as f64 / secs,
-        mb_per_sec: xml_bytes as f64 / 1e6 / secs,
-        threads,
-        cpu_secs,
-        cpu_percent: cpu_secs / secs * 100.0,
-        chunks_in_flight_peak: Metrics::get(&metrics.chunks_in_flight_peak),
-        stages: StageTimes {
-            read: stage(
-                Metrics::secs(&metrics.read_nanos),
-                Metrics::secs(&metrics.reader_blocked_nanos),
-                1,
-            ),
-            parse: stage(Metrics::secs(&metrics.parse_nanos), 0.0, threads),
-            encode: stage(
-                Metrics::secs(&metrics.encode_nanos),
-                Metrics::secs(&metrics.order_blocked_nanos)
-                    + Metrics::secs(&metrics.encoder_blocked_nanos),
-                threads,
-            ),
-            write: stage(
-                Metrics::secs(&metrics.write_nanos),
-                Metrics::secs(&metrics.writer_blocked_nanos),
-                1,
-            ),
-        },
-    };
-    let capacity = threads + settings.pipeline.channel_capacity;
+    let run_metrics = run_metrics(metrics, settings, secs, cpu_secs);
+    let capacity = run_metrics.threads + settings.pipeline.channel_capacity;
     let (channel, diagnosis) = report::diagnose(samples, capacity, &run_metrics, secs);
     Report {
         schema_version: report::REPORT_SCHEMA_VERSION,
+        command: report::Command::Convert,
         run_id: run_dir.id.clone(),
-        status: match result {
-            Ok(_) => RunStatus::Succeeded,
-            Err(Error::Interrupted { .. }) => RunStatus::Interrupted,
-            Err(_) => RunStatus::Failed,
-        },
+        status: status_of(result),
         error: result.as_ref().err().map(Error::chain),
         started_at: started_at.to_rfc3339_opts(SecondsFormat::Millis, false),
         finished_at: Local::now().to_rfc3339_opts(SecondsFormat::Millis, false),
         duration_secs: duration.as_secs_f64(),
-        tool: ToolInfo {
-            version: env!("CARGO_PKG_VERSION").to_owned(),
-            git_commit: Some(env!("UNIPROT_ETL_GIT_COMMIT").to_owned()).filter(|c| !c.is_empty()),
-        },
+        tool: ToolInfo::current(),
         host: host_info(),
         input,
         output: OutputInfo {
@@ -382,6 +338,65 @@ fn build_report(facts: RunFacts<'_>) -> Report {
     }
 }
 
+/// How a run that ended with `result` ended.
+pub(super) fn status_of<T>(result: &Result<T>) -> RunStatus {
+    match result {
+        Ok(_) => RunStatus::Succeeded,
+        Err(Error::Interrupted { .. }) => RunStatus::Interrupted,
+        Err(_) => RunStatus::Failed,
+    }
+}
+
+/// The figures of a run from its metrics, `secs` of wall time and `cpu_secs` of CPU: every
+/// figure once (an export fills the same counters: parse = Parquet decoding, encode = XML).
+pub(super) fn run_metrics(
+    metrics: &Metrics,
+    settings: &Settings,
+    secs: f64,
+    cpu_secs: f64,
+) -> RunMetrics {
+    let entries = Metrics::get(&metrics.entries);
+    let row_groups = Metrics::get(&metrics.batches);
+    let xml_bytes = Metrics::get(&metrics.xml_bytes);
+    let threads = settings.pipeline.effective_threads();
+    let stage = |busy: f64, blocked: f64, threads: usize| StageTime {
+        busy_secs: busy,
+        blocked_secs: blocked,
+        occupancy: busy / (secs * threads as f64),
+    };
+    RunMetrics {
+        entries,
+        batches: row_groups,
+        bytes_read: Metrics::get(&metrics.input_bytes),
+        xml_bytes,
+        entries_per_sec: entries as f64 / secs,
+        mb_per_sec: xml_bytes as f64 / 1e6 / secs,
+        threads,
+        cpu_secs,
+        cpu_percent: cpu_secs / secs * 100.0,
+        chunks_in_flight_peak: Metrics::get(&metrics.chunks_in_flight_peak),
+        stages: StageTimes {
+            read: stage(
+                Metrics::secs(&metrics.read_nanos),
+                Metrics::secs(&metrics.reader_blocked_nanos),
+                1,
+            ),
+            parse: stage(Metrics::secs(&metrics.parse_nanos), 0.0, threads),
+            encode: stage(
+                Metrics::secs(&metrics.encode_nanos),
+                Metrics::secs(&metrics.order_blocked_nanos)
+                    + Metrics::secs(&metrics.encoder_blocked_nanos),
+                threads,
+            ),
+            write: stage(
+                Metrics::secs(&metrics.write_nanos),
+                Metrics::secs(&metrics.writer_blocked_nanos),
+                1,
+            ),
+        },
+    }
+}
+
 /// The rejects section: counted live, so a failed or interrupted run reports them too.
 fn rejects_info(run_dir: &RunDir, metrics: &Metrics) -> RejectsInfo {
     let entries = Metrics::get(&metrics.rejected);
@@ -392,7 +407,7 @@ fn rejects_info(run_dir: &RunDir, metrics: &Metrics) -> RejectsInfo {
     .with_dir(&run_dir.path)
 }
 
-fn host_info() -> report::HostInfo {
+pub(super) fn host_info() -> report::HostInfo {
     let mut system = System::new().ok();
     if let Some(system) = &mut system {
         system.refresh_cpu_all();

@@ -9,12 +9,14 @@
 //! is committed once every unit succeeded.
 
 mod execute;
+mod export;
 mod request;
 mod units;
 
 use std::path::PathBuf;
 
 pub use self::execute::UnitRun;
+pub use self::export::{export, ExportRequest, ExportRun};
 pub use self::request::{DatasetOptions, RunRequest};
 pub use self::units::UnitPlan;
 use crate::config::{LogLevel, Settings};
@@ -185,7 +187,7 @@ fn prepare(request: &RunRequest) -> (LogLevel, Result<Prepared>) {
 }
 
 /// Retention: keeps the newest `runs.keep_runs` run directories, and never this invocation's.
-fn prune(settings: &Settings, own_runs: usize, newest: &std::path::Path) {
+pub(super) fn prune(settings: &Settings, own_runs: usize, newest: &std::path::Path) {
     let keep = match settings.runs.keep_runs {
         0 => 0,
         keep => keep.max(own_runs),

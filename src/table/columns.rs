@@ -25,10 +25,15 @@ use arrow::buffer::NullBuffer;
 use arrow::datatypes::{DataType, Field, FieldRef, Fields};
 use arrow::error::ArrowError;
 
+use super::read::ColumnReader;
+
 /// A model type with Arrow column builders of its own.
 pub trait Columnar {
     /// The builder that appends values of this type to one column.
     type Columns: ColumnBuilder<Value = Self> + Default;
+
+    /// The reader that reads values of this type back from such a column (`export`).
+    type Reader<'a>: ColumnReader<'a, Value = Self>;
 }
 
 /// Appends values to one Arrow column and hands the column out as an array.
@@ -94,9 +99,10 @@ pub trait ColumnBuilder {
     ) -> Result<ArrayRef, ArrowError>;
 }
 
-/// Wraps model struct definitions and derives, for each `pub struct Name => NameColumns`: the
-/// struct itself (with the derives every model type has), the builder `NameColumns` (one
-/// [`Columnar::Columns`] per field, in field order, or the builder given after `=>`), its Arrow
+/// Wraps model struct definitions and derives, for each `pub struct Name => NameColumns,
+/// NameArrays`: the struct itself (with the derives every model type has), the builder
+/// `NameColumns` (one [`Columnar::Columns`] per field, in field order, or the builder given after
+/// `=>`), the reader `NameArrays` (one [`Columnar::Reader`] per field), its Arrow
 /// fields (`NameColumns::fields`: column name = field name, or the `as "name"` given, which is
 /// the serde name too), its documentation (`NameColumns::SHAPE`, from the doc comments) and
 /// `impl Columnar for Name`. Items and fields carry doc comments only.
@@ -107,7 +113,7 @@ macro_rules! columnar {
     (@name $field:ident $column:literal) => { $column };
     ($(
         $(#[doc = $doc:literal])*
-        pub struct $name:ident => $columns:ident {
+        pub struct $name:ident => $columns:ident, $reader:ident {
             $(
                 $(#[doc = $field_doc:literal])*
                 pub $field:ident $(as $column:literal)? : $type:ty $(=> $builder:ty)?
@@ -135,8 +141,40 @@ macro_rules! columnar {
             rows: usize,
         }
 
+        #[doc = concat!("Reads [`", stringify!($name), "`] values back from its columns, one reader per field.")]
+        pub struct $reader<'a> {
+            $(
+                $field: $crate::table::read::ReaderOf<'a, $type>,
+            )*
+        }
+
+        impl<'a> $crate::table::read::ColumnReader<'a> for $reader<'a> {
+            type Value = $name;
+
+            fn new(
+                array: &'a dyn arrow::array::Array,
+                path: &str,
+            ) -> Result<Self, arrow::error::ArrowError> {
+                let array = $crate::table::read::struct_array(array, path)?;
+                Ok($reader {$(
+                    $field: {
+                        let name = $crate::table::columns::columnar!(@name $field $($column)?);
+                        let (column, path) = $crate::table::read::child(array, path, name)?;
+                        $crate::table::read::ColumnReader::new(column, &path)?
+                    },
+                )*})
+            }
+
+            fn value(&self, row: usize) -> $name {
+                $name {$(
+                    $field: self.$field.value(row),
+                )*}
+            }
+        }
+
         impl $crate::table::columns::Columnar for $name {
             type Columns = $columns;
+            type Reader<'a> = $reader<'a>;
         }
 
         impl $crate::table::columns::StructColumns for $columns {

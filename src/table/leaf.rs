@@ -16,6 +16,7 @@ use arrow::error::ArrowError;
 
 use super::columns::{mismatch, ColumnBuilder, Columnar, Shape};
 use super::date::Date;
+use super::read::{BoolReader, DateReader, OptionReader, PrimitiveReader, StringReader, VecReader};
 
 /// The name of a list's item field (what Parquet and pyarrow call a list's element).
 pub const LIST_ITEM: &str = "element";
@@ -157,6 +158,7 @@ impl<const DICTIONARY: bool> ColumnBuilder for Utf8Columns<DICTIONARY> {
 
 impl Columnar for String {
     type Columns = Utf8Columns;
+    type Reader<'a> = StringReader<'a>;
 }
 
 /// A column of a fixed-width Arrow type `P`.
@@ -195,7 +197,7 @@ impl<P: ArrowPrimitiveType> PrimitiveColumns<P> {
 /// Implements [`Columnar`] for a fixed-width value stored as Arrow type `$arrow`, turned into
 /// its native value by `$native`.
 macro_rules! primitive_columns {
-    ($($type:ty => $arrow:ty, $native:expr;)*) => {$(
+    ($($type:ty => $arrow:ty, $native:expr, $reader:ty;)*) => {$(
         impl ColumnBuilder for PrimitiveColumns<$arrow> {
             type Value = $type;
 
@@ -230,15 +232,16 @@ macro_rules! primitive_columns {
 
         impl Columnar for $type {
             type Columns = PrimitiveColumns<$arrow>;
+            type Reader<'a> = $reader;
         }
     )*};
 }
 
 primitive_columns! {
-    i32 => Int32Type, |v: &i32| *v;
-    i64 => Int64Type, |v: &i64| *v;
-    f64 => Float64Type, |v: &f64| *v;
-    Date => Date32Type, Date::days;
+    i32 => Int32Type, |v: &i32| *v, PrimitiveReader<'a, Int32Type>;
+    i64 => Int64Type, |v: &i64| *v, PrimitiveReader<'a, Int64Type>;
+    f64 => Float64Type, |v: &f64| *v, PrimitiveReader<'a, Float64Type>;
+    Date => Date32Type, Date::days, DateReader<'a>;
 }
 
 /// A `Boolean` column.
@@ -286,6 +289,7 @@ impl ColumnBuilder for BooleanColumns {
 
 impl Columnar for bool {
     type Columns = BooleanColumns;
+    type Reader<'a> = BoolReader<'a>;
 }
 
 /// An `Option<T>` column: `T`'s builder plus a validity bit per slot.
@@ -402,6 +406,7 @@ impl<B: ColumnBuilder> ColumnBuilder for NullableColumns<B> {
 
 impl<T: Columnar> Columnar for Option<T> {
     type Columns = NullableColumns<T::Columns>;
+    type Reader<'a> = OptionReader<'a, T::Reader<'a>>;
 }
 
 /// A `List<T>` column: offsets into `T`'s builder.
@@ -493,4 +498,5 @@ impl<B: ColumnBuilder> ColumnBuilder for ListColumns<B> {
 
 impl<T: Columnar> Columnar for Vec<T> {
     type Columns = ListColumns<T::Columns>;
+    type Reader<'a> = VecReader<'a, T::Reader<'a>>;
 }

@@ -10,11 +10,13 @@
 
 pub mod batch;
 pub mod columns;
+pub mod conform;
 mod date;
 pub mod docs;
 pub mod leaf;
 pub mod model;
 pub mod projection;
+pub mod read;
 pub mod schema;
 
 pub use self::batch::EntryBatchBuilder;

@@ -13,7 +13,7 @@ use super::leaf::{DictionaryColumns, NullableColumns};
 
 columnar! {
     /// One `<entry>`: a UniProtKB record, one Parquet row; its fields are the top-level columns.
-    pub struct Entry => EntryColumns {
+    pub struct Entry => EntryColumns, EntryArrays {
         /// The primary accession: the first `<accession>` (derived by [`Entry::finish`]); an entry
         /// without one is an error.
         pub accession: String,
@@ -75,14 +75,29 @@ impl Entry {
         }
         for comment in &mut self.comments {
             comment.text = comment.texts.first().map(|t| t.value.clone());
+            if comment.mass_decimals.is_none() {
+                comment.mass_decimals = comment.mass.and_then(|m| decimals(&m.to_string()));
+            }
         }
     }
+}
+
+/// Digits after the decimal point of a number as written (`7615.0`: 1), `None` without one —
+/// or for a form other than plain digits (an exponent), which is written back in Rust's
+/// shortest form.
+pub fn decimals(text: &str) -> Option<i32> {
+    let (whole, fraction) = text.trim().split_once('.')?;
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let whole = whole.strip_prefix(['-', '+']).unwrap_or(whole);
+    (digits(whole) && digits(fraction))
+        .then(|| i32::try_from(fraction.len()).ok())
+        .flatten()
 }
 
 columnar! {
     /// A text element with its optional `@evidence` and (older releases) `@status`: the shape of
     /// many names and texts.
-    pub struct EvidencedString => EvidencedStringColumns {
+    pub struct EvidencedString => EvidencedStringColumns, EvidencedStringArrays {
         /// The element text.
         pub value: String,
         /// `@evidence`: evidence keys as written, such as `"1 3"` or `"EC1"`.
@@ -95,7 +110,7 @@ columnar! {
 columnar! {
     /// `<protein>`: the protein's own names (the seven `ProteinNameGroup` fields, inlined at top
     /// level), plus its domains and components.
-    pub struct Protein => ProteinColumns {
+    pub struct Protein => ProteinColumns, ProteinArrays {
         /// `<recommendedName>`.
         pub recommended_name: Option<ProteinName>,
         /// `<alternativeName>` elements.
@@ -154,7 +169,7 @@ impl Protein {
 columnar! {
     /// The XSD's `proteinNameGroup`: the names of a `<domain>` or a `<component>` of `protein` (the
     /// protein's own group is inlined in `Protein`).
-    pub struct ProteinNameGroup => ProteinNameGroupColumns {
+    pub struct ProteinNameGroup => ProteinNameGroupColumns, ProteinNameGroupArrays {
         /// `<recommendedName>`.
         pub recommended_name: Option<ProteinName>,
         /// `<alternativeName>` elements.
@@ -178,7 +193,7 @@ columnar! {
     ///
     /// Evidence lists run parallel to the value lists (`short_evidence[i]` belongs to `short[i]`),
     /// so the published `short: list<utf8>` shape stays simple to query.
-    pub struct ProteinName => ProteinNameColumns {
+    pub struct ProteinName => ProteinNameColumns, ProteinNameArrays {
         /// `<fullName>` text.
         pub full: Option<String>,
         /// `fullName/@evidence`: evidence keys of `<fullName>`.
@@ -200,7 +215,7 @@ columnar! {
 
 columnar! {
     /// `<gene>`: the names of one gene; an item of `genes`.
-    pub struct Gene => GeneColumns {
+    pub struct Gene => GeneColumns, GeneArrays {
         /// `<name>` elements, in order.
         pub names: Vec<GeneName>,
     }
@@ -208,7 +223,7 @@ columnar! {
 
 columnar! {
     /// A gene `<name>` with its type.
-    pub struct GeneName => GeneNameColumns {
+    pub struct GeneName => GeneNameColumns, GeneNameArrays {
         /// The `<name>` text.
         pub value: String,
         /// `name/@type`: `primary`, `synonym`, `ordered locus` or `ORF`.
@@ -221,7 +236,7 @@ columnar! {
 columnar! {
     /// `<organism>` or `<organismHost>`: the shape of `organism` and of each `organism_hosts` item,
     /// with the same derived summary fields.
-    pub struct Organism => OrganismColumns {
+    pub struct Organism => OrganismColumns, OrganismArrays {
         /// Derived: the `value` of the first `names` item of type `scientific`.
         pub scientific_name: Option<String>,
         /// Derived: the `value` of the first `names` item of type `common`.
@@ -290,7 +305,7 @@ impl Organism {
 
 columnar! {
     /// An organism `<name>` with its type.
-    pub struct OrganismName => OrganismNameColumns {
+    pub struct OrganismName => OrganismNameColumns, OrganismNameArrays {
         /// The `<name>` text.
         pub value: String,
         /// `name/@type`: `scientific`, `common`, `synonym`, `full` or `abbreviation`.
@@ -300,7 +315,7 @@ columnar! {
 
 columnar! {
     /// `<geneLocation>`: an organelle or plasmid encoding the gene; an item of `gene_locations`.
-    pub struct GeneLocation => GeneLocationColumns {
+    pub struct GeneLocation => GeneLocationColumns, GeneLocationArrays {
         /// `@type`: `apicoplast`, `chloroplast`, `mitochondrion`, `plasmid`, …
         pub kind as "type": Option<String>,
         /// `@evidence`: evidence keys.
@@ -312,7 +327,7 @@ columnar! {
 
 columnar! {
     /// `<reference>`: a citation and what the entry took from it; an item of `references`.
-    pub struct Reference => ReferenceColumns {
+    pub struct Reference => ReferenceColumns, ReferenceArrays {
         /// `@key`: the reference number within the entry.
         pub key: Option<i32>,
         /// `@evidence`: evidence keys.
@@ -328,7 +343,7 @@ columnar! {
 
 columnar! {
     /// One child of a reference's `<source>`.
-    pub struct SourceItem => SourceItemColumns {
+    pub struct SourceItem => SourceItemColumns, SourceItemArrays {
         /// The child's element name: `strain`, `plasmid`, `transposon` or `tissue`.
         pub kind as "type": String,
         /// The child's text.
@@ -340,7 +355,7 @@ columnar! {
 
 columnar! {
     /// `<citation>`: the bibliographic record of a reference.
-    pub struct Citation => CitationColumns {
+    pub struct Citation => CitationColumns, CitationArrays {
         /// `@type`: `journal article`, `book`, `online journal article`, `patent`, `submission`,
         /// `thesis` or `unpublished observations`.
         pub kind as "type": Option<String>,
@@ -386,7 +401,7 @@ columnar! {
 columnar! {
     /// `<comment>` of any type: free text and, depending on its type, structured parts. Fields a
     /// type does not use are null or empty; parts present in the XML are kept whatever the type.
-    pub struct Comment => CommentColumns {
+    pub struct Comment => CommentColumns, CommentArrays {
         /// `@type`, as given: `function`, `catalytic activity`, `subcellular location`, …
         pub kind as "type": String,
         /// Derived: the `value` of the first `texts` item.
@@ -401,6 +416,9 @@ columnar! {
         pub name: Option<String>,
         /// `@mass`, in Da (mass spectrometry).
         pub mass: Option<f64>,
+        /// Digits after the decimal point of `@mass` as written (`7615.0`: 1; `9571`: null), so
+        /// that `export` writes the mass back as given.
+        pub mass_decimals: Option<i32>,
         /// `@error` (mass spectrometry).
         pub error: Option<String>,
         /// `@method` (mass spectrometry).
@@ -447,12 +465,16 @@ columnar! {
         pub temperature_dependence: Vec<EvidencedString>,
         /// `<location>` elements (mass spectrometry, RNA editing).
         pub locations: Vec<Location>,
+        /// True when `phDependence`, `redoxPotential` or `temperatureDependence` held its text
+        /// directly instead of in `<text>` elements (releases up to about 2012), so that
+        /// `export` writes it back that way.
+        pub dependence_as_text: bool,
     }
 }
 
 columnar! {
     /// `<molecule>`: the isoform or chain a comment or cross-reference is about.
-    pub struct Molecule => MoleculeColumns {
+    pub struct Molecule => MoleculeColumns, MoleculeArrays {
         /// The element text; `""` when the element is empty.
         pub value: String,
         /// `@id`, such as an isoform id `P12345-2`.
@@ -462,7 +484,7 @@ columnar! {
 
 columnar! {
     /// `<reaction>` of a catalytic activity comment.
-    pub struct Reaction => ReactionColumns {
+    pub struct Reaction => ReactionColumns, ReactionArrays {
         /// `<text>`: the reaction equation.
         pub text: Option<String>,
         /// `<dbReference>` elements: `Rhea`, `ChEBI` and `EC`.
@@ -475,7 +497,7 @@ columnar! {
 columnar! {
     /// `<physiologicalReaction>` of a catalytic activity comment: the direction in which the
     /// reaction occurs in vivo.
-    pub struct PhysiologicalReaction => PhysiologicalReactionColumns {
+    pub struct PhysiologicalReaction => PhysiologicalReactionColumns, PhysiologicalReactionArrays {
         /// `@direction`: `left-to-right` or `right-to-left`.
         pub direction: Option<String>,
         /// `<dbReference>`: the Rhea cross-reference.
@@ -487,7 +509,7 @@ columnar! {
 
 columnar! {
     /// `<cofactor>` of a cofactor comment.
-    pub struct Cofactor => CofactorColumns {
+    pub struct Cofactor => CofactorColumns, CofactorArrays {
         /// `<name>`.
         pub name: Option<String>,
         /// `<dbReference>`: the ChEBI cross-reference.
@@ -499,7 +521,7 @@ columnar! {
 
 columnar! {
     /// `<subcellularLocation>` of a subcellular location comment.
-    pub struct SubcellularLocation => SubcellularLocationColumns {
+    pub struct SubcellularLocation => SubcellularLocationColumns, SubcellularLocationArrays {
         /// `<location>` elements.
         pub locations: Vec<EvidencedString>,
         /// `<topology>` elements.
@@ -511,7 +533,7 @@ columnar! {
 
 columnar! {
     /// `<conflict>` of a sequence caution comment.
-    pub struct Conflict => ConflictColumns {
+    pub struct Conflict => ConflictColumns, ConflictArrays {
         /// `@type`: `frameshift`, `erroneous initiation`, …
         pub kind as "type": Option<String>,
         /// `@ref`.
@@ -523,7 +545,7 @@ columnar! {
 
 columnar! {
     /// `<sequence resource= id= version=>` of a conflict: the sequence it is about.
-    pub struct ConflictSequence => ConflictSequenceColumns {
+    pub struct ConflictSequence => ConflictSequenceColumns, ConflictSequenceArrays {
         /// `@resource`: `EMBL` or `EMBL-CDS`.
         pub resource: Option<String>,
         /// `@id`: the sequence id.
@@ -535,7 +557,7 @@ columnar! {
 
 columnar! {
     /// `<isoform>` of an alternative products comment.
-    pub struct Isoform => IsoformColumns {
+    pub struct Isoform => IsoformColumns, IsoformArrays {
         /// `<id>` texts, such as `P12345-2`.
         pub ids: Vec<String>,
         /// `<name>` elements.
@@ -553,7 +575,7 @@ columnar! {
 
 columnar! {
     /// `<interactant>` of an interaction comment.
-    pub struct Interactant => InteractantColumns {
+    pub struct Interactant => InteractantColumns, InteractantArrays {
         /// `@intactId`.
         pub intact_id: Option<String>,
         /// `<id>`: the UniProt accession.
@@ -567,7 +589,7 @@ columnar! {
 
 columnar! {
     /// `<disease>` of a disease comment.
-    pub struct Disease => DiseaseColumns {
+    pub struct Disease => DiseaseColumns, DiseaseArrays {
         /// `@id`.
         pub id: Option<String>,
         /// `<name>`.
@@ -583,7 +605,7 @@ columnar! {
 
 columnar! {
     /// `<absorption>` of a biophysicochemical properties comment.
-    pub struct Absorption => AbsorptionColumns {
+    pub struct Absorption => AbsorptionColumns, AbsorptionArrays {
         /// `<max>`.
         pub max: Option<EvidencedString>,
         /// `<text>` elements.
@@ -593,7 +615,7 @@ columnar! {
 
 columnar! {
     /// `<kinetics>` of a biophysicochemical properties comment.
-    pub struct Kinetics => KineticsColumns {
+    pub struct Kinetics => KineticsColumns, KineticsArrays {
         /// `<KM>` elements.
         pub km: Vec<EvidencedString>,
         /// `<Vmax>` elements.
@@ -606,7 +628,7 @@ columnar! {
 columnar! {
     /// `<dbReference>` with its `<molecule>` and `<property>` children: a cross-reference to
     /// another database, the shape of every cross-reference (single or in a list).
-    pub struct DbReference => DbReferenceColumns {
+    pub struct DbReference => DbReferenceColumns, DbReferenceArrays {
         /// `@type`: the database name, such as `PubMed`, `DOI`, `NCBI Taxonomy`, `ChEBI`, `Rhea`,
         /// `EMBL`, `GO`, …
         pub kind as "type": String,
@@ -625,7 +647,7 @@ columnar! {
 
 columnar! {
     /// `<property type= value=>` of a cross-reference: a database-specific detail.
-    pub struct Property => PropertyColumns {
+    pub struct Property => PropertyColumns, PropertyArrays {
         /// `@type`, such as `protein sequence ID`, `term` or `method`.
         pub kind as "type": String,
         /// `@value`.
@@ -635,7 +657,7 @@ columnar! {
 
 columnar! {
     /// `<keyword>`; an item of `keywords`.
-    pub struct Keyword => KeywordColumns {
+    pub struct Keyword => KeywordColumns, KeywordArrays {
         /// `@id`: `KW-NNNN`.
         pub id: String,
         /// The keyword text, such as `Metal-binding`.
@@ -647,7 +669,7 @@ columnar! {
 
 columnar! {
     /// `<feature>`: an annotated region or site of the sequence; an item of `features`.
-    pub struct Feature => FeatureColumns {
+    pub struct Feature => FeatureColumns, FeatureArrays {
         /// `@type`, as given: `chain`, `binding site`, `modified residue`, `sequence variant`, …
         /// (retired types kept).
         pub kind as "type": String,
@@ -677,7 +699,7 @@ columnar! {
 columnar! {
     /// `<location sequence=>` holding `<position>` or `<begin>` and `<end>`, used by
     /// `features[].location` and `comments[].locations`; absent positions are null, never 0.
-    pub struct Location => LocationColumns {
+    pub struct Location => LocationColumns, LocationArrays {
         /// `begin/@position`; null when absent, never 0.
         pub begin: Option<i64>,
         /// `end/@position`; null when absent, never 0.
@@ -703,7 +725,7 @@ columnar! {
 
 columnar! {
     /// `<ligand>` or `<ligandPart>` of a binding site feature.
-    pub struct Ligand => LigandColumns {
+    pub struct Ligand => LigandColumns, LigandArrays {
         /// `<name>`, such as `Zn(2+)`.
         pub name: Option<String>,
         /// `<dbReference>`: the ChEBI cross-reference.
@@ -717,7 +739,7 @@ columnar! {
 
 columnar! {
     /// `<evidence>`: what an `evidence` key stands for; an item of `evidences`.
-    pub struct Evidence => EvidenceColumns {
+    pub struct Evidence => EvidenceColumns, EvidenceArrays {
         /// `@key`, as text: `"1"`, or `"EC1"` in old releases.
         pub key: String,
         /// `@type`: an ECO code (`ECO:0000269`), or an old-style word (`Literature`).
@@ -737,7 +759,7 @@ columnar! {
 
 columnar! {
     /// `<source>` of an evidence.
-    pub struct EvidenceSource => EvidenceSourceColumns {
+    pub struct EvidenceSource => EvidenceSourceColumns, EvidenceSourceArrays {
         /// `@ref`: a `references[].key`, as text.
         pub ref_ as "ref": Option<String>,
         /// `<dbReference>`.
@@ -747,7 +769,7 @@ columnar! {
 
 columnar! {
     /// `<sequence>`: the canonical sequence.
-    pub struct Sequence => SequenceColumns {
+    pub struct Sequence => SequenceColumns, SequenceArrays {
         /// The residues: the element text with all whitespace removed.
         pub value: String,
         /// `@length`.

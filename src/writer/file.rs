@@ -5,6 +5,7 @@
 //! never leaves (or clobbers) a file at the output path. The temporary file's name carries the
 //! PID ([`tempfiles`]), so files of killed runs are cleaned the next time.
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -64,17 +65,20 @@ impl WrittenFile {
 
     /// Syncs the file and renames it onto its final path (atomic on one file system).
     pub fn persist(self) -> Result<FileFacts> {
-        let path = &self.facts.path;
-        let fail = |what, e: io::Error| write_error(path, what, e);
-        self.temp
-            .as_file()
-            .sync_all()
-            .map_err(|e| fail("cannot sync the temporary file", e))?;
-        self.temp
-            .persist(path)
-            .map_err(|e| fail("cannot rename the temporary file into place", e.error))?;
+        persist_temp(self.temp, &self.facts.path)?;
         Ok(self.facts)
     }
+}
+
+/// Syncs the temporary file `temp` and renames it onto `path` (atomic on one file system).
+pub fn persist_temp(temp: NamedTempFile, path: &Path) -> Result<()> {
+    let fail = |what, e: io::Error| write_error(path, what, e);
+    temp.as_file()
+        .sync_all()
+        .map_err(|e| fail("cannot sync the temporary file", e))?;
+    temp.persist(path)
+        .map_err(|e| fail("cannot rename the temporary file into place", e.error))?;
+    Ok(())
 }
 
 /// A `Write` that hashes what passes through (when asked), so a file's checksum costs no
@@ -129,7 +133,7 @@ pub struct ParquetFile {
 }
 
 /// The temporary file beside `path` (removing those of dead runs), and a handle to write it.
-pub(super) fn create_temp(path: &Path) -> Result<(NamedTempFile, File)> {
+pub fn create_temp(path: &Path) -> Result<(NamedTempFile, File)> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => PathBuf::from("."),
@@ -194,9 +198,10 @@ impl ParquetFile {
         self.writer.bytes_written() as u64
     }
 
-    /// Writes the footer (with `copyright` in the key-value metadata, when given) and closes
-    /// the file, still at its temporary path.
-    pub fn finish(self, copyright: Option<String>) -> Result<WrittenFile> {
+    /// Writes the footer and closes the file, still at its temporary path. The last file of a
+    /// document records its `end` in the key-value metadata, so that `export` can give back
+    /// the copyright (or its absence: the key without a value) and name the unmapped paths.
+    pub fn finish(self, end: Option<&DocumentEnd>) -> Result<WrittenFile> {
         let ParquetFile {
             temp,
             mut writer,
@@ -204,11 +209,15 @@ impl ParquetFile {
             rows,
             accessions,
         } = self;
-        if let Some(copyright) = copyright {
-            writer.append_key_value_metadata(KeyValue::new(
-                "uniprot_etl.copyright".to_owned(),
-                copyright,
-            ));
+        if let Some(end) = end {
+            writer.append_key_value_metadata(KeyValue {
+                key: COPYRIGHT_KEY.to_owned(),
+                value: end.copyright.clone(),
+            });
+            if !end.unmapped.is_empty() {
+                let json = serde_json::to_string(&end.unmapped).unwrap_or_default();
+                writer.append_key_value_metadata(KeyValue::new(UNMAPPED_KEY.to_owned(), json));
+            }
         }
         let row_groups = writer.flushed_row_groups().len();
         let fail = |e| write_error(&path, "cannot finish the Parquet file", e);
@@ -234,6 +243,23 @@ impl ParquetFile {
         })
     }
 }
+
+/// What the end of a document leaves in the metadata of its last file.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentEnd {
+    /// The document's `<copyright>` text; `None`: the document had none.
+    pub copyright: Option<String>,
+    /// The element and attribute paths the parser did not map, with counts.
+    pub unmapped: BTreeMap<String, u64>,
+}
+
+/// The key-value metadata key under which a file keeps its document's `<copyright>` text
+/// (`export` gives it back).
+pub const COPYRIGHT_KEY: &str = "uniprot_etl.copyright";
+
+/// The key-value metadata key under which a file keeps the element and attribute paths its
+/// document had and the parser did not map (a JSON object of path to count).
+pub const UNMAPPED_KEY: &str = "uniprot_etl.unmapped";
 
 /// The factory of column writers for files written with `spec`'s properties. It depends only
 /// on the schema and the properties, so one factory serves every file of a dataset.

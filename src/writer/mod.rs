@@ -19,11 +19,12 @@ pub mod tempfiles;
 
 pub use self::derived::DerivedFile;
 pub use self::file::{
-    column_writer_factory, create_first, merge_ranges, writer_properties, FileFacts, ParquetFile,
-    WrittenFile,
+    column_writer_factory, create_first, create_temp, merge_ranges, persist_temp,
+    writer_properties, DocumentEnd, FileFacts, ParquetFile, WrittenFile, COPYRIGHT_KEY,
+    UNMAPPED_KEY,
 };
 pub use self::parts::{isoforms_part_name, parse_part_file_name, part_file_name, ISOFORMS_DIR};
 pub use self::readback::encode_in_memory;
 #[cfg(feature = "readback")]
 pub use self::readback::{decode_in_memory, read_entries};
-pub use self::target::{abandoned, FileLimits, OutputSpec, Target};
+pub use self::target::{abandoned, write_error, FileLimits, OutputSpec, Target};

@@ -75,11 +75,7 @@ pub fn abandoned(path: &Path) -> Error {
 }
 
 /// A failed step of writing `path`.
-pub(super) fn write_error(
-    path: &Path,
-    what: &'static str,
-    source: impl Into<StorageError>,
-) -> Error {
+pub fn write_error(path: &Path, what: &'static str, source: impl Into<StorageError>) -> Error {
     Error::Write {
         path: path.to_owned(),
         what,

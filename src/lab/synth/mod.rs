@@ -2,7 +2,7 @@
 //! (PCG64, a portable generator), shaped like Swiss-Prot (rich, ~10 KB/entry) or TrEMBL
 //! (sparse, ~3 KB/entry). Over a few hundred entries every element family and every comment
 //! type's structured part the parser models appears, so a synthetic run exercises the whole
-//! parser. Entries are built as [`Entry`] values and serialized with [`crate::lab::xml_out`], so a
+//! parser. Entries are built as [`Entry`] values and serialized with [`crate::export::xml`], so a
 //! test can compare what the converter read back with what was generated.
 
 mod replicate;
@@ -16,7 +16,7 @@ use std::io::{self, Write};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
 
-use crate::lab::xml_out;
+use crate::export::xml;
 use crate::table::model::*;
 use vocabulary::*;
 
@@ -889,10 +889,10 @@ pub fn write_corpus<W: Write>(
 ) -> io::Result<CorpusStats> {
     let mut out = io::BufWriter::with_capacity(1 << 20, out);
     let mut generator = Generator::new(profile, seed);
-    out.write_all(xml_out::DOCUMENT_HEADER.as_bytes())?;
+    out.write_all(xml::DOCUMENT_HEADER.as_bytes())?;
     let mut stats = CorpusStats {
         entries: 0,
-        bytes: xml_out::DOCUMENT_HEADER.len() as u64,
+        bytes: xml::DOCUMENT_HEADER.len() as u64,
     };
     let mut text = String::with_capacity(64 * 1024);
     loop {
@@ -904,13 +904,13 @@ pub fn write_corpus<W: Write>(
             break;
         }
         text.clear();
-        xml_out::entry_xml(&generator.next_entry(), &mut text);
+        xml::entry_xml(&generator.next_entry(), &mut text);
         out.write_all(text.as_bytes())?;
         stats.entries += 1;
         stats.bytes += text.len() as u64;
     }
-    out.write_all(xml_out::DOCUMENT_FOOTER.as_bytes())?;
-    stats.bytes += xml_out::DOCUMENT_FOOTER.len() as u64;
+    out.write_all(xml::DOCUMENT_FOOTER.as_bytes())?;
+    stats.bytes += xml::DOCUMENT_FOOTER.len() as u64;
     out.flush()?;
     Ok(stats)
 }

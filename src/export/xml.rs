@@ -1,7 +1,8 @@
 //! `Entry` → UniProt XML: the inverse of the parser.
 //!
-//! Used by the round-trip property tests (generate → serialize → parse → compare) and by the
-//! synthetic corpus generator, so both exercise exactly the XML the parser reads. Fields that
+//! What `export` writes, and what the synthetic corpus generator and the round-trip property
+//! tests (generate → serialize → parse → compare) write, so all of them exercise exactly the XML
+//! the parser reads. Elements come in the order of the UniProt XSD. Fields that
 //! [`Entry::finish`] derives (primary accession, organism summaries, first comment text) are not
 //! written; everything else is, escaped so that any string survives the trip.
 
@@ -268,7 +269,10 @@ fn citation_xml(x: &mut XmlText<'_>, c: &Citation) {
 }
 
 fn comment_xml(x: &mut XmlText<'_>, c: &Comment) {
-    let mass = c.mass.map(|m| m.to_string());
+    let mass = c.mass.map(|m| match c.mass_decimals {
+        Some(decimals) => format!("{m:.*}", usize::try_from(decimals).unwrap_or(0)),
+        None => m.to_string(),
+    });
     let attrs = [
         ("type", Some(c.kind.as_str())),
         ("evidence", c.evidence.as_deref()),
@@ -302,10 +306,20 @@ fn comment_xml(x: &mut XmlText<'_>, c: &Comment) {
         ("redoxPotential", &c.redox_potential),
         ("temperatureDependence", &c.temperature_dependence),
     ] {
-        if !texts.is_empty() {
-            x.open(element, &[]);
-            x.evidenced_list("text", texts);
-            x.close(element);
+        match texts.as_slice() {
+            [] => {}
+            // Older releases: the text directly in the element (one item).
+            [text, rest @ ..] if c.dependence_as_text => {
+                x.open(element, &[]);
+                escape_into(x.0, &text.value, false);
+                x.evidenced_list("text", rest);
+                x.close(element);
+            }
+            texts => {
+                x.open(element, &[]);
+                x.evidenced_list("text", texts);
+                x.close(element);
+            }
         }
     }
     if let Some(reaction) = &c.reaction {
@@ -629,6 +643,11 @@ impl XmlText<'_> {
             self.evidenced(name, value);
         }
     }
+}
+
+/// Appends `text` to `out` escaped as element content.
+pub fn escape_text(out: &mut String, text: &str) {
+    escape_into(out, text, false);
 }
 
 /// Escapes markup characters; in attributes also quotes and the whitespace that attribute
