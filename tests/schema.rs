@@ -79,7 +79,7 @@ fn statistics_cover_every_column_or_only_those_outside_lists() {
         .cloned()
         .collect();
     assert_eq!(inside_lists, by_path);
-    assert_eq!((all_paths.len(), inside_lists.len()), (390, 362));
+    assert_eq!((all_paths.len(), inside_lists.len()), (392, 364));
 
     // The uniform plan: every column, with the real extremes (a reader prunes with them).
     let mut uniform = Settings::default();

@@ -426,3 +426,25 @@ pub(super) fn host_info() -> report::HostInfo {
         huge_pages: memory_setup::huge_pages(),
     }
 }
+
+/// Retention: keeps the newest `runs.keep_runs` run directories, and never this invocation's.
+pub(super) fn prune(settings: &Settings, own_runs: usize, newest: &std::path::Path) {
+    let keep = match settings.runs.keep_runs {
+        0 => 0,
+        keep => keep.max(own_runs),
+    };
+    match ledger::prune(&settings.runs.runs_dir, keep, newest) {
+        Ok(deleted) if !deleted.is_empty() => log::debug!("pruned {} old run(s)", deleted.len()),
+        Ok(_) => {}
+        Err(e) => log::warn!("cannot prune old runs: {e}"),
+    }
+}
+
+/// Creates the run directory for a conversion with `settings`.
+pub(super) fn create_run_dir(settings: &Settings, run_name: Option<&str>) -> Result<RunDir> {
+    let runs_dir = &settings.runs.runs_dir;
+    RunDir::create(runs_dir, chrono::Local::now(), run_name).map_err(|source| Error::RunDir {
+        runs_dir: runs_dir.clone(),
+        source,
+    })
+}

@@ -8,8 +8,9 @@ use std::time::Instant;
 
 use chrono::{Local, SecondsFormat};
 
-use super::execute::{host_info, report_yaml, run_metrics, start_sampler, status_of};
-use super::{create_run_dir, prune};
+use super::execute::{
+    create_run_dir, host_info, prune, report_yaml, run_metrics, start_sampler, status_of,
+};
 use crate::config::{LogLevel, Overrides, Settings};
 use crate::error::{Error, Result};
 use crate::export::{self, source, ExportJob, ExportOutcome, XmlCompression};

@@ -16,6 +16,7 @@ mod units;
 use std::path::PathBuf;
 
 pub use self::execute::UnitRun;
+use self::execute::{create_run_dir, prune};
 pub use self::export::{export, ExportRequest, ExportRun};
 pub use self::request::{DatasetOptions, RunRequest};
 pub use self::units::UnitPlan;
@@ -184,28 +185,6 @@ fn prepare(request: &RunRequest) -> (LogLevel, Result<Prepared>) {
         run_dirs,
     });
     (level, prepared)
-}
-
-/// Retention: keeps the newest `runs.keep_runs` run directories, and never this invocation's.
-pub(super) fn prune(settings: &Settings, own_runs: usize, newest: &std::path::Path) {
-    let keep = match settings.runs.keep_runs {
-        0 => 0,
-        keep => keep.max(own_runs),
-    };
-    match ledger::prune(&settings.runs.runs_dir, keep, newest) {
-        Ok(deleted) if !deleted.is_empty() => log::debug!("pruned {} old run(s)", deleted.len()),
-        Ok(_) => {}
-        Err(e) => log::warn!("cannot prune old runs: {e}"),
-    }
-}
-
-/// Creates the run directory for a conversion with `settings`.
-pub fn create_run_dir(settings: &Settings, run_name: Option<&str>) -> Result<RunDir> {
-    let runs_dir = &settings.runs.runs_dir;
-    RunDir::create(runs_dir, chrono::Local::now(), run_name).map_err(|source| Error::RunDir {
-        runs_dir: runs_dir.clone(),
-        source,
-    })
 }
 
 /// Logs the end-of-run summary of a successful run, from its report (the one record of a run):

@@ -144,7 +144,7 @@ macro_rules! columnar {
         #[doc = concat!("Reads [`", stringify!($name), "`] values back from its columns, one reader per field.")]
         pub struct $reader<'a> {
             $(
-                $field: $crate::table::read::ReaderOf<'a, $type>,
+                $field: <$type as $crate::table::columns::Columnar>::Reader<'a>,
             )*
         }
 

@@ -15,7 +15,6 @@ use arrow::datatypes::{ArrowPrimitiveType, Date32Type, Float64Type, Int32Type, I
 use arrow::error::ArrowError;
 use chrono::{NaiveDate, TimeDelta};
 
-use super::columns::Columnar;
 use super::date::Date;
 
 /// Reads the values of one column, row by row; built (and checked) once per array.
@@ -222,6 +221,3 @@ impl<'a, R: ColumnReader<'a>> ColumnReader<'a> for VecReader<'a, R> {
             .collect()
     }
 }
-
-/// The reader of `T`'s column.
-pub type ReaderOf<'a, T> = <T as Columnar>::Reader<'a>;
