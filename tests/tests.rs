@@ -5,6 +5,7 @@ mod util;
 mod cli;
 mod dask;
 mod dataset;
+mod export;
 mod faults;
 mod fuzz_replay;
 mod isoforms;

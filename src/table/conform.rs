@@ -227,7 +227,7 @@ fn require_values(
         .find(|&(row, is_valid)| !is_valid && valid.is_none_or(|v| v.is_valid(row)));
     match missing {
         Some((row, _)) => Err(ArrowError::InvalidArgumentError(format!(
-            "column {path} is null at row {row} of its batch, where UniProt XML requires a value"
+            "column {path} is null at position {row} of its batch, where UniProt XML requires a value"
         ))),
         None => Ok(()),
     }
