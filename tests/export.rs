@@ -87,7 +87,6 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let mut settings = Settings::default();
         settings.pipeline.batch_size = batch_size;
-        settings.pipeline.chunk_bytes = 512;
         let first = dir.path().join("first.parquet");
         convert_bytes(xml::document(&entries).as_bytes(), &first, &settings).unwrap();
         let exported = export_text(&first, &dir.path().join("back.xml"), &settings);
@@ -134,10 +133,10 @@ fn output_bytes_do_not_depend_on_threads_and_compressed_outputs_hold_the_same_xm
         &settings,
     )
     .unwrap();
-    settings.pipeline.chunk_bytes = 20_000;
     let mut outputs = Vec::new();
-    for threads in [1, 2, 5] {
+    for (threads, capacity) in [(1, 0), (2, 2), (5, 1)] {
         settings.pipeline.threads = threads;
+        settings.pipeline.channel_capacity = capacity;
         let out = dir.path().join(format!("t{threads}.xml"));
         outputs.push(export_text(&parquet, &out, &settings));
     }

@@ -111,12 +111,12 @@ pub struct ExportArgs {
     /// Config file (default: ./config.yaml when present).
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// Threads decoding row groups and writing XML; 0 = every available core.
+    /// Threads writing XML (one more decodes the Parquet); 0 = every available core.
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Bytes of XML per piece (the unit of compression and of the memory bound).
+    /// Decoded batches that may be in flight beyond one per thread (the memory bound).
     #[arg(long)]
-    pub chunk_bytes: Option<usize>,
+    pub channel_capacity: Option<usize>,
     /// Directory of run directories (default: runs).
     #[arg(long)]
     pub runs_dir: Option<PathBuf>,
@@ -130,7 +130,7 @@ impl ExportArgs {
     pub fn overrides(&self, log_level: Option<LogLevel>) -> Overrides {
         Overrides {
             threads: self.threads,
-            chunk_bytes: self.chunk_bytes,
+            channel_capacity: self.channel_capacity,
             runs_dir: self.runs_dir.clone(),
             log_level,
             ..Overrides::default()

@@ -2,28 +2,28 @@
 //!
 //! ```text
 //! source (file | dataset: manifest verified, parts in order; footers read, schemas checked)  source.rs
-//!   → caller's thread: one job per row group, in row order, handed to a free worker
-//!   → "export-worker-N" (`threads`): decode the row group DECODE_ROWS rows at a time
-//!       (only this schema's columns), conform each batch (table::conform), read entries
-//!       (table::read) and write them as XML (xml.rs), cut into pieces of ~chunk_bytes,
-//!       each compressed on its own (output.rs); pieces go down the job's own queue
-//!   → "xml-writer": drains the jobs' queues in row order into the output              output.rs
-//!   → temporary file renamed onto the output path once the whole document is written
+//!   → "parquet-reader" (the caller's thread): each row group decoded DECODE_ROWS rows at a
+//!       time (only this schema's columns), each batch numbered and sent once it holds a slot
+//!   → "export-worker-N" (`threads`): conform the batch (table::conform), read its entries
+//!       (table::read), write them as XML (xml.rs), compress the piece on its own (output.rs)
+//!   → "xml-writer": pieces put back in batch order and written; each written piece frees its
+//!       slot; a temporary file renamed onto the output path once the document is complete
 //! ```
 //!
-//! A job's queue holds one piece, so a worker ahead of the writer waits: memory is bounded by
-//! `threads` × (one decoded batch + two pieces), whatever the input's size; the pieces are cut
-//! by the settings alone, so the output bytes do not depend on the thread count. A failed stage
-//! closes the others; nothing is left at the output path.
+//! `threads + channel_capacity` slots bound the batches in flight (decoded, being written as
+//! XML, or waiting for their turn), so memory is bounded by the settings, never by the input;
+//! batches are cut by row groups and DECODE_ROWS alone, so the output bytes do not depend on the
+//! thread count. A failed stage closes the others; nothing is left at the output path.
 
 pub mod output;
 pub mod source;
 pub mod xml;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use arrow::array::Array;
+use arrow::array::{Array, RecordBatch};
 use crossbeam_channel::{bounded, unbounded, Receiver, Sender};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
@@ -33,14 +33,14 @@ use self::source::{Source, SourceFile};
 use crate::config::Settings;
 use crate::error::{Error, Result, StorageError};
 use crate::interrupt::QuitFlag;
-use crate::pipeline::metrics::{Metrics, StageClock, StageTimer};
+use crate::pipeline::metrics::{Metrics, StageClock};
 use crate::pipeline::stop::{panicked, StopSignals};
 use crate::table::conform;
 use crate::table::model::EntryArrays;
 use crate::table::read::ColumnReader;
 
 /// Rows decoded from Parquet at a time (one Arrow batch per worker in memory).
-pub const DECODE_ROWS: usize = 1024;
+pub const DECODE_ROWS: usize = 512;
 
 /// The `<copyright>` text written when the source recorded none: the statement of current
 /// releases.
@@ -55,7 +55,8 @@ pub struct ExportJob {
     pub output: PathBuf,
     /// How to compress it.
     pub compression: XmlCompression,
-    /// Threads (`pipeline.threads`) and piece size (`pipeline.chunk_bytes`).
+    /// Threads (`pipeline.threads`) and the batches in flight beyond one per thread
+    /// (`pipeline.channel_capacity`).
     pub settings: Settings,
     /// Set by SIGINT/SIGTERM: stops the export, leaving nothing at the output path.
     pub quit: QuitFlag,
@@ -76,12 +77,15 @@ pub struct ExportOutcome {
     pub unmapped: std::collections::BTreeMap<String, u64>,
 }
 
-/// One row group to turn into XML: the `seq`-th of the document.
-struct RowGroupJob {
-    file: Arc<SourceFile>,
-    row_group: usize,
-    pieces: Sender<Result<Vec<u8>>>,
+/// A decoded batch on its way to a worker: the `seq`-th of the document, from `path`.
+struct BatchJob {
+    seq: u64,
+    path: Arc<PathBuf>,
+    batch: RecordBatch,
 }
+
+/// A batch's XML (compressed), or why it has none.
+type Piece = (u64, Result<Vec<u8>>);
 
 /// Exports `source` (opened from `job.input` by [`source::open`]) into `job.output`: every
 /// row as one `<entry>`, in row order.
@@ -112,15 +116,19 @@ pub fn export(source: &Source, job: &ExportJob, metrics: &Arc<Metrics>) -> Resul
 
     let signals = StopSignals::new(job.quit.clone());
     let threads = job.settings.pipeline.effective_threads().max(1);
-    let piece_bytes = job.settings.pipeline.chunk_bytes.max(1);
-    let (work_tx, work_rx) = bounded::<RowGroupJob>(0);
-    let (order_tx, order_rx) = unbounded::<Receiver<Result<Vec<u8>>>>();
-    let files: Vec<Arc<SourceFile>> = source.files.iter().cloned().map(Arc::new).collect();
+    let slots = threads + job.settings.pipeline.channel_capacity;
+    let (work_tx, work_rx) = bounded::<BatchJob>(slots);
+    let (piece_tx, piece_rx) = unbounded::<Piece>();
+    let (free_tx, free_rx) = bounded::<()>(slots);
+    for _ in 0..slots {
+        let _ = free_tx.send(());
+    }
 
     let written = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|n| {
                 let work_rx = work_rx.clone();
+                let piece_tx = piece_tx.clone();
                 let signals = signals.clone();
                 std::thread::Builder::new()
                     .name(format!("export-worker-{n}"))
@@ -129,34 +137,45 @@ pub fn export(source: &Source, job: &ExportJob, metrics: &Arc<Metrics>) -> Resul
                             if signals.closing() {
                                 break;
                             }
-                            let sent = run_job(&job, compression, piece_bytes, &signals, metrics);
-                            if let Err(e) = sent {
+                            let piece = Metrics::timed(&metrics.encode_nanos, || {
+                                batch_xml(&job, compression, metrics)
+                            });
+                            if piece.is_err() {
                                 signals.close();
-                                let _ = job.pieces.send(Err(e));
+                            }
+                            if piece_tx.send((job.seq, piece)).is_err() {
+                                break;
                             }
                         }
                     })
             })
             .collect();
-        drop(work_rx);
+        drop((work_rx, piece_tx));
         let writer = std::thread::Builder::new()
             .name("xml-writer".into())
             .spawn_scoped(scope, || {
-                write_in_order(order_rx, &mut output, &signals, metrics)
+                write_in_order(piece_rx, free_tx, &mut output, &signals, metrics)
             });
-        let dispatched = dispatch(&files, work_tx, order_tx, &signals, metrics);
+        let read = read_batches(&source.files, work_tx, free_rx, &signals, metrics);
         let written = match writer {
             Ok(handle) => handle
                 .join()
                 .unwrap_or_else(|_| Err(panicked("xml-writer"))),
             Err(e) => Err(Error::Internal(format!("cannot start the XML writer: {e}"))),
         };
-        for worker in workers.into_iter().flatten() {
-            if worker.join().is_err() {
-                return Err(panicked("export-worker"));
-            }
+        for worker in workers {
+            let handle =
+                worker.map_err(|e| Error::Internal(format!("cannot start a worker: {e}")))?;
+            handle.join().map_err(|_| panicked("export-worker"))?;
         }
-        dispatched.and(written)
+        let batches = read?;
+        match written? {
+            done if done == batches => Ok(()),
+            _ if signals.quit_requested() => Ok(()),
+            done => Err(Error::Internal(format!(
+                "{done} of {batches} batches written"
+            ))),
+        }
     });
     if let Some(signal) = job.quit.requested() {
         return Err(Error::Interrupted {
@@ -196,121 +215,103 @@ pub fn document_footer(copyright: Option<&str>) -> String {
     footer
 }
 
-/// Hands every row group, in order, to a free worker, its queue first to the writer.
-fn dispatch(
-    files: &[Arc<SourceFile>],
-    work: Sender<RowGroupJob>,
-    order: Sender<Receiver<Result<Vec<u8>>>>,
+/// Decodes every row group of `files`, in order, into numbered batches for the workers, each
+/// once a slot is free; returns how many it sent.
+fn read_batches(
+    files: &[SourceFile],
+    work: Sender<BatchJob>,
+    free: Receiver<()>,
     signals: &StopSignals,
     metrics: &Metrics,
-) -> Result<()> {
+) -> Result<u64> {
+    let mut clock = StageClock::start(&metrics.read_nanos, &metrics.reader_blocked_nanos);
+    let mut seq = 0;
     for file in files {
-        for row_group in 0..file.row_groups() {
-            if signals.closing() || signals.quit_requested() {
-                return Ok(());
+        let path = Arc::new(file.path.clone());
+        let read_error = |what: &'static str, source: StorageError| Error::Export {
+            path: file.path.clone(),
+            what,
+            source,
+        };
+        let handle =
+            std::fs::File::open(&file.path).map_err(|e| read_error("cannot open", e.into()))?;
+        let batches =
+            ParquetRecordBatchReaderBuilder::new_with_metadata(handle, file.metadata.clone())
+                .with_projection(file.projection.clone())
+                .with_batch_size(DECODE_ROWS)
+                .build()
+                .map_err(|e| read_error("cannot read the row groups", e.into()))?;
+        for batch in batches {
+            let batch = batch.map_err(|e| read_error("cannot decode a row group", e.into()))?;
+            if clock.wait(|| free.recv()).is_err() || signals.closing() || signals.quit_requested()
+            {
+                return Ok(seq);
             }
-            let (pieces, taken) = bounded(1);
-            if order.send(taken).is_err() {
-                return Ok(());
-            }
-            let job = RowGroupJob {
-                file: Arc::clone(file),
-                row_group,
-                pieces,
+            let job = BatchJob {
+                seq,
+                path: Arc::clone(&path),
+                batch,
             };
-            if work.send(job).is_err() {
-                return Ok(());
+            if clock.wait(|| work.send(job)).is_err() {
+                return Ok(seq);
             }
+            seq += 1;
             Metrics::add(&metrics.chunks_dispatched, 1);
         }
+        Metrics::add(&metrics.batches, file.row_groups() as u64);
+        Metrics::add(&metrics.input_bytes, file.bytes);
     }
-    Ok(())
+    Ok(seq)
 }
 
-/// Decodes one row group and sends its XML, piece by piece, down its queue.
-fn run_job(
-    job: &RowGroupJob,
-    compression: XmlCompression,
-    piece_bytes: usize,
-    signals: &StopSignals,
-    metrics: &Metrics,
-) -> Result<()> {
-    let path = &job.file.path;
+/// One batch's entries as XML, compressed as one piece.
+fn batch_xml(job: &BatchJob, compression: XmlCompression, metrics: &Metrics) -> Result<Vec<u8>> {
     let read_error = |what: &'static str, source: StorageError| Error::Export {
-        path: path.clone(),
+        path: job.path.as_ref().clone(),
         what,
         source,
     };
-    let file = std::fs::File::open(path).map_err(|e| read_error("cannot open", e.into()))?;
-    let compressed_bytes = job
-        .file
-        .metadata
-        .metadata()
-        .row_group(job.row_group)
-        .compressed_size();
-    let mut batches =
-        ParquetRecordBatchReaderBuilder::new_with_metadata(file, job.file.metadata.clone())
-            .with_projection(job.file.projection.clone())
-            .with_row_groups(vec![job.row_group])
-            .with_batch_size(DECODE_ROWS)
-            .build()
-            .map_err(|e| read_error("cannot read a row group", e.into()))?;
-    let mut text = String::new();
-    let send = |text: &mut String| -> Result<bool> {
-        let xml = std::mem::take(text).into_bytes();
-        Metrics::add(&metrics.xml_bytes, xml.len() as u64);
-        let piece = compression
-            .compress(xml)
-            .map_err(|e| read_error("cannot compress the XML", e.into()))?;
-        Ok(job.pieces.send(Ok(piece)).is_ok())
-    };
-    loop {
-        if signals.closing() || signals.quit_requested() {
-            return Ok(());
-        }
-        let batch = Metrics::timed(&metrics.parse_nanos, || batches.next());
-        let Some(batch) = batch else { break };
-        let batch = batch.map_err(|e| read_error("cannot decode a row group", e.into()))?;
-        let _timer = StageTimer::start(&metrics.encode_nanos);
-        let entries =
-            conform::conform(&batch).map_err(|e| read_error("cannot read the rows", e.into()))?;
-        let rows = EntryArrays::new(&entries as &dyn Array, "")
-            .map_err(|e| read_error("cannot read the rows", e.into()))?;
-        for row in 0..entries.len() {
-            xml::entry_xml(&rows.value(row), &mut text);
-            if text.len() >= piece_bytes && !send(&mut text)? {
-                return Ok(());
-            }
-        }
-        Metrics::add(&metrics.entries, entries.len() as u64);
+    let entries =
+        conform::conform(&job.batch).map_err(|e| read_error("cannot read the rows", e.into()))?;
+    let rows = EntryArrays::new(&entries as &dyn Array, "")
+        .map_err(|e| read_error("cannot read the rows", e.into()))?;
+    let mut text = String::with_capacity(job.batch.get_array_memory_size());
+    for row in 0..entries.len() {
+        xml::entry_xml(&rows.value(row), &mut text);
     }
-    Metrics::add(&metrics.batches, 1);
-    Metrics::add(&metrics.input_bytes, compressed_bytes.max(0) as u64);
-    if !text.is_empty() {
-        send(&mut text)?;
-    }
-    Ok(())
+    Metrics::add(&metrics.xml_bytes, text.len() as u64);
+    Metrics::add(&metrics.entries, entries.len() as u64);
+    compression
+        .compress(text.into_bytes())
+        .map_err(|e| read_error("cannot compress the XML", e.into()))
 }
 
-/// Writes the jobs' pieces in row order; the first error (a worker's, or the output's) ends it.
+/// Writes the pieces in batch order, freeing each one's slot once written; returns how many it
+/// wrote. The first error (a worker's, or the output's) ends it.
 fn write_in_order(
-    jobs: Receiver<Receiver<Result<Vec<u8>>>>,
+    pieces: Receiver<Piece>,
+    free: Sender<()>,
     output: &mut Output,
     signals: &StopSignals,
     metrics: &Metrics,
-) -> Result<()> {
+) -> Result<u64> {
     let mut clock = StageClock::start(&metrics.write_nanos, &metrics.writer_blocked_nanos);
+    let mut waiting = BTreeMap::new();
+    let mut next = 0;
     let result = (|| {
-        while let Some(pieces) = clock.wait(|| jobs.recv().ok()) {
-            while let Some(piece) = clock.wait(|| pieces.recv().ok()) {
-                output.write(&piece?)?;
+        while let Some((seq, piece)) = clock.wait(|| pieces.recv().ok()) {
+            waiting.insert(seq, piece?);
+            while let Some(piece) = waiting.remove(&next) {
+                output.write(&piece)?;
                 metrics
                     .output_bytes
                     .store(output.bytes(), std::sync::atomic::Ordering::Relaxed);
+                Metrics::add(&metrics.chunks_taken, 1);
+                next += 1;
+                let _ = free.send(());
             }
-            Metrics::add(&metrics.chunks_taken, 1);
         }
-        Ok(())
+        Ok(next)
     })();
     if result.is_err() {
         signals.close();

@@ -23,6 +23,8 @@ pub struct SourceFile {
     pub metadata: ArrowReaderMetadata,
     /// The top-level columns the export reads (the file's extra columns are not decoded).
     pub projection: ProjectionMask,
+    /// Bytes of its row groups (compressed).
+    pub bytes: u64,
 }
 
 impl SourceFile {
@@ -75,7 +77,9 @@ pub fn open(input: &Path) -> Result<Source> {
             .key_value_metadata();
         let value = |key: &str| pairs.and_then(|p| p.iter().find(|kv| kv.key == key));
         if source.copyright.is_none() {
-            source.copyright = value(COPYRIGHT_KEY).map(|kv| kv.value.clone());
+            // An empty value is an absence too (some writers keep a key without a value as "").
+            source.copyright =
+                value(COPYRIGHT_KEY).map(|kv| kv.value.clone().filter(|v| !v.is_empty()));
         }
         let unmapped = value(UNMAPPED_KEY).and_then(|kv| kv.value.as_deref());
         let unmapped: BTreeMap<String, u64> = unmapped
@@ -89,13 +93,8 @@ pub fn open(input: &Path) -> Result<Source> {
                 source.extra_columns.push(column);
             }
         }
-        let metadata = file.metadata.metadata();
-        source.rows += metadata.file_metadata().num_rows().max(0) as u64;
-        source.bytes += metadata
-            .row_groups()
-            .iter()
-            .map(|g| g.compressed_size().max(0) as u64)
-            .sum::<u64>();
+        source.rows += file.metadata.metadata().file_metadata().num_rows().max(0) as u64;
+        source.bytes += file.bytes;
         source.files.push(file);
     }
     Ok(source)
@@ -143,10 +142,17 @@ fn open_file(path: &Path) -> Result<(SourceFile, Vec<String>)> {
         .map(|(at, _)| at)
         .collect();
     let projection = ProjectionMask::roots(metadata.parquet_schema(), wanted);
+    let bytes = metadata
+        .metadata()
+        .row_groups()
+        .iter()
+        .map(|g| g.compressed_size().max(0) as u64)
+        .sum();
     let source = SourceFile {
         path: path.to_owned(),
         metadata,
         projection,
+        bytes,
     };
     Ok((source, extra))
 }

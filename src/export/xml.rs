@@ -6,8 +6,6 @@
 //! [`Entry::finish`] derives (primary accession, organism summaries, first comment text) are not
 //! written; everything else is, escaped so that any string survives the trip.
 
-use std::fmt::Write as _;
-
 use crate::table::model::{
     Citation, Comment, DbReference, Entry, Evidence, EvidencedString, Feature, Ligand, Location,
     Molecule, Organism, Protein, ProteinName, ProteinNameGroup, Reference, Sequence,
@@ -603,7 +601,9 @@ impl XmlText<'_> {
         self.0.push_str(name);
         for (key, value) in attrs {
             if let Some(value) = value {
-                let _ = write!(self.0, " {key}=\"");
+                self.0.push(' ');
+                self.0.push_str(key);
+                self.0.push_str("=\"");
                 escape_into(self.0, value, true);
                 self.0.push('"');
             }
@@ -616,7 +616,9 @@ impl XmlText<'_> {
     }
 
     fn close(&mut self, name: &str) {
-        let _ = write!(self.0, "</{name}>");
+        self.0.push_str("</");
+        self.0.push_str(name);
+        self.0.push('>');
     }
 
     fn empty(&mut self, name: &str, attrs: &[(&str, Option<&str>)]) {
@@ -654,16 +656,23 @@ pub fn escape_text(out: &mut String, text: &str) {
 /// normalization would otherwise turn into spaces. `\r` is always a character reference
 /// because parsers normalize raw line endings.
 fn escape_into(out: &mut String, text: &str, attribute: bool) {
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\r' => out.push_str("&#13;"),
-            '"' if attribute => out.push_str("&quot;"),
-            '\n' if attribute => out.push_str("&#10;"),
-            '\t' if attribute => out.push_str("&#9;"),
-            _ => out.push(ch),
-        }
+    // The bytes replaced are ASCII, never inside a multi-byte character: the text is copied
+    // in stretches between them.
+    let mut copied = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let replacement = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'\r' => "&#13;",
+            b'"' if attribute => "&quot;",
+            b'\n' if attribute => "&#10;",
+            b'\t' if attribute => "&#9;",
+            _ => continue,
+        };
+        out.push_str(&text[copied..at]);
+        out.push_str(replacement);
+        copied = at + 1;
     }
+    out.push_str(&text[copied..]);
 }
