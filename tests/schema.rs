@@ -394,7 +394,7 @@ fn contract_columns_have_their_published_types() {
         "    ec_numbers list<utf8> not null\n",
         "  taxon_id int64\n",
         "  lineage list<utf8> not null\n",
-        "  key int32\n",
+        "  key utf8\n",
         "    authors list<utf8> not null\n",
         "    begin int64\n",
         "    begin_status utf8\n",
@@ -602,7 +602,7 @@ fn elements_skipped_for_a_projection_are_still_checked_as_xml() {
         (entry("<reference key=\"1\"><citation title=\"&#0;\"/></reference>"), false, false),
         // A value that does not parse is not XML's business: a skipped element's values are
         // not interpreted, so only the full conversion refuses it.
-        (entry("<reference key=\"one\"/>"), false, true),
+        (entry("<comment type=\"mass spectrometry\" mass=\"heavy\"/>"), false, true),
     ];
     for (body, full_ok, projected_ok) in cases {
         let xml = format!(

@@ -199,9 +199,8 @@ fn organism_xml(x: &mut XmlText<'_>, element: &str, organism: &Organism) {
 }
 
 fn reference_xml(x: &mut XmlText<'_>, reference: &Reference) {
-    let key = reference.key.map(|k| k.to_string());
     let attrs = [
-        ("key", key.as_deref()),
+        ("key", reference.key.as_deref()),
         ("evidence", reference.evidence.as_deref()),
     ];
     x.open("reference", &attrs);

@@ -210,7 +210,7 @@ fn reference() -> impl Strategy<Value = Reference> {
         Just("tissue")
     ];
     (
-        of(any::<i32>()),
+        opt_text(),
         evidence_keys(),
         of(citation()),
         vec(text(), 0..3),

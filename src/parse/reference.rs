@@ -1,8 +1,7 @@
 //! `<reference>`: `<citation>` (title, editor and author lists, locator, cross-references),
 //! `<scope>` and `<source>`.
 
-use super::cursor::int;
-use super::xref::{db_reference, set, set_with, text_into};
+use super::xref::{db_reference, set, text_into};
 use super::{Tag, XmlCursor};
 use crate::error::ParseError;
 use crate::table::model::{CitationColumns, ReferenceColumns};
@@ -16,7 +15,7 @@ pub fn reference<'a>(
 ) -> Result<(), ParseError> {
     let row = out.row();
     cur.attrs(tag, |name, value| match name {
-        "key" => set_with(&mut out.key, row, &value, int),
+        "key" => set(&mut out.key, row, value),
         "evidence" => set(&mut out.evidence, row, value),
         _ => Ok(false),
     })?;

@@ -140,7 +140,7 @@ fn references_with_citations() {
          <plasmid>p</plasmid><transposon>Tn</transposon></source></reference>",
     );
     let r = &e.references[0];
-    assert_eq!(r.key, Some(3));
+    assert_eq!(r.key.as_deref(), Some("3"));
     assert_eq!(r.evidence.as_deref(), Some("5"));
     let c = r.citation.as_ref().unwrap();
     assert_eq!(c.kind.as_deref(), Some("journal article"));

@@ -348,7 +348,7 @@ pub(super) fn status_of<T>(result: &Result<T>) -> RunStatus {
 }
 
 /// The figures of a run from its metrics, `secs` of wall time and `cpu_secs` of CPU: every
-/// figure once (an export fills the same counters: parse = Parquet decoding, encode = XML).
+/// figure once (an export fills the same counters: read = Parquet decoding, encode = XML).
 pub(super) fn run_metrics(
     metrics: &Metrics,
     settings: &Settings,

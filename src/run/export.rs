@@ -133,7 +133,7 @@ fn run_export(run_dir: &RunDir, job: &ExportJob, show_progress: bool) -> ExportR
         .zip(ledger::cpu::process_cpu_secs())
         .map_or(0.0, |(start, end)| (end - start).max(0.0));
     let run_metrics = run_metrics(&metrics, &job.settings, secs, cpu_secs);
-    let capacity = run_metrics.threads + 1;
+    let capacity = run_metrics.threads + job.settings.pipeline.channel_capacity;
     let (channel, diagnosis) = report::diagnose(&samples, capacity, &run_metrics, secs);
     let outcome = result.as_ref().ok();
     let report = Report {
@@ -197,7 +197,7 @@ fn log_summary(report: &Report, outcome: Option<&ExportOutcome>) {
         m.threads,
         m.cpu_secs,
         m.cpu_percent,
-        m.stages.parse.busy_secs,
+        m.stages.read.busy_secs,
         m.stages.encode.busy_secs,
         m.stages.write.busy_secs,
     );

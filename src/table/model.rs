@@ -328,8 +328,9 @@ columnar! {
 columnar! {
     /// `<reference>`: a citation and what the entry took from it; an item of `references`.
     pub struct Reference => ReferenceColumns, ReferenceArrays {
-        /// `@key`: the reference number within the entry.
-        pub key: Option<i32>,
+        /// `@key`: the reference number within the entry, as written (`xs:string` in the XSD;
+        /// integers in every release seen, text since schema version 2).
+        pub key: Option<String>,
         /// `@evidence`: evidence keys.
         pub evidence: Option<String>,
         /// The `<citation>`.

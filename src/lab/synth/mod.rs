@@ -320,7 +320,7 @@ impl Generator {
             });
         }
         Reference {
-            key: Some(key as i32),
+            key: Some(key.to_string()),
             evidence: self.evidence(keys),
             citation: Some(citation),
             scope: (0..self.range(1, 3))
