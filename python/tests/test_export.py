@@ -101,7 +101,7 @@ def test_duckdb_subset_exports_those_entries(cli, big_sample, tmp_path):
     # The README's example, on a taxon the sample holds.
     taxon = duckdb.sql(
         f"SELECT organism.taxon_id FROM '{parquet}' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     duckdb.sql(
         f"COPY (SELECT * FROM '{parquet}' WHERE organism.taxon_id = {taxon}) "
         f"TO '{subset}' (FORMAT parquet)"

@@ -116,7 +116,10 @@ class XsdDocuments:
 
     def attributes(self, el, node, owner: str) -> None:
         for attr in node.findall(f"{XS}attribute"):
-            if attr.get("use") != "required" and self.rng.random() < 0.2:
+            # A `<position/>` without attributes says nothing and comes back as `<begin/><end/>`
+            # (the model keeps points, not empty elements): give it its position.
+            needed = el.tag == f"{{{NS}}}position" and attr.get("name") == "position"
+            if attr.get("use") != "required" and not needed and self.rng.random() < 0.2:
                 continue
             name = attr.get("name")
             inline = attr.find(f"{XS}simpleType")

@@ -523,13 +523,16 @@ fn ligand_xml(x: &mut XmlText<'_>, element: &str, ligand: &Ligand) {
     x.close(element);
 }
 
+/// `<location>`: `<begin>` and `<end>`, or `<position>` (the XSD's choice). The model does not
+/// keep whether an element without attributes was there: a location with no point at all is
+/// written as an empty range, `<begin/><end/>`, which the XSD accepts.
 fn location_xml(x: &mut XmlText<'_>, l: &Location) {
     x.open("location", &[("sequence", l.sequence.as_deref())]);
+    let given = |p: Option<i64>, s: &Option<String>, e: &Option<String>| {
+        p.is_some() || s.is_some() || e.is_some()
+    };
     let mut point =
         |element, position: Option<i64>, status: &Option<String>, evidence: &Option<String>| {
-            if position.is_none() && status.is_none() && evidence.is_none() {
-                return;
-            }
             let position = position.map(|p| p.to_string());
             let attrs = [
                 ("position", position.as_deref()),
@@ -538,14 +541,21 @@ fn location_xml(x: &mut XmlText<'_>, l: &Location) {
             ];
             x.empty(element, &attrs);
         };
-    point("begin", l.begin, &l.begin_status, &l.begin_evidence);
-    point("end", l.end, &l.end_status, &l.end_evidence);
-    point(
-        "position",
-        l.position,
-        &l.position_status,
-        &l.position_evidence,
-    );
+    let range = given(l.begin, &l.begin_status, &l.begin_evidence)
+        || given(l.end, &l.end_status, &l.end_evidence);
+    let single = given(l.position, &l.position_status, &l.position_evidence);
+    if range || !single {
+        point("begin", l.begin, &l.begin_status, &l.begin_evidence);
+        point("end", l.end, &l.end_status, &l.end_evidence);
+    }
+    if single {
+        point(
+            "position",
+            l.position,
+            &l.position_status,
+            &l.position_evidence,
+        );
+    }
     x.close("location");
 }
 
