@@ -60,6 +60,20 @@ fn export_text(input: &Path, output: &Path, settings: &Settings) -> String {
     std::fs::read_to_string(output).unwrap()
 }
 
+/// Runs the binary's `convert` (in `dir`) of `input` into `output` with `extra` flags.
+fn cli_convert(dir: &Path, input: &Path, output: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "convert",
+        "-q",
+        input.to_str().unwrap(),
+        "-o",
+        output.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let ran = run(dir, &args);
+    assert!(ran.status.success(), "{}", stderr(&ran));
+}
+
 /// Converts the shared sample `name` into `dir/NAME.parquet`.
 fn converted_sample(dir: &Path, name: &str) -> std::path::PathBuf {
     let out = dir.join(format!("{name}.parquet"));
@@ -165,17 +179,7 @@ fn output_bytes_do_not_depend_on_threads_and_compressed_outputs_hold_the_same_xm
         assert_eq!(&text, plain, "{name}");
         // The converter reads the compressed document back (its members or frames as one).
         let back = dir.path().join(format!("{name}.parquet"));
-        let ran = run(
-            dir.path(),
-            &[
-                "convert",
-                "-q",
-                out.to_str().unwrap(),
-                "-o",
-                back.to_str().unwrap(),
-            ],
-        );
-        assert!(ran.status.success(), "{}", stderr(&ran));
+        cli_convert(dir.path(), &out, &back, &[]);
         assert_eq!(
             read_entries(&back).unwrap(),
             read_entries(&parquet).unwrap()
@@ -188,33 +192,10 @@ fn a_dataset_exports_to_the_document_of_its_single_file() {
     let dir = tempfile::tempdir().unwrap();
     let input = crate::util::samples_dir().join("uniprot-rs-tests-250.xml");
     let single = dir.path().join("single.parquet");
-    let ran = run(
-        dir.path(),
-        &[
-            "convert",
-            "-q",
-            input.to_str().unwrap(),
-            "-o",
-            single.to_str().unwrap(),
-        ],
-    );
-    assert!(ran.status.success(), "{}", stderr(&ran));
+    cli_convert(dir.path(), &input, &single, &[]);
     let dataset = dir.path().join("ds");
-    let ran = run(
-        dir.path(),
-        &[
-            "convert",
-            "-q",
-            input.to_str().unwrap(),
-            "-o",
-            dataset.to_str().unwrap(),
-            "--max-file-rows",
-            "60",
-            "--batch-size",
-            "20",
-        ],
-    );
-    assert!(ran.status.success(), "{}", stderr(&ran));
+    let limits = ["--max-file-rows", "60", "--batch-size", "20"];
+    cli_convert(dir.path(), &input, &dataset, &limits);
     assert!(
         std::fs::read_dir(&dataset)
             .unwrap()

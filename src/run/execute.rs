@@ -14,8 +14,8 @@ use crate::dataset::shard::{self, ByteRange, Shard};
 use crate::error::{Error, Result};
 use crate::ledger::progress;
 use crate::ledger::report::{
-    self, DatasetInfo, InputInfo, IsoformsInfo, OutputInfo, RejectsInfo, Report, RunMetrics,
-    RunStatus, StageTime, StageTimes, ToolInfo,
+    self, Command, DatasetInfo, InputInfo, IsoformsInfo, OutputInfo, RejectsInfo, Report,
+    RunMetrics, RunStatus, StageTime, StageTimes, ToolInfo,
 };
 use crate::ledger::sampler::ResourceSampler;
 use crate::ledger::{self, memory_setup, prometheus, RunDir};
@@ -169,17 +169,22 @@ pub fn execute(run_dir: &RunDir, unit: &UnitJob) -> UnitRun {
     let cpu_secs = cpu_at_start
         .zip(ledger::cpu::process_cpu_secs())
         .map_or(0.0, |(start, end)| (end - start).max(0.0));
-    let report = build_report(RunFacts {
-        run_dir,
+    let report = build_report(
         unit,
-        result: &result,
-        metrics: &metrics,
-        samples: &samples,
-        input,
-        started_at,
-        duration,
-        cpu_secs,
-    });
+        RunFacts {
+            command: Command::Convert,
+            run_dir,
+            settings,
+            result: &result,
+            metrics: &metrics,
+            samples: &samples,
+            input,
+            output_path: unit.job.target.path().display().to_string(),
+            started_at,
+            duration,
+            cpu_secs,
+        },
+    );
     if let Err(e) = write_atomic(
         &run_dir.file(ledger::REPORT_FILE),
         report_yaml(&report).as_bytes(),
@@ -259,43 +264,46 @@ pub(super) fn report_yaml(report: &Report) -> String {
     serde_yaml_ng::to_string(report).unwrap_or_else(|e| format!("error: {e}\n"))
 }
 
-/// What a report is made of: the run, the unit, how it ended, the figures, the samples, the
-/// input as opened, and the clocks.
-struct RunFacts<'a> {
-    run_dir: &'a RunDir,
-    unit: &'a UnitJob,
-    result: &'a Result<Outcome>,
-    metrics: &'a Metrics,
-    samples: &'a [report::Sample],
-    input: InputInfo,
-    started_at: chrono::DateTime<Local>,
-    duration: Duration,
-    cpu_secs: f64,
+/// What every report is made of, whatever the command: the command, its run, its settings, how
+/// it ended, the figures, the samples, the input as opened, the output path and the clocks.
+pub(super) struct RunFacts<'a, T> {
+    pub(super) command: Command,
+    pub(super) run_dir: &'a RunDir,
+    pub(super) settings: &'a Settings,
+    pub(super) result: &'a Result<T>,
+    pub(super) metrics: &'a Metrics,
+    pub(super) samples: &'a [report::Sample],
+    pub(super) input: InputInfo,
+    pub(super) output_path: String,
+    pub(super) started_at: chrono::DateTime<Local>,
+    pub(super) duration: Duration,
+    pub(super) cpu_secs: f64,
 }
 
-/// The report of a finished (or failed) run: every figure from the metrics, once.
-fn build_report(facts: RunFacts<'_>) -> Report {
+/// The report of a finished (or failed) run: every figure from the metrics, once. The
+/// command's own sections (`output.row_groups`, `output.columns`, `unmapped`, `rejects`,
+/// `dataset`, `isoforms`) are left empty for the caller to fill.
+pub(super) fn base_report<T>(facts: RunFacts<'_, T>) -> Report {
     let RunFacts {
+        command,
         run_dir,
-        unit,
+        settings,
         result,
         metrics,
         samples,
         input,
+        output_path,
         started_at,
         duration,
         cpu_secs,
     } = facts;
-    let settings = &unit.job.settings;
     let secs = duration.as_secs_f64().max(1e-9);
-    let outcome = result.as_ref().ok();
-    let row_groups = Metrics::get(&metrics.batches);
     let run_metrics = run_metrics(metrics, settings, secs, cpu_secs);
     let capacity = run_metrics.threads + settings.pipeline.channel_capacity;
     let (channel, diagnosis) = report::diagnose(samples, capacity, &run_metrics, secs);
     Report {
         schema_version: report::REPORT_SCHEMA_VERSION,
-        command: report::Command::Convert,
+        command,
         run_id: run_dir.id.clone(),
         status: status_of(result),
         error: result.as_ref().err().map(Error::chain),
@@ -306,40 +314,58 @@ fn build_report(facts: RunFacts<'_>) -> Report {
         host: host_info(),
         input,
         output: OutputInfo {
-            path: unit.job.target.path().display().to_string(),
-            bytes: outcome.map(|_| Metrics::get(&metrics.output_bytes)),
-            row_groups: outcome.map(|_| row_groups as usize),
-            columns: (!unit.job.columns.is_all()).then(|| unit.job.columns.names().to_vec()),
+            path: output_path,
+            bytes: result
+                .as_ref()
+                .ok()
+                .map(|_| Metrics::get(&metrics.output_bytes)),
+            row_groups: None,
+            columns: None,
         },
         config: settings.clone(),
         metrics: run_metrics,
         resources: report::summarize_resources(samples),
         channel,
         diagnosis,
-        unmapped: outcome.map(|o| o.unmapped.clone()).unwrap_or_default(),
-        rejects: rejects_info(run_dir, metrics),
-        dataset: unit.dataset.clone().map(|mut dataset| {
-            dataset.parts = outcome.map_or_else(Vec::new, |o| {
-                o.files
-                    .iter()
-                    .filter_map(|f| f.path.file_name())
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .collect()
-            });
-            dataset
-        }),
-        isoforms: outcome
-            .and_then(|o| o.isoforms.as_ref())
-            .map(|(file, counts)| IsoformsInfo {
-                path: file.path.display().to_string(),
-                bytes: file.bytes,
-                counts: counts.clone(),
-            }),
+        unmapped: Default::default(),
+        rejects: Default::default(),
+        dataset: None,
+        isoforms: None,
     }
 }
 
+/// The report of a conversion: the shared fields, then its row groups, columns, unmapped paths,
+/// rejects, dataset unit and isoforms.
+fn build_report(unit: &UnitJob, facts: RunFacts<'_, Outcome>) -> Report {
+    let (run_dir, metrics, result) = (facts.run_dir, facts.metrics, facts.result);
+    let outcome = result.as_ref().ok();
+    let mut report = base_report(facts);
+    report.output.row_groups = outcome.map(|_| Metrics::get(&metrics.batches) as usize);
+    report.output.columns = (!unit.job.columns.is_all()).then(|| unit.job.columns.names().to_vec());
+    report.unmapped = outcome.map(|o| o.unmapped.clone()).unwrap_or_default();
+    report.rejects = rejects_info(run_dir, metrics);
+    report.dataset = unit.dataset.clone().map(|mut dataset| {
+        dataset.parts = outcome.map_or_else(Vec::new, |o| {
+            o.files
+                .iter()
+                .filter_map(|f| f.path.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+                .collect()
+        });
+        dataset
+    });
+    report.isoforms = outcome
+        .and_then(|o| o.isoforms.as_ref())
+        .map(|(file, counts)| IsoformsInfo {
+            path: file.path.display().to_string(),
+            bytes: file.bytes,
+            counts: counts.clone(),
+        });
+    report
+}
+
 /// How a run that ended with `result` ended.
-pub(super) fn status_of<T>(result: &Result<T>) -> RunStatus {
+fn status_of<T>(result: &Result<T>) -> RunStatus {
     match result {
         Ok(_) => RunStatus::Succeeded,
         Err(Error::Interrupted { .. }) => RunStatus::Interrupted,
@@ -349,12 +375,7 @@ pub(super) fn status_of<T>(result: &Result<T>) -> RunStatus {
 
 /// The figures of a run from its metrics, `secs` of wall time and `cpu_secs` of CPU: every
 /// figure once (an export fills the same counters: read = Parquet decoding, encode = XML).
-pub(super) fn run_metrics(
-    metrics: &Metrics,
-    settings: &Settings,
-    secs: f64,
-    cpu_secs: f64,
-) -> RunMetrics {
+fn run_metrics(metrics: &Metrics, settings: &Settings, secs: f64, cpu_secs: f64) -> RunMetrics {
     let entries = Metrics::get(&metrics.entries);
     let row_groups = Metrics::get(&metrics.batches);
     let xml_bytes = Metrics::get(&metrics.xml_bytes);
@@ -407,7 +428,7 @@ fn rejects_info(run_dir: &RunDir, metrics: &Metrics) -> RejectsInfo {
     .with_dir(&run_dir.path)
 }
 
-pub(super) fn host_info() -> report::HostInfo {
+fn host_info() -> report::HostInfo {
     let mut system = System::new().ok();
     if let Some(system) = &mut system {
         system.refresh_cpu_all();

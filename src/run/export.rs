@@ -6,16 +6,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use chrono::{Local, SecondsFormat};
+use chrono::Local;
 
-use super::execute::{
-    create_run_dir, host_info, prune, report_yaml, run_metrics, start_sampler, status_of,
-};
+use super::execute::{base_report, create_run_dir, prune, report_yaml, start_sampler, RunFacts};
 use crate::config::{LogLevel, Overrides, Settings};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::export::{self, source, ExportJob, ExportOutcome, XmlCompression};
 use crate::interrupt::QuitFlag;
-use crate::ledger::report::{self, Command, InputInfo, OutputInfo, Report, ToolInfo};
+use crate::ledger::report::{Command, InputInfo, Report};
 use crate::ledger::{self, logging, progress, RunDir};
 use crate::pipeline::metrics::Metrics;
 use crate::writer::tempfiles::write_atomic;
@@ -127,43 +125,25 @@ fn run_export(run_dir: &RunDir, job: &ExportJob, show_progress: bool) -> ExportR
         result
     });
     let samples = sampler.and_then(|s| s.stop()).unwrap_or_default();
-    let duration = clock.elapsed();
-    let secs = duration.as_secs_f64().max(1e-9);
     let cpu_secs = cpu_at_start
         .zip(ledger::cpu::process_cpu_secs())
         .map_or(0.0, |(start, end)| (end - start).max(0.0));
-    let run_metrics = run_metrics(&metrics, &job.settings, secs, cpu_secs);
-    let capacity = run_metrics.threads + job.settings.pipeline.channel_capacity;
-    let (channel, diagnosis) = report::diagnose(&samples, capacity, &run_metrics, secs);
-    let outcome = result.as_ref().ok();
-    let report = Report {
-        schema_version: report::REPORT_SCHEMA_VERSION,
+    let mut report = base_report(RunFacts {
         command: Command::Export,
-        run_id: run_dir.id.clone(),
-        status: status_of(&result),
-        error: result.as_ref().err().map(Error::chain),
-        started_at: started_at.to_rfc3339_opts(SecondsFormat::Millis, false),
-        finished_at: Local::now().to_rfc3339_opts(SecondsFormat::Millis, false),
-        duration_secs: duration.as_secs_f64(),
-        tool: ToolInfo::current(),
-        host: host_info(),
+        run_dir,
+        settings: &job.settings,
+        result: &result,
+        metrics: &metrics,
+        samples: &samples,
         input,
-        output: OutputInfo {
-            path: job.output.display().to_string(),
-            bytes: outcome.map(|_| Metrics::get(&metrics.output_bytes)),
-            row_groups: outcome.map(|o| o.row_groups),
-            columns: None,
-        },
-        config: job.settings.clone(),
-        metrics: run_metrics,
-        resources: report::summarize_resources(&samples),
-        channel,
-        diagnosis,
-        unmapped: outcome.map(|o| o.unmapped.clone()).unwrap_or_default(),
-        rejects: Default::default(),
-        dataset: None,
-        isoforms: None,
-    };
+        output_path: job.output.display().to_string(),
+        started_at,
+        duration: clock.elapsed(),
+        cpu_secs,
+    });
+    let outcome = result.as_ref().ok();
+    report.output.row_groups = outcome.map(|o| o.row_groups);
+    report.unmapped = outcome.map(|o| o.unmapped.clone()).unwrap_or_default();
     if let Err(e) = write_atomic(
         &run_dir.file(ledger::REPORT_FILE),
         report_yaml(&report).as_bytes(),
