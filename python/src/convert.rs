@@ -1,6 +1,6 @@
-//! `convert`: one conversion run with its ledger, as the command line runs it (the same
-//! `run::run`, so the same bytes and the same run directory), on a thread of its own while
-//! the calling thread waits with the GIL released and watches for Ctrl-C.
+//! `convert` and `export`: one run with its ledger, as the command line runs it (the same
+//! `run::run` / `run::export`, so the same bytes and the same run directory), on a thread of
+//! its own while the calling thread waits with the GIL released and watches for Ctrl-C.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use uniprot_etl::config::{parse_size, Overrides};
 use uniprot_etl::error::Error;
 use uniprot_etl::interrupt::QuitFlag;
-use uniprot_etl::run::{self, RunRequest};
+use uniprot_etl::run::{self, ExportRequest, RunRequest};
 
 use crate::errors;
 
@@ -96,29 +96,7 @@ pub fn convert(
         quit: Some(quit.clone()),
         ..RunRequest::default()
     };
-    let worker = std::thread::Builder::new()
-        .name("uniprot-convert".into())
-        .spawn(move || run::run(request))
-        .map_err(|e| errors::to_py(py, &Error::Internal(format!("cannot start: {e}"))))?;
-    let mut interrupted = None;
-    while !worker.is_finished() {
-        py.detach(|| std::thread::sleep(Duration::from_millis(50)));
-        if interrupted.is_none() {
-            if let Err(interrupt) = py.check_signals() {
-                quit.request(2);
-                interrupted = Some(interrupt);
-            }
-        }
-    }
-    let outcome = worker
-        .join()
-        .unwrap_or_else(|_| Err(Error::Internal("the conversion panicked".into())));
-    // The run pointed the process's logger at its `etl.log`: later messages (a scan's
-    // warnings) go to stderr only, not into a finished run's record.
-    uniprot_etl::ledger::logging::init_or_stderr(uniprot_etl::config::LogLevel::Warn, &[]);
-    if let Some(interrupt) = interrupted {
-        return Err(interrupt);
-    }
+    let outcome = run_interruptible(py, "uniprot-convert", &quit, move || run::run(request))?;
     let outcome = outcome.map_err(|e| errors::to_py(py, &e))?;
     let mut reports = Vec::new();
     for unit in &outcome.runs {
@@ -132,4 +110,90 @@ pub fn convert(
     }
     serde_json::to_string(&reports)
         .map_err(|e| errors::to_py(py, &Error::Internal(format!("the reports as JSON: {e}"))))
+}
+
+/// Exports `input` (a Parquet file of this schema, or a dataset directory) into the UniProt
+/// XML document `output` (`-` for stdout), as `uniprot-etl export` does; returns the run's
+/// report as JSON text. A failed export raises its exception with the run directory as
+/// `.run_dir`.
+#[pyfunction]
+#[pyo3(signature = (input, output, compress, config, runs_dir, run_name, progress, log_level, threads, channel_capacity))]
+#[allow(clippy::too_many_arguments)]
+pub fn export(
+    py: Python<'_>,
+    input: PathBuf,
+    output: PathBuf,
+    compress: Option<String>,
+    config: Option<PathBuf>,
+    runs_dir: Option<PathBuf>,
+    run_name: Option<String>,
+    progress: bool,
+    log_level: Option<String>,
+    threads: Option<usize>,
+    channel_capacity: Option<usize>,
+) -> PyResult<String> {
+    let overrides = Overrides {
+        threads,
+        channel_capacity,
+        runs_dir,
+        log_level: setting(py, "log_level", log_level)?,
+        ..Overrides::default()
+    };
+    let quit = QuitFlag::new();
+    let request = ExportRequest {
+        input,
+        output,
+        compression: setting(py, "compress", compress)?,
+        config_file: config,
+        overrides,
+        run_name,
+        show_progress: progress,
+        quit: Some(quit.clone()),
+    };
+    let run = run_interruptible(py, "uniprot-export", &quit, move || run::export(request))?;
+    let run = run.map_err(|e| errors::to_py(py, &e))?;
+    if let Err(error) = &run.result {
+        let exception = errors::to_py(py, error);
+        let _ = exception
+            .value(py)
+            .setattr("run_dir", run.run_dir.path.display().to_string());
+        return Err(exception);
+    }
+    serde_json::to_string(&run.report)
+        .map_err(|e| errors::to_py(py, &Error::Internal(format!("the report as JSON: {e}"))))
+}
+
+/// Runs `work` (a whole run with its ledger) on a thread named `name` while this thread waits
+/// with the GIL released, turning Ctrl-C into `quit` (the run stops and cleans up) and then
+/// into `KeyboardInterrupt`; the logger is pointed back at stderr afterwards.
+fn run_interruptible<T: Send + 'static>(
+    py: Python<'_>,
+    name: &str,
+    quit: &QuitFlag,
+    work: impl FnOnce() -> Result<T, Error> + Send + 'static,
+) -> PyResult<Result<T, Error>> {
+    let worker = std::thread::Builder::new()
+        .name(name.into())
+        .spawn(work)
+        .map_err(|e| errors::to_py(py, &Error::Internal(format!("cannot start: {e}"))))?;
+    let mut interrupted = None;
+    while !worker.is_finished() {
+        py.detach(|| std::thread::sleep(Duration::from_millis(50)));
+        if interrupted.is_none() {
+            if let Err(interrupt) = py.check_signals() {
+                quit.request(2);
+                interrupted = Some(interrupt);
+            }
+        }
+    }
+    let outcome = worker
+        .join()
+        .unwrap_or_else(|_| Err(Error::Internal(format!("{name} panicked"))));
+    // The run pointed the process's logger at its `etl.log`: later messages (a scan's
+    // warnings) go to stderr only, not into a finished run's record.
+    uniprot_etl::ledger::logging::init_or_stderr(uniprot_etl::config::LogLevel::Warn, &[]);
+    match interrupted {
+        Some(interrupt) => Err(interrupt),
+        None => Ok(outcome),
+    }
 }

@@ -56,6 +56,10 @@ fn build(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
             attributes.set_item("suggestions", &unknown.close)?;
             "column"
         }
+        Error::Export { path, .. } => {
+            attributes.set_item("path", path.display().to_string())?;
+            "input"
+        }
         Error::Config(_) | Error::ConfigFile { .. } | Error::Shard { .. } => "config",
         Error::Write { path, .. } | Error::Abandoned { path } | Error::Rejects { path, .. } => {
             attributes.set_item("path", path)?;

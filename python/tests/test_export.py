@@ -154,3 +154,25 @@ def test_gzip_output_and_a_foreign_schema(cli, big_sample, tmp_path):
     assert done.returncode == 1
     assert "column keywords is missing" in done.stderr.decode()
     assert not out.exists()
+
+
+def test_export_from_python_returns_its_report_and_raises_on_a_foreign_schema(big_sample, tmp_path):
+    import uniprot_etl
+
+    parquet = tmp_path / "ours.parquet"
+    uniprot_etl.convert(big_sample, parquet, runs_dir=tmp_path / "runs")
+    out = tmp_path / "out.xml.zst"
+    report = uniprot_etl.export(parquet, out, runs_dir=tmp_path / "runs", threads=1)
+    assert report["command"] == "export" and report["status"] == "succeeded"
+    assert report["metrics"]["entries"] == 250
+    plain = tmp_path / "plain.xml"
+    uniprot_etl.export(parquet, plain, compress="none", runs_dir=tmp_path / "runs")
+    assert canonical(plain) == canonical(big_sample)
+
+    foreign = tmp_path / "foreign.parquet"
+    pq.write_table(pq.read_table(parquet).drop_columns(["features"]), foreign)
+    with pytest.raises(uniprot_etl.InputError) as caught:
+        uniprot_etl.export(foreign, tmp_path / "no.xml", runs_dir=tmp_path / "runs")
+    assert "column features is missing" in str(caught.value)
+    assert caught.value.path == str(foreign) and caught.value.run_dir
+    assert not (tmp_path / "no.xml").exists()

@@ -48,6 +48,7 @@ __all__ = [
     "columns",
     "convert",
     "describe",
+    "export",
     "scan",
     "scan_polars",
     "schema",
@@ -377,3 +378,52 @@ def convert(
         )
     )
     return reports[0] if len(reports) == 1 else reports
+
+
+def export(
+    source: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    *,
+    compress: str | None = None,
+    config: str | os.PathLike[str] | None = None,
+    runs_dir: str | os.PathLike[str] | None = None,
+    run_name: str | None = None,
+    progress: bool = False,
+    log_level: str = "warn",
+    threads: int | None = None,
+    channel_capacity: int | None = None,
+) -> dict[str, Any]:
+    """Writes UniProt XML back from Parquet exactly as ``uniprot-etl export`` does, with its
+    execution ledger (``report.yaml`` with ``command: export``).
+
+    Args:
+        source: a Parquet file of this schema — this package's, or one DuckDB, Polars or
+            pyarrow wrote from a query of it — or a dataset directory (verified first).
+        output: the XML document; ``.gz`` and ``.zst`` names compress it.
+        compress: ``"gzip"``, ``"zstd"`` or ``"none"``, whatever the name says.
+        config, runs_dir, run_name, progress, log_level: as for :func:`convert`.
+        threads, channel_capacity: the workers writing XML, and the decoded batches that may
+            wait beyond one per worker (the memory bound).
+
+    Returns:
+        The run's report (``report.yaml``) as a dict.
+
+    Raises:
+        ``InputError`` (with ``.path``) for a file that is not Parquet of this schema, naming
+        the column; the other exceptions as for :func:`convert`, with ``.run_dir`` set;
+        ``KeyboardInterrupt`` after Ctrl-C (nothing is left at the output path).
+    """
+    return json.loads(
+        _native.export(
+            os.fspath(source),
+            os.fspath(output),
+            compress,
+            os.fspath(config) if config is not None else None,
+            os.fspath(runs_dir) if runs_dir is not None else None,
+            run_name,
+            progress,
+            log_level,
+            threads,
+            channel_capacity,
+        )
+    )
