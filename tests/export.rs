@@ -21,7 +21,7 @@ use uniprot_etl::interrupt::QuitFlag;
 use uniprot_etl::lab::random::entry_strategy;
 use uniprot_etl::pipeline::metrics::Metrics;
 use uniprot_etl::table::conform;
-use uniprot_etl::table::model::{Entry, EntryArrays};
+use uniprot_etl::table::model::{Comment, Entry, EntryArrays, Reference, SourceItem};
 use uniprot_etl::table::read::ColumnReader;
 use uniprot_etl::table::EntryBatchBuilder;
 use uniprot_etl::writer::read_entries;
@@ -447,4 +447,111 @@ fn the_command_writes_stdout_and_a_run_record_and_refuses_a_non_parquet_input() 
         "{err}"
     );
     assert!(!out.exists());
+}
+
+/// Writes `entries` as a Parquet file of this schema at `path`, as another tool could.
+fn write_entries(path: &Path, entries: &[Entry]) {
+    let batch = EntryBatchBuilder::new().build(entries).unwrap();
+    let mut writer =
+        ArrowWriter::try_new(std::fs::File::create(path).unwrap(), batch.schema(), None).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+}
+
+#[test]
+fn rows_that_cannot_be_uniprot_xml_are_refused_naming_the_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = || {
+        let mut entry = Entry {
+            accessions: vec!["P12345".into()],
+            ..Entry::default()
+        };
+        entry.finish();
+        entry
+    };
+    let mut bad_source = base();
+    bad_source.references.push(Reference {
+        source: vec![SourceItem {
+            kind: "strain x=\"1\"><injected".into(),
+            value: "K12".into(),
+            evidence: None,
+        }],
+        ..Reference::default()
+    });
+    let mut control = base();
+    control.names.push("NAME\u{1}_HUMAN".into());
+    let mut infinite = base();
+    infinite.comments.push(Comment {
+        kind: "mass spectrometry".into(),
+        mass: Some(f64::INFINITY),
+        ..Comment::default()
+    });
+    let cases = [
+        (bad_source, "is no element of UniProt XML"),
+        (control, "holds a character XML 1.0 cannot carry"),
+        (infinite, "comments.mass is not a finite number"),
+    ];
+    for (i, (entry, message)) in cases.into_iter().enumerate() {
+        let path = dir.path().join(format!("bad{i}.parquet"));
+        write_entries(&path, &[base(), entry]);
+        let out = dir.path().join(format!("bad{i}.xml"));
+        let err = export_with(
+            &path,
+            &out,
+            &Settings::default(),
+            XmlCompression::None,
+            QuitFlag::new(),
+        )
+        .unwrap_err()
+        .chain();
+        assert!(
+            err.contains(message) && err.contains("entry P12345"),
+            "{err}"
+        );
+        assert!(!out.exists());
+    }
+
+    // Absurd decimals are written in the shortest form rather than refused or panicking.
+    let mut many = base();
+    many.comments.push(Comment {
+        kind: "mass spectrometry".into(),
+        mass: Some(1234.5),
+        mass_decimals: Some(70_000),
+        ..Comment::default()
+    });
+    let path = dir.path().join("decimals.parquet");
+    write_entries(&path, &[many]);
+    let text = export_text(
+        &path,
+        &dir.path().join("decimals.xml"),
+        &Settings::default(),
+    );
+    assert!(text.contains("mass=\"1234.5\""), "{text}");
+}
+
+#[test]
+fn older_plain_text_dependences_come_back_as_they_were() {
+    let dir = tempfile::tempdir().unwrap();
+    let comment = "<comment type=\"biophysicochemical properties\">\
+        <phDependence><text evidence=\"3\">Optimum 7.</text>Active from 5.</phDependence>\
+        <temperatureDependence>Stable to 40 C.</temperatureDependence></comment>";
+    let xml = format!(
+        "{}<entry><accession>P1</accession>{comment}<sequence length=\"1\">M</sequence></entry>{}",
+        xml::DOCUMENT_HEADER,
+        xml::DOCUMENT_FOOTER
+    );
+    let parquet = dir.path().join("old.parquet");
+    convert_bytes(xml.as_bytes(), &parquet, &Settings::default()).unwrap();
+    let exported = export_text(&parquet, &dir.path().join("old.xml"), &Settings::default());
+    assert!(
+        exported.contains(
+            "<phDependence><text evidence=\"3\">Optimum 7.</text>Active from 5.</phDependence>\
+         <temperatureDependence>Stable to 40 C.</temperatureDependence>"
+        ),
+        "{exported}"
+    );
+    assert_eq!(
+        parse_all(exported.as_bytes()).unwrap().0,
+        parse_all(xml.as_bytes()).unwrap().0
+    );
 }

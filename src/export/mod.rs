@@ -20,6 +20,7 @@ pub mod source;
 pub mod xml;
 
 use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -138,7 +139,10 @@ pub fn export(source: &Source, job: &ExportJob, metrics: &Arc<Metrics>) -> Resul
                                 break;
                             }
                             let piece = Metrics::timed(&metrics.encode_nanos, || {
-                                batch_xml(&job, compression, metrics)
+                                catch_unwind(AssertUnwindSafe(|| {
+                                    batch_xml(&job, compression, metrics)
+                                }))
+                                .unwrap_or_else(|_| Err(panicked("export-worker")))
                             });
                             if piece.is_err() {
                                 signals.close();
@@ -184,7 +188,13 @@ pub fn export(source: &Source, job: &ExportJob, metrics: &Arc<Metrics>) -> Resul
         });
     }
     written?;
-    let footer = document_footer(copyright);
+    let footer = document_footer(copyright).ok_or_else(|| Error::Export {
+        path: job.input.clone(),
+        what: "cannot be UniProt XML",
+        source: StorageError::Arrow(arrow::error::ArrowError::InvalidArgumentError(
+            "its <copyright> holds a character XML 1.0 cannot carry".into(),
+        )),
+    })?;
     let compressed = compression
         .compress(footer.clone().into_bytes())
         .map_err(|e| crate::writer::write_error(&job.output, "cannot compress the XML", e))?;
@@ -203,16 +213,19 @@ pub fn export(source: &Source, job: &ExportJob, metrics: &Arc<Metrics>) -> Resul
     })
 }
 
-/// The end of a document: the `<copyright>` (when it has one) and the root's end tag.
-pub fn document_footer(copyright: Option<&str>) -> String {
+/// The end of a document: the `<copyright>` (when it has one) and the root's end tag; `None`
+/// when the copyright holds a character XML 1.0 cannot carry.
+pub fn document_footer(copyright: Option<&str>) -> Option<String> {
     let mut footer = String::new();
     if let Some(copyright) = copyright {
         footer.push_str("<copyright>");
-        xml::escape_text(&mut footer, copyright);
+        if !xml::escape_text(&mut footer, copyright) {
+            return None;
+        }
         footer.push_str("</copyright>\n");
     }
     footer.push_str(xml::DOCUMENT_FOOTER);
-    footer
+    Some(footer)
 }
 
 /// Decodes every row group of `files`, in order, into numbered batches for the workers, each
@@ -241,7 +254,14 @@ fn read_batches(
                 .with_batch_size(DECODE_ROWS)
                 .build()
                 .map_err(|e| read_error("cannot read the row groups", e.into()))?;
-        for batch in batches {
+        let mut batches = batches;
+        loop {
+            // A panic of the decoder on a malformed file is an error of that file.
+            let next = catch_unwind(AssertUnwindSafe(|| batches.next())).map_err(|_| {
+                let why = parquet::errors::ParquetError::General("the decoder panicked".into());
+                read_error("cannot decode a row group", why.into())
+            })?;
+            let Some(batch) = next else { break };
             let batch = batch.map_err(|e| read_error("cannot decode a row group", e.into()))?;
             if clock.wait(|| free.recv()).is_err() || signals.closing() || signals.quit_requested()
             {
@@ -275,9 +295,12 @@ fn batch_xml(job: &BatchJob, compression: XmlCompression, metrics: &Metrics) -> 
         conform::conform(&job.batch).map_err(|e| read_error("cannot read the rows", e.into()))?;
     let rows = EntryArrays::new(&entries as &dyn Array, "")
         .map_err(|e| read_error("cannot read the rows", e.into()))?;
-    let mut text = String::with_capacity(job.batch.get_array_memory_size());
+    let mut text = String::with_capacity(entries.len() * 4096);
     for row in 0..entries.len() {
-        xml::entry_xml(&rows.value(row), &mut text);
+        xml::checked_entry_xml(&rows.value(row), &mut text).map_err(|why| {
+            let why = arrow::error::ArrowError::InvalidArgumentError(why);
+            read_error("cannot be UniProt XML", why.into())
+        })?;
     }
     Metrics::add(&metrics.xml_bytes, text.len() as u64);
     Metrics::add(&metrics.entries, entries.len() as u64);

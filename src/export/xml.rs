@@ -32,9 +32,27 @@ pub fn document(entries: &[Entry]) -> String {
     text
 }
 
-/// Appends one `<entry>…</entry>` (and a newline) to `out`.
+/// Appends one `<entry>…</entry>` (and a newline) to `out`, for model values known to be
+/// writable (the generator, tests); what [`checked_entry_xml`] refuses is written as it is.
 pub fn entry_xml(entry: &Entry, out: &mut String) {
-    let mut x = XmlText(out);
+    let mut x = XmlText::new(out);
+    write_entry(&mut x, entry);
+}
+
+/// Appends one `<entry>…</entry>` (and a newline) to `out`, or says why the entry cannot be
+/// UniProt XML (`export`: rows from any writer): a character XML 1.0 cannot carry, an element
+/// name that is no element of the XSD, a mass that is not a number.
+pub fn checked_entry_xml(entry: &Entry, out: &mut String) -> Result<(), String> {
+    let mut x = XmlText::new(out);
+    write_entry(&mut x, entry);
+    match x.refused {
+        None => Ok(()),
+        Some(why) => Err(format!("entry {}: {why}", entry.accession)),
+    }
+}
+
+/// Writes `entry` into `x`.
+fn write_entry(x: &mut XmlText<'_>, entry: &Entry) {
     let created = entry.created.map(|d| d.to_string());
     let modified = entry.modified.map(|d| d.to_string());
     let version = entry.version.map(|v| v.to_string());
@@ -54,7 +72,7 @@ pub fn entry_xml(entry: &Entry, out: &mut String) {
         x.leaf("name", &[], name);
     }
     if let Some(protein) = &entry.protein {
-        protein_xml(&mut x, protein);
+        protein_xml(x, protein);
     }
     for gene in &entry.genes {
         x.open("gene", &[]);
@@ -68,10 +86,10 @@ pub fn entry_xml(entry: &Entry, out: &mut String) {
         x.close("gene");
     }
     if let Some(organism) = &entry.organism {
-        organism_xml(&mut x, "organism", organism);
+        organism_xml(x, "organism", organism);
     }
     for host in &entry.organism_hosts {
-        organism_xml(&mut x, "organismHost", host);
+        organism_xml(x, "organismHost", host);
     }
     for location in &entry.gene_locations {
         let attrs = [
@@ -85,13 +103,13 @@ pub fn entry_xml(entry: &Entry, out: &mut String) {
         x.close("geneLocation");
     }
     for reference in &entry.references {
-        reference_xml(&mut x, reference);
+        reference_xml(x, reference);
     }
     for comment in &entry.comments {
-        comment_xml(&mut x, comment);
+        comment_xml(x, comment);
     }
     for db_reference in &entry.db_references {
-        db_reference_xml(&mut x, db_reference);
+        db_reference_xml(x, db_reference);
     }
     if let Some(existence) = &entry.protein_existence {
         x.empty("proteinExistence", &[("type", Some(existence))]);
@@ -104,16 +122,16 @@ pub fn entry_xml(entry: &Entry, out: &mut String) {
         x.leaf("keyword", &attrs, &keyword.value);
     }
     for feature in &entry.features {
-        feature_xml(&mut x, feature);
+        feature_xml(x, feature);
     }
     for evidence in &entry.evidences {
-        evidence_xml(&mut x, evidence);
+        evidence_xml(x, evidence);
     }
     if let Some(sequence) = &entry.sequence {
-        sequence_xml(&mut x, sequence);
+        sequence_xml(x, sequence);
     }
     x.close("entry");
-    x.0.push('\n');
+    x.out.push('\n');
 }
 
 fn protein_xml(x: &mut XmlText<'_>, protein: &Protein) {
@@ -213,11 +231,8 @@ fn reference_xml(x: &mut XmlText<'_>, reference: &Reference) {
     if !reference.source.is_empty() {
         x.open("source", &[]);
         for item in &reference.source {
-            x.leaf(
-                &item.kind,
-                &[("evidence", item.evidence.as_deref())],
-                &item.value,
-            );
+            let kind = x.element_name(&item.kind, SOURCE_ELEMENTS, "references.source.type");
+            x.leaf(kind, &[("evidence", item.evidence.as_deref())], &item.value);
         }
         x.close("source");
     }
@@ -250,6 +265,7 @@ fn citation_xml(x: &mut XmlText<'_>, c: &Citation) {
         x.open(element, &[]);
         for (i, name) in names.iter().enumerate() {
             let kind = kinds.get(i).map_or("person", String::as_str);
+            let kind = x.element_name(kind, NAME_ELEMENTS, "an author or editor type");
             x.empty(kind, &[("name", Some(name))]);
         }
         x.close(element);
@@ -266,9 +282,12 @@ fn citation_xml(x: &mut XmlText<'_>, c: &Citation) {
 }
 
 fn comment_xml(x: &mut XmlText<'_>, c: &Comment) {
+    if c.mass.is_some_and(|m| !m.is_finite()) {
+        x.refuse("comments.mass is not a finite number".into());
+    }
     let mass = c.mass.map(|m| match c.mass_decimals {
-        Some(decimals) => format!("{m:.*}", usize::try_from(decimals).unwrap_or(0)),
-        None => m.to_string(),
+        Some(decimals @ 0..=MAX_DECIMALS) => format!("{m:.*}", decimals as usize),
+        _ => m.to_string(),
     });
     let attrs = [
         ("type", Some(c.kind.as_str())),
@@ -305,11 +324,14 @@ fn comment_xml(x: &mut XmlText<'_>, c: &Comment) {
     ] {
         match texts.as_slice() {
             [] => {}
-            // Older releases: the text directly in the element (one item).
-            [text, rest @ ..] if c.dependence_as_text => {
+            // Older releases: the text directly in the element, which the parser keeps as the
+            // last item (after any `<text>` children); one with evidence or status cannot be.
+            [rest @ .., text]
+                if c.dependence_as_text && text.evidence.is_none() && text.status.is_none() =>
+            {
                 x.open(element, &[]);
-                escape_into(x.0, &text.value, false);
                 x.evidenced_list("text", rest);
+                x.text(&text.value);
                 x.close(element);
             }
             texts => {
@@ -601,43 +623,90 @@ fn sequence_xml(x: &mut XmlText<'_>, s: &Sequence) {
     x.leaf("sequence", &attrs, &s.value);
 }
 
-/// A string being filled with XML; attribute pairs with a `None` value are left out.
-struct XmlText<'a>(&'a mut String);
+/// The element names a reference's `<source>` holds (`references.source.type`).
+const SOURCE_ELEMENTS: &[&str] = &["strain", "plasmid", "transposon", "tissue"];
+
+/// The element names of an author or editor list (`citation.author_types`, `editor_types`).
+const NAME_ELEMENTS: &[&str] = &["person", "consortium"];
+
+/// Most digits after the decimal point a mass is written with (beyond, Rust's shortest form).
+const MAX_DECIMALS: i32 = 30;
+
+/// A string being filled with XML, and the first reason it cannot be UniProt XML; attribute
+/// pairs with a `None` value are left out.
+struct XmlText<'a> {
+    out: &'a mut String,
+    refused: Option<String>,
+}
+
+impl<'a> XmlText<'a> {
+    fn new(out: &'a mut String) -> Self {
+        XmlText { out, refused: None }
+    }
+}
 
 impl XmlText<'_> {
+    /// Notes why the entry cannot be written (the first reason is kept).
+    fn refuse(&mut self, why: String) {
+        self.refused.get_or_insert(why);
+    }
+
+    /// `name` if it is one of `allowed` element names, else a refusal naming `what`.
+    fn element_name<'n>(&mut self, name: &'n str, allowed: &[&str], what: &str) -> &'n str {
+        if !allowed.contains(&name) {
+            self.refuse(format!("{what} {name:?} is no element of UniProt XML"));
+        }
+        name
+    }
+
+    /// Appends `value` escaped (as an attribute value when `attribute`).
+    fn escaped(&mut self, value: &str, attribute: bool) {
+        if !escape_into(self.out, value, attribute) {
+            self.refuse(format!(
+                "text {:?} holds a character XML 1.0 cannot carry",
+                value.chars().take(40).collect::<String>()
+            ));
+        }
+    }
+
+    /// Appends element content.
+    fn text(&mut self, value: &str) {
+        self.escaped(value, false);
+    }
+
     fn start_tag(&mut self, name: &str, attrs: &[(&str, Option<&str>)]) {
-        self.0.push('<');
-        self.0.push_str(name);
+        self.out.push('<');
+        self.out.push_str(name);
         for (key, value) in attrs {
             if let Some(value) = value {
-                self.0.push(' ');
-                self.0.push_str(key);
-                self.0.push_str("=\"");
-                escape_into(self.0, value, true);
-                self.0.push('"');
+                self.out.push(' ');
+                self.out.push_str(key);
+                self.out.push_str("=\"");
+                self.escaped(value, true);
+                self.out.push('"');
             }
         }
     }
 
     fn open(&mut self, name: &str, attrs: &[(&str, Option<&str>)]) {
         self.start_tag(name, attrs);
-        self.0.push('>');
+        self.out.push('>');
     }
 
     fn close(&mut self, name: &str) {
-        self.0.push_str("</");
-        self.0.push_str(name);
-        self.0.push('>');
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push('>');
     }
 
     fn empty(&mut self, name: &str, attrs: &[(&str, Option<&str>)]) {
         self.start_tag(name, attrs);
-        self.0.push_str("/>");
+        self.out.push_str("/>");
     }
 
     fn leaf(&mut self, name: &str, attrs: &[(&str, Option<&str>)], text: &str) {
         self.open(name, attrs);
-        escape_into(self.0, text, false);
+        self.text(text);
         self.close(name);
     }
 
@@ -656,18 +725,22 @@ impl XmlText<'_> {
     }
 }
 
-/// Appends `text` to `out` escaped as element content.
-pub fn escape_text(out: &mut String, text: &str) {
-    escape_into(out, text, false);
+/// Appends `text` to `out` escaped as element content; false when it holds a character XML
+/// 1.0 cannot carry (appended as it is).
+pub fn escape_text(out: &mut String, text: &str) -> bool {
+    escape_into(out, text, false)
 }
 
 /// Escapes markup characters; in attributes also quotes and the whitespace that attribute
 /// normalization would otherwise turn into spaces. `\r` is always a character reference
-/// because parsers normalize raw line endings.
-fn escape_into(out: &mut String, text: &str, attribute: bool) {
+/// because parsers normalize raw line endings. Returns false when `text` holds a character XML
+/// 1.0 cannot carry even as a reference (other C0 controls, U+FFFE, U+FFFF), which is appended
+/// as it is for the caller to refuse.
+fn escape_into(out: &mut String, text: &str, attribute: bool) -> bool {
     // The bytes replaced are ASCII, never inside a multi-byte character: the text is copied
     // in stretches between them.
     let mut copied = 0;
+    let mut allowed = true;
     for (at, byte) in text.bytes().enumerate() {
         let replacement = match byte {
             b'&' => "&amp;",
@@ -677,6 +750,20 @@ fn escape_into(out: &mut String, text: &str, attribute: bool) {
             b'"' if attribute => "&quot;",
             b'\n' if attribute => "&#10;",
             b'\t' if attribute => "&#9;",
+            b'\t' | b'\n' => continue,
+            0..=0x1f => {
+                allowed = false;
+                continue;
+            }
+            // U+FFFE and U+FFFF: EF BF BE, EF BF BF.
+            0xbe | 0xbf
+                if at >= 2
+                    && text.as_bytes()[at - 2] == 0xef
+                    && text.as_bytes()[at - 1] == 0xbf =>
+            {
+                allowed = false;
+                continue;
+            }
             _ => continue,
         };
         out.push_str(&text[copied..at]);
@@ -684,4 +771,5 @@ fn escape_into(out: &mut String, text: &str, attribute: bool) {
         copied = at + 1;
     }
     out.push_str(&text[copied..]);
+    allowed
 }

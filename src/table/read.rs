@@ -13,7 +13,7 @@ use arrow::array::{Array, AsArray, BooleanArray, GenericListArray, StringArray, 
 use arrow::buffer::NullBuffer;
 use arrow::datatypes::{ArrowPrimitiveType, Date32Type, Float64Type, Int32Type, Int64Type};
 use arrow::error::ArrowError;
-use chrono::{NaiveDate, TimeDelta};
+use chrono::{Datelike, NaiveDate, TimeDelta};
 
 use super::date::Date;
 
@@ -121,8 +121,12 @@ primitive_readers! {
 pub struct DateReader<'a>(&'a [i32]);
 
 impl DateReader<'_> {
+    /// The calendar day `days` after 1970-01-01, when it has a four-digit year (what
+    /// `xs:date` text of UniProt holds).
     fn date(days: i32) -> Option<NaiveDate> {
-        NaiveDate::default().checked_add_signed(TimeDelta::try_days(i64::from(days))?)
+        NaiveDate::default()
+            .checked_add_signed(TimeDelta::try_days(i64::from(days))?)
+            .filter(|date| (1..=9999).contains(&date.year()))
     }
 }
 
@@ -137,7 +141,7 @@ impl<'a> ColumnReader<'a> for DateReader<'a> {
         });
         match out_of_range {
             Some((row, days)) => Err(ArrowError::InvalidArgumentError(format!(
-                "column {path}, row {row}: {days} days from 1970-01-01 is not a date"
+                "column {path}, row {row}: {days} days from 1970-01-01 is no date of years 1 to 9999"
             ))),
             None => Ok(DateReader(days)),
         }
