@@ -555,3 +555,40 @@ fn older_plain_text_dependences_come_back_as_they_were() {
         parse_all(xml.as_bytes()).unwrap().0
     );
 }
+
+#[test]
+fn what_the_format_did_not_keep_is_named_by_the_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let xml = format!(
+        "{}<entry><accession>P1</accession><futureElement>x</futureElement>\
+         <sequence length=\"1\">M</sequence></entry>{}",
+        xml::DOCUMENT_HEADER,
+        xml::DOCUMENT_FOOTER
+    );
+    let input = dir.path().join("in.xml");
+    std::fs::write(&input, xml).unwrap();
+    let parquet = dir.path().join("in.parquet");
+    cli_convert(dir.path(), &input, &parquet, &[]);
+    let out = dir.path().join("out.xml");
+    let ran = run(
+        dir.path(),
+        &[
+            "export",
+            parquet.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(ran.status.success(), "{}", stderr(&ran));
+    let err = stderr(&ran);
+    assert!(
+        err.contains("cannot give them back") && err.contains("futureElement"),
+        "{err}"
+    );
+    let report = std::fs::read_dir(dir.path().join("runs"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path().join("report.yaml")).unwrap())
+        .find(|t| t.contains("command: export"))
+        .unwrap();
+    assert!(report.contains("futureElement"), "{report}");
+}
