@@ -125,8 +125,20 @@ fn mib(bytes: u64) -> String {
     format!("{:.0} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
 
-/// The `runs list` table: id, status, entries, MB/s, peak RSS, bottleneck; the runs that
-/// wrote into a dataset are grouped under it, with their unit and shard.
+/// The columns of the `runs list` table.
+const LIST_HEADER: [&str; 7] = [
+    "id",
+    "command",
+    "status",
+    "entries",
+    "MB/s",
+    "RSS peak",
+    "bottleneck",
+];
+
+/// The `runs list` table: id, command (`convert`, `export`), status, entries, MB/s of XML,
+/// peak RSS, bottleneck; the runs that wrote into a dataset are grouped under it, with their
+/// unit and shard.
 pub fn list_view(runs: &[LoadedRun]) -> String {
     let mut out = String::new();
     for (dataset, members) in super::datasets::group_by_dataset(runs, |run| &run.report) {
@@ -136,6 +148,7 @@ pub fn list_view(runs: &[LoadedRun]) -> String {
                 let r = &run.report;
                 let mut row = vec![
                     r.run_id.clone(),
+                    format!("{:?}", r.command).to_lowercase(),
                     format!("{:?}", r.status).to_lowercase(),
                     r.metrics.entries.to_string(),
                     format!("{:.1}", r.metrics.mb_per_sec),
@@ -153,7 +166,7 @@ pub fn list_view(runs: &[LoadedRun]) -> String {
                 row
             })
             .collect();
-        let mut header = vec!["id", "status", "entries", "MB/s", "RSS peak", "bottleneck"];
+        let mut header = LIST_HEADER.to_vec();
         if let Some(dir) = &dataset {
             if !out.is_empty() {
                 out.push('\n');
@@ -164,10 +177,7 @@ pub fn list_view(runs: &[LoadedRun]) -> String {
         out.push_str(&table(&header, &rows));
     }
     if out.is_empty() {
-        out = table(
-            &["id", "status", "entries", "MB/s", "RSS peak", "bottleneck"],
-            &[],
-        );
+        out = table(&LIST_HEADER, &[]);
     }
     out
 }
