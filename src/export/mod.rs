@@ -66,8 +66,6 @@ pub struct ExportJob {
 /// What an export did besides its figures (which [`Metrics`] holds).
 #[derive(Debug, Clone)]
 pub struct ExportOutcome {
-    /// Parquet files read.
-    pub files: usize,
     /// Row groups read.
     pub row_groups: usize,
     /// Columns of the input that are not of this schema, ignored.
@@ -91,9 +89,6 @@ type Piece = (u64, Result<Vec<u8>>);
 /// Exports `source` (opened from `job.input` by [`source::open`]) into `job.output`: every
 /// row as one `<entry>`, in row order.
 pub fn export(source: &Source, job: &ExportJob, metrics: &Arc<Metrics>) -> Result<ExportOutcome> {
-    for column in &source.extra_columns {
-        log::info!("column {column} is not of this schema: ignored");
-    }
     let mut output = Output::create(&job.output)?;
     let copyright = match &source.copyright {
         Some(recorded) => recorded.as_deref(),
@@ -205,7 +200,6 @@ pub fn export(source: &Source, job: &ExportJob, metrics: &Arc<Metrics>) -> Resul
         .output_bytes
         .store(bytes, std::sync::atomic::Ordering::Relaxed);
     Ok(ExportOutcome {
-        files: source.files.len(),
         row_groups: source.files.iter().map(|f| f.row_groups()).sum(),
         extra_columns: source.extra_columns.clone(),
         copyright_recorded: source.copyright.is_some(),
