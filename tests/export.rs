@@ -592,3 +592,30 @@ fn what_the_format_did_not_keep_is_named_by_the_export() {
         .unwrap();
     assert!(report.contains("futureElement"), "{report}");
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_an_export_to_stdout_quietly() {
+    use std::io::Read as _;
+    let dir = tempfile::tempdir().unwrap();
+    let parquet = converted_sample(dir.path(), "uniprot-rs-tests-250.xml");
+    let mut child = crate::util::bin(dir.path())
+        .args(["-q", "export", parquet.to_str().unwrap(), "-o", "-"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut head = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+    let done = child.wait_with_output().unwrap();
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert!(
+        done.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert!(head.starts_with(b"<?xml"));
+}

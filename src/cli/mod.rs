@@ -11,7 +11,7 @@ use self::args::{Cli, Command, ConvertArgs, ExportArgs, RunsArgs, RunsCommand, S
 use crate::config::{LogLevel, Overrides, Settings};
 use crate::dataset::manifest;
 use crate::dataset::split::{self, PartCount, SplitRequest};
-use crate::error::Error;
+use crate::error::{Error, StorageError};
 use crate::interrupt;
 use crate::lab::floor;
 use crate::ledger::catalog;
@@ -156,6 +156,11 @@ fn export(args: ExportArgs, log_level: Option<LogLevel>, quiet: bool) -> anyhow:
         quit: None,
     })?;
     let run_dir = run.run_dir.path;
+    if run.result.as_ref().is_err_and(closed_pipe) && args.output.as_os_str() == "-" {
+        // The reader of stdout stopped early (`| head`): the export ends quietly, as `schema`
+        // does; its report says the document was not written whole.
+        return Ok(());
+    }
     run.result.map(|_| ()).with_context(|| {
         format!(
             "exporting {} failed (run report: {})",
@@ -163,6 +168,22 @@ fn export(args: ExportArgs, log_level: Option<LogLevel>, quiet: bool) -> anyhow:
             run_dir.display()
         )
     })
+}
+
+/// Whether `error` was caused by writing to a closed pipe.
+fn closed_pipe(error: &Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(cause) = source {
+        let io = match cause.downcast_ref::<StorageError>() {
+            Some(StorageError::Io(io)) => Some(io),
+            _ => cause.downcast_ref::<std::io::Error>(),
+        };
+        if io.is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }
 
 fn split_input(args: SplitArgs) -> anyhow::Result<()> {
