@@ -138,6 +138,7 @@ pub fn parse_chunk(
         }
         let builder =
             slot.get_or_insert_with(|| EntryBatchBuilder::with_schema(Arc::clone(schema)));
+        builder.reserve_like_last();
         let parsed = match read_entries(chunk, settings, elements, builder) {
             Ok(parsed) => parsed,
             Err(error) => {

@@ -59,6 +59,12 @@ impl EntryBatchBuilder {
         self.columns.append(entry);
     }
 
+    /// Reserves the room of a batch like the last one in every column, before a batch starts
+    /// (see [`ColumnBuilder::reserve_like_last`]).
+    pub fn reserve_like_last(&mut self) {
+        self.columns.reserve_like_last();
+    }
+
     /// The columns rows are appended to (the parser writes entries straight into them).
     pub fn columns_mut(&mut self) -> &mut EntryColumns {
         &mut self.columns

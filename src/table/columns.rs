@@ -90,6 +90,11 @@ pub trait ColumnBuilder {
     /// Drops every slot from `len` on, a half-built row included (an entry that failed).
     fn truncate(&mut self, len: usize);
 
+    /// Reserves room for a batch like the last finished one, when a batch starts: its buffers
+    /// are then allocated once instead of grown from empty. A builder whose buffers keep their
+    /// room across batches (or that never finished one) reserves nothing.
+    fn reserve_like_last(&mut self) {}
+
     /// The values appended since the last call, as an array of `field`'s type with validity
     /// `nulls`; the builder starts empty again.
     fn finish(
@@ -263,6 +268,10 @@ macro_rules! columnar {
             fn truncate(&mut self, len: usize) {
                 $( self.$field.truncate(len); )*
                 self.rows = self.rows.min(len);
+            }
+
+            fn reserve_like_last(&mut self) {
+                $( self.$field.reserve_like_last(); )*
             }
 
             fn finish(
