@@ -43,7 +43,8 @@ pub struct PipelineSettings {
     /// Threads doing CPU work (parsing, encoding); 0 = every available core.
     pub threads: usize,
     /// Bytes of XML per parse chunk: the reader cuts the input at the first entry boundary
-    /// after this many bytes. The unit of parallel parsing and of the memory bound.
+    /// after this many bytes. The unit of parallel parsing and of the memory bound; for
+    /// `export`, about the Parquet data (uncompressed) one decoded batch may hold.
     pub chunk_bytes: usize,
 }
 

@@ -187,6 +187,51 @@ fn output_bytes_do_not_depend_on_threads_and_compressed_outputs_hold_the_same_xm
     }
 }
 
+/// A batch holds about `pipeline.chunk_bytes` of the row group's data: at most 512 rows of
+/// ordinary entries, fewer (down to one) where rows are large or the budget small; the document
+/// is the same however the rows are cut.
+#[test]
+fn batches_are_bounded_in_bytes_and_do_not_change_the_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let parquet = converted_sample(dir.path(), "uniprot-rs-tests-250.xml");
+    let file =
+        parquet::file::reader::SerializedFileReader::new(std::fs::File::open(&parquet).unwrap())
+            .unwrap();
+    let metadata = parquet::file::reader::FileReader::metadata(&file);
+    let row_group = metadata.row_group(0);
+    assert_eq!((metadata.num_row_groups(), row_group.num_rows()), (1, 250));
+    let row_bytes = (row_group.total_byte_size() as usize).div_ceil(250);
+    assert_eq!(export::batch_rows(row_group, row_bytes * 10), 10);
+    assert_eq!(export::batch_rows(row_group, row_bytes / 2), 1);
+    assert_eq!(
+        export::batch_rows(row_group, usize::MAX),
+        export::DECODE_ROWS
+    );
+
+    let mut documents = Vec::new();
+    for (budget, batches) in [(1 << 20, 1), (row_bytes * 10, 25), (1024, 250)] {
+        let mut settings = Settings::default();
+        settings.pipeline.chunk_bytes = budget;
+        let out = dir.path().join(format!("b{budget}.xml"));
+        let metrics = Arc::new(Metrics::default());
+        let job = ExportJob {
+            input: parquet.clone(),
+            output: out.clone(),
+            compression: XmlCompression::None,
+            settings,
+            quit: QuitFlag::new(),
+        };
+        export::export(&export::source::open(&parquet).unwrap(), &job, &metrics).unwrap();
+        assert_eq!(
+            Metrics::get(&metrics.chunks_dispatched),
+            batches,
+            "budget {budget}"
+        );
+        documents.push(std::fs::read(&out).unwrap());
+    }
+    assert!(documents.iter().all(|d| d == &documents[0]));
+}
+
 #[test]
 fn a_dataset_exports_to_the_document_of_its_single_file() {
     let dir = tempfile::tempdir().unwrap();

@@ -2,8 +2,9 @@
 //!
 //! ```text
 //! source (file | dataset: manifest verified, parts in order; footers read, schemas checked)  source.rs
-//!   → "parquet-reader" (the caller's thread): each row group decoded DECODE_ROWS rows at a
-//!       time (only this schema's columns), each batch numbered and sent once it holds a slot
+//!   → "parquet-reader" (the caller's thread): each row group decoded a batch of rows at a
+//!       time (only this schema's columns; up to DECODE_ROWS, fewer when its rows are large:
+//!       [`batch_rows`]), each batch numbered and sent once it holds a slot
 //!   → "export-worker-N" (`threads`): conform the batch (table::conform), read its entries
 //!       (table::read), write them as XML (xml.rs), compress the piece on its own (output.rs)
 //!   → "xml-writer": pieces put back in batch order and written; each written piece frees its
@@ -11,9 +12,10 @@
 //! ```
 //!
 //! `threads + channel_capacity` slots bound the batches in flight (decoded, being written as
-//! XML, or waiting for their turn), so memory is bounded by the settings, never by the input;
-//! batches are cut by row groups and DECODE_ROWS alone, so the output bytes do not depend on the
-//! thread count. A failed stage closes the others; nothing is left at the output path.
+//! XML, or waiting for their turn), and a batch holds about `chunk_bytes` of Parquet data at
+//! most (unless one row alone is larger), so memory is bounded by the settings, never by the
+//! input; batches are cut by row groups, their footers' figures and the settings alone, so the
+//! output bytes do not depend on the thread count. A failed stage closes the others; nothing is left at the output path.
 
 pub mod output;
 pub mod source;
@@ -27,6 +29,7 @@ use std::sync::Arc;
 use arrow::array::{Array, RecordBatch};
 use crossbeam_channel::{bounded, unbounded, Receiver, Sender};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::file::metadata::RowGroupMetaData;
 
 use self::output::Output;
 pub use self::output::XmlCompression;
@@ -40,8 +43,20 @@ use crate::table::conform;
 use crate::table::model::EntryArrays;
 use crate::table::read::ColumnReader;
 
-/// Rows decoded from Parquet at a time (one Arrow batch per worker in memory).
+/// The most rows decoded from Parquet at a time (one Arrow batch per worker in memory).
 pub const DECODE_ROWS: usize = 512;
+
+/// The rows of each batch decoded from `row_group`: as many as hold `budget` bytes of its data
+/// (uncompressed, by the row group's average row), at least 1 and at most [`DECODE_ROWS`]. A
+/// file of huge entries is then decoded a few rows at a time instead of 512, so a batch's
+/// memory is bounded in bytes by `pipeline.chunk_bytes`, not by the size of the rows. Release
+/// entries average ~1.4 KB of uncompressed Parquet, so the default 1 MiB gives DECODE_ROWS.
+pub fn batch_rows(row_group: &RowGroupMetaData, budget: usize) -> usize {
+    let rows = usize::try_from(row_group.num_rows()).unwrap_or(0).max(1);
+    let bytes = usize::try_from(row_group.total_byte_size()).unwrap_or(0);
+    let row_bytes = bytes.div_ceil(rows).max(1);
+    (budget / row_bytes).clamp(1, DECODE_ROWS)
+}
 
 /// The `<copyright>` text written when the source recorded none: the statement of current
 /// releases.
@@ -155,7 +170,8 @@ pub fn export(source: &Source, job: &ExportJob, metrics: &Arc<Metrics>) -> Resul
             .spawn_scoped(scope, || {
                 write_in_order(piece_rx, free_tx, &mut output, &signals, metrics)
             });
-        let read = read_batches(&source.files, work_tx, free_rx, &signals, metrics);
+        let budget = job.settings.pipeline.chunk_bytes;
+        let read = read_batches(&source.files, budget, work_tx, free_rx, &signals, metrics);
         let written = match writer {
             Ok(handle) => handle
                 .join()
@@ -222,10 +238,11 @@ pub fn document_footer(copyright: Option<&str>) -> Option<String> {
     Some(footer)
 }
 
-/// Decodes every row group of `files`, in order, into numbered batches for the workers, each
-/// once a slot is free; returns how many it sent.
+/// Decodes every row group of `files`, in order, into numbered batches of about `budget` bytes
+/// ([`batch_rows`]) for the workers, each once a slot is free; returns how many it sent.
 fn read_batches(
     files: &[SourceFile],
+    budget: usize,
     work: Sender<BatchJob>,
     free: Receiver<()>,
     signals: &StopSignals,
@@ -242,35 +259,42 @@ fn read_batches(
         };
         let handle =
             std::fs::File::open(&file.path).map_err(|e| read_error("cannot open", e.into()))?;
-        let batches =
-            ParquetRecordBatchReaderBuilder::new_with_metadata(handle, file.metadata.clone())
-                .with_projection(file.projection.clone())
-                .with_batch_size(DECODE_ROWS)
-                .build()
-                .map_err(|e| read_error("cannot read the row groups", e.into()))?;
-        let mut batches = batches;
-        loop {
-            // A panic of the decoder on a malformed file is an error of that file.
-            let next = catch_unwind(AssertUnwindSafe(|| batches.next())).map_err(|_| {
-                let why = parquet::errors::ParquetError::General("the decoder panicked".into());
-                read_error("cannot decode a row group", why.into())
-            })?;
-            let Some(batch) = next else { break };
-            let batch = batch.map_err(|e| read_error("cannot decode a row group", e.into()))?;
-            if clock.wait(|| free.recv()).is_err() || signals.closing() || signals.quit_requested()
-            {
-                return Ok(seq);
+        for (index, row_group) in file.metadata.metadata().row_groups().iter().enumerate() {
+            let handle = handle
+                .try_clone()
+                .map_err(|e| read_error("cannot open", e.into()))?;
+            let mut batches =
+                ParquetRecordBatchReaderBuilder::new_with_metadata(handle, file.metadata.clone())
+                    .with_projection(file.projection.clone())
+                    .with_row_groups(vec![index])
+                    .with_batch_size(batch_rows(row_group, budget))
+                    .build()
+                    .map_err(|e| read_error("cannot read the row groups", e.into()))?;
+            loop {
+                // A panic of the decoder on a malformed file is an error of that file.
+                let next = catch_unwind(AssertUnwindSafe(|| batches.next())).map_err(|_| {
+                    let why = parquet::errors::ParquetError::General("the decoder panicked".into());
+                    read_error("cannot decode a row group", why.into())
+                })?;
+                let Some(batch) = next else { break };
+                let batch = batch.map_err(|e| read_error("cannot decode a row group", e.into()))?;
+                if clock.wait(|| free.recv()).is_err()
+                    || signals.closing()
+                    || signals.quit_requested()
+                {
+                    return Ok(seq);
+                }
+                let job = BatchJob {
+                    seq,
+                    path: Arc::clone(&path),
+                    batch,
+                };
+                if clock.wait(|| work.send(job)).is_err() {
+                    return Ok(seq);
+                }
+                seq += 1;
+                Metrics::add(&metrics.chunks_dispatched, 1);
             }
-            let job = BatchJob {
-                seq,
-                path: Arc::clone(&path),
-                batch,
-            };
-            if clock.wait(|| work.send(job)).is_err() {
-                return Ok(seq);
-            }
-            seq += 1;
-            Metrics::add(&metrics.chunks_dispatched, 1);
         }
         Metrics::add(&metrics.batches, file.row_groups() as u64);
         Metrics::add(&metrics.input_bytes, file.bytes);
