@@ -101,10 +101,7 @@ pub fn convert(
     let mut reports = Vec::new();
     for unit in &outcome.runs {
         if let Err(error) = &unit.result {
-            let exception = errors::to_py(py, error);
-            let run_dir = unit.run_dir.path.display().to_string();
-            let _ = exception.value(py).setattr("run_dir", run_dir);
-            return Err(exception);
+            return Err(failed_run(py, error, &unit.run_dir.path));
         }
         reports.push(&unit.report);
     }
@@ -153,14 +150,19 @@ pub fn export(
     let run = run_interruptible(py, "uniprot-export", &quit, move || run::export(request))?;
     let run = run.map_err(|e| errors::to_py(py, &e))?;
     if let Err(error) = &run.result {
-        let exception = errors::to_py(py, error);
-        let _ = exception
-            .value(py)
-            .setattr("run_dir", run.run_dir.path.display().to_string());
-        return Err(exception);
+        return Err(failed_run(py, error, &run.run_dir.path));
     }
     serde_json::to_string(&run.report)
         .map_err(|e| errors::to_py(py, &Error::Internal(format!("the report as JSON: {e}"))))
+}
+
+/// The exception of a failed run, with the run directory (its record) as `.run_dir`.
+fn failed_run(py: Python<'_>, error: &Error, run_dir: &std::path::Path) -> PyErr {
+    let exception = errors::to_py(py, error);
+    let _ = exception
+        .value(py)
+        .setattr("run_dir", run_dir.display().to_string());
+    exception
 }
 
 /// Runs `work` (a whole run with its ledger) on a thread named `name` while this thread waits
