@@ -201,10 +201,11 @@ fn batches_are_bounded_in_bytes_and_do_not_change_the_document() {
     let row_group = metadata.row_group(0);
     assert_eq!((metadata.num_row_groups(), row_group.num_rows()), (1, 250));
     let row_bytes = (row_group.total_byte_size() as usize).div_ceil(250);
-    assert_eq!(export::batch_rows(row_group, row_bytes * 10), 10);
-    assert_eq!(export::batch_rows(row_group, row_bytes / 2), 1);
+    let all = parquet::arrow::ProjectionMask::all();
+    assert_eq!(export::batch_rows(row_group, &all, row_bytes * 10), 10);
+    assert_eq!(export::batch_rows(row_group, &all, row_bytes / 2), 1);
     assert_eq!(
-        export::batch_rows(row_group, usize::MAX),
+        export::batch_rows(row_group, &all, usize::MAX),
         export::DECODE_ROWS
     );
 

@@ -12,9 +12,9 @@
 //! ```
 //!
 //! `threads + channel_capacity` slots bound the batches in flight (decoded, being written as
-//! XML, or waiting for their turn), and a batch holds about `chunk_bytes` of Parquet data at
-//! most (unless one row alone is larger), so memory is bounded by the settings, never by the
-//! input; batches are cut by row groups, their footers' figures and the settings alone, so the
+//! XML, or waiting for their turn; plus the one being decoded, which waits for a slot), and a
+//! batch holds about `chunk_bytes` of Parquet data (an estimate from the footer: `batch_rows`),
+//! so memory follows the settings, never the size of the input; batches are cut by row groups, their footers' figures and the settings alone, so the
 //! output bytes do not depend on the thread count. A failed stage closes the others; nothing is left at the output path.
 
 pub mod output;
@@ -29,6 +29,7 @@ use std::sync::Arc;
 use arrow::array::{Array, RecordBatch};
 use crossbeam_channel::{bounded, unbounded, Receiver, Sender};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::ProjectionMask;
 use parquet::file::metadata::RowGroupMetaData;
 
 use self::output::Output;
@@ -43,18 +44,30 @@ use crate::table::conform;
 use crate::table::model::EntryArrays;
 use crate::table::read::ColumnReader;
 
-/// The most rows decoded from Parquet at a time (one Arrow batch per worker in memory).
+/// The most rows of one decoded batch (an Arrow batch of the rows being written as XML).
 pub const DECODE_ROWS: usize = 512;
 
-/// The rows of each batch decoded from `row_group`: as many as hold `budget` bytes of its data
-/// (uncompressed, by the row group's average row), at least 1 and at most [`DECODE_ROWS`]. A
-/// file of huge entries is then decoded a few rows at a time instead of 512, so a batch's
-/// memory is bounded in bytes by `pipeline.chunk_bytes`, not by the size of the rows. Release
-/// entries average ~1.4 KB of uncompressed Parquet, so the default 1 MiB gives DECODE_ROWS.
-pub fn batch_rows(row_group: &RowGroupMetaData, budget: usize) -> usize {
+/// The rows of each batch decoded from `row_group`: as many as hold `budget` bytes of the
+/// columns read (`projection`; their uncompressed Parquet size, by the row group's average
+/// row), at least 1 and at most [`DECODE_ROWS`]. A file of huge entries is then decoded a few
+/// rows at a time instead of 512, so a batch's memory follows `pipeline.chunk_bytes`, not the
+/// size of the rows. An estimate: rows of uneven size, and values that decode larger than they
+/// are encoded (dictionaries), can take a batch past it. Release entries average ~1.4 KB of
+/// uncompressed Parquet, so the default 1 MiB gives DECODE_ROWS.
+pub fn batch_rows(
+    row_group: &RowGroupMetaData,
+    projection: &ProjectionMask,
+    budget: usize,
+) -> usize {
     let rows = usize::try_from(row_group.num_rows()).unwrap_or(0).max(1);
-    let bytes = usize::try_from(row_group.total_byte_size()).unwrap_or(0);
-    let row_bytes = bytes.div_ceil(rows).max(1);
+    let bytes: u64 = (0..row_group.num_columns())
+        .filter(|&leaf| projection.leaf_included(leaf))
+        .map(|leaf| row_group.column(leaf).uncompressed_size().max(0) as u64)
+        .sum();
+    let row_bytes = usize::try_from(bytes)
+        .unwrap_or(usize::MAX)
+        .div_ceil(rows)
+        .max(1);
     (budget / row_bytes).clamp(1, DECODE_ROWS)
 }
 
@@ -71,8 +84,8 @@ pub struct ExportJob {
     pub output: PathBuf,
     /// How to compress it.
     pub compression: XmlCompression,
-    /// Threads (`pipeline.threads`) and the batches in flight beyond one per thread
-    /// (`pipeline.channel_capacity`).
+    /// Threads (`pipeline.threads`), the batches in flight beyond one per thread
+    /// (`pipeline.channel_capacity`) and the bytes of one batch (`pipeline.chunk_bytes`).
     pub settings: Settings,
     /// Set by SIGINT/SIGTERM: stops the export, leaving nothing at the output path.
     pub quit: QuitFlag,
@@ -172,6 +185,11 @@ pub fn export(source: &Source, job: &ExportJob, metrics: &Arc<Metrics>) -> Resul
             });
         let budget = job.settings.pipeline.chunk_bytes;
         let read = read_batches(&source.files, budget, work_tx, free_rx, &signals, metrics);
+        if read.is_err() {
+            // The workers and the writer stop at their next batch instead of finishing the
+            // queued ones.
+            signals.close();
+        }
         let written = match writer {
             Ok(handle) => handle
                 .join()
@@ -267,7 +285,7 @@ fn read_batches(
                 ParquetRecordBatchReaderBuilder::new_with_metadata(handle, file.metadata.clone())
                     .with_projection(file.projection.clone())
                     .with_row_groups(vec![index])
-                    .with_batch_size(batch_rows(row_group, budget))
+                    .with_batch_size(batch_rows(row_group, &file.projection, budget))
                     .build()
                     .map_err(|e| read_error("cannot read the row groups", e.into()))?;
             loop {
@@ -295,9 +313,13 @@ fn read_batches(
                 seq += 1;
                 Metrics::add(&metrics.chunks_dispatched, 1);
             }
+            // Per row group, so the progress bar moves within a file.
+            Metrics::add(&metrics.batches, 1);
+            Metrics::add(
+                &metrics.input_bytes,
+                row_group.compressed_size().max(0) as u64,
+            );
         }
-        Metrics::add(&metrics.batches, file.row_groups() as u64);
-        Metrics::add(&metrics.input_bytes, file.bytes);
     }
     Ok(seq)
 }

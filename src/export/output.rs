@@ -3,7 +3,8 @@
 //!
 //! Compression happens in the workers, piece by piece: each piece becomes one gzip member or
 //! one zstd frame. A stream of members (frames) is one document to every gzip (zstd) reader,
-//! and the pieces are cut by the settings alone, so the bytes do not depend on the threads.
+//! and the pieces are cut by the row groups, their footer figures and the settings alone, so
+//! the bytes do not depend on the threads.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};

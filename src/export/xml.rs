@@ -664,7 +664,7 @@ impl XmlText<'_> {
         if !escape_into(self.out, value, attribute) {
             self.refuse(format!(
                 "text {:?} holds a character XML 1.0 cannot carry",
-                value.chars().take(40).collect::<String>()
+                crate::parse::shown(value)
             ));
         }
     }

@@ -28,6 +28,7 @@ mod organism;
 mod protein;
 mod reference;
 mod text;
+pub(crate) use self::text::shown;
 mod xref;
 
 pub use cursor::{ParseLimits, Tag, XmlCursor};

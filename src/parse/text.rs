@@ -132,7 +132,7 @@ fn character(number: &str) -> Result<char, String> {
 }
 
 /// At most 40 characters of `text`, for messages.
-fn shown(text: &str) -> String {
+pub(crate) fn shown(text: &str) -> String {
     text.chars().take(40).collect()
 }
 

@@ -104,7 +104,6 @@ fn check_type(
         }
         (DataType::Int32 | DataType::Int64, found) => found.is_integer(),
         (DataType::Float64, found) => found.is_floating() || found.is_integer(),
-        (DataType::Date32, found) => found == &DataType::Date32,
         (expected, found) => expected == found,
     };
     if fits {
